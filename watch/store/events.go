@@ -1,0 +1,91 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/watchroom/watchroom/watch"
+)
+
+// opsColumn encodes operation ids so a board filter is one LIKE.
+func opsColumn(ops []string) string {
+	if len(ops) == 0 {
+		return ","
+	}
+	return "," + strings.Join(ops, ",") + ","
+}
+
+func opsFromColumn(s string) []string {
+	s = strings.Trim(s, ",")
+	if s == "" {
+		return []string{}
+	}
+	return strings.Split(s, ",")
+}
+
+// appendEvent adds a timeline event inside the transaction.
+func (t *tx) appendEvent(ctx context.Context, typ string, ops []string, data any) (watch.Event, error) {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return watch.Event{}, fmt.Errorf("encode %s event: %w", typ, err)
+	}
+	res, err := t.ExecContext(ctx, `INSERT INTO events(type, at, operations, data) VALUES(?,?,?,?)`,
+		typ, fmtTime(t.now), opsColumn(ops), string(raw))
+	if err != nil {
+		return watch.Event{}, fmt.Errorf("append %s event: %w", typ, err)
+	}
+	seq, err := res.LastInsertId()
+	if err != nil {
+		return watch.Event{}, err
+	}
+	ev := watch.Event{Seq: seq, Type: typ, At: t.now, Operations: ops, Data: raw}
+	t.events = append(t.events, ev)
+	return ev, nil
+}
+
+// boardFilter returns a WHERE fragment and its argument for a board.
+func boardFilter(board, opsCol string) (string, []any) {
+	if board == watch.BoardAll || board == "" {
+		return "1", nil
+	}
+	return opsCol + ` LIKE ?`, []any{"%," + board + ",%"}
+}
+
+// EventsAfter returns up to limit events with seq > after that belong on
+// the board, oldest first.
+func (s *Store) EventsAfter(ctx context.Context, board string, after int64, limit int) ([]watch.Event, error) {
+	where, args := boardFilter(board, "operations")
+	q := `SELECT seq, type, at, operations, data FROM events WHERE seq > ? AND (type = 'source' OR ` + where + `) ORDER BY seq LIMIT ?`
+	rows, err := s.r.QueryContext(ctx, q, append(append([]any{after}, args...), limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("events after %d: %w", after, err)
+	}
+	defer rows.Close()
+	var out []watch.Event
+	for rows.Next() {
+		var ev watch.Event
+		var at, ops, data string
+		if err := rows.Scan(&ev.Seq, &ev.Type, &at, &ops, &data); err != nil {
+			return nil, err
+		}
+		ev.At, ev.Operations, ev.Data = parseTime(at), opsFromColumn(ops), json.RawMessage(data)
+		out = append(out, ev)
+	}
+	return out, rows.Err()
+}
+
+// Head returns the newest seq (0 when the timeline is empty).
+func (s *Store) Head(ctx context.Context) (int64, error) {
+	var head int64
+	err := s.r.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM events`).Scan(&head)
+	return head, err
+}
+
+// Oldest returns the oldest seq still kept (0 when empty).
+func (s *Store) Oldest(ctx context.Context) (int64, error) {
+	var v int64
+	err := s.r.QueryRowContext(ctx, `SELECT COALESCE(MIN(seq), 0) FROM events`).Scan(&v)
+	return v, err
+}

@@ -1,0 +1,145 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/watchroom/watchroom/watch"
+)
+
+const hitColumns = `h.id, h.item_id, h.list, h.terms, h.spans, h.operations, h.found,
+	i.source, i.url, i.author, i.title, i.text, i.published, i.found`
+
+type scanner interface{ Scan(...any) error }
+
+func scanHit(r scanner) (watch.HitView, error) {
+	var v watch.HitView
+	var terms, spans, ops, found, pub, ifound string
+	err := r.Scan(&v.ID, &v.ItemID, &v.ListID, &terms, &spans, &ops, &found,
+		&v.Item.SourceID, &v.Item.URL, &v.Item.Author, &v.Item.Title, &v.Item.Text, &pub, &ifound)
+	if err != nil {
+		return v, err
+	}
+	v.Item.ID = v.ItemID
+	v.Found, v.Item.Published, v.Item.Found = parseTime(found), parseTime(pub), parseTime(ifound)
+	v.Operations = opsFromColumn(ops)
+	if err := json.Unmarshal([]byte(terms), &v.Terms); err != nil {
+		return v, fmt.Errorf("hit %d terms: %w", v.ID, err)
+	}
+	if err := json.Unmarshal([]byte(spans), &v.Spans); err != nil {
+		return v, fmt.Errorf("hit %d spans: %w", v.ID, err)
+	}
+	v.Annotations = []watch.Annotation{}
+	return v, nil
+}
+
+// Hit returns one hit with its item and annotations.
+func (s *Store) Hit(ctx context.Context, id int64) (watch.HitView, error) {
+	row := s.r.QueryRowContext(ctx, `SELECT `+hitColumns+` FROM hits h JOIN items i ON i.id = h.item_id WHERE h.id = ?`, id)
+	v, err := scanHit(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, fmt.Errorf("hit %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return v, fmt.Errorf("hit %d: %w", id, err)
+	}
+	anns, err := s.annotations(ctx, s.r, []int64{id})
+	if err != nil {
+		return v, err
+	}
+	v.Annotations = append(v.Annotations, anns[id]...)
+	return v, nil
+}
+
+// Snapshot is what a board loads before it goes live: the newest hits and
+// the timeline position they reflect.
+type Snapshot struct {
+	Epoch string          `json:"epoch"`
+	Head  int64           `json:"head"`
+	Hits  []watch.HitView `json:"hits"`
+}
+
+// BoardSnapshot returns the newest hits on a board, newest first, read in
+// one transaction together with the head seq, so replaying events after
+// Head from this snapshot leaves no gap.
+func (s *Store) BoardSnapshot(ctx context.Context, board string, limit int) (Snapshot, error) {
+	snap := Snapshot{Epoch: s.epoch, Hits: []watch.HitView{}}
+	rtx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return snap, err
+	}
+	defer rtx.Rollback()
+	if err := rtx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM events`).Scan(&snap.Head); err != nil {
+		return snap, fmt.Errorf("snapshot head: %w", err)
+	}
+	where, args := boardFilter(board, "h.operations")
+	rows, err := rtx.QueryContext(ctx, `SELECT `+hitColumns+` FROM hits h JOIN items i ON i.id = h.item_id
+		WHERE `+where+` ORDER BY h.id DESC LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return snap, fmt.Errorf("snapshot hits: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		v, err := scanHit(rows)
+		if err != nil {
+			rows.Close()
+			return snap, err
+		}
+		snap.Hits = append(snap.Hits, v)
+		ids = append(ids, v.ID)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return snap, err
+	}
+	anns, err := s.annotations(ctx, rtx, ids)
+	if err != nil {
+		return snap, err
+	}
+	for i := range snap.Hits {
+		snap.Hits[i].Annotations = append(snap.Hits[i].Annotations, anns[snap.Hits[i].ID]...)
+	}
+	return snap, nil
+}
+
+// Bucket is a count of hits in [Start, Start+width).
+type Bucket struct {
+	Start time.Time
+	Count int
+}
+
+// HitCounts counts a board's hits found since from, in buckets of width,
+// returning every bucket up to now (empty ones too).
+func (s *Store) HitCounts(ctx context.Context, board string, from time.Time, width time.Duration) ([]Bucket, error) {
+	from = from.UTC().Truncate(width)
+	where, args := boardFilter(board, "h.operations")
+	rows, err := s.r.QueryContext(ctx, `SELECT h.found FROM hits h WHERE h.found >= ? AND `+where,
+		append([]any{fmtTime(from)}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("hit counts: %w", err)
+	}
+	defer rows.Close()
+	n := int(s.now().UTC().Sub(from)/width) + 1
+	if n < 1 {
+		n = 1
+	}
+	out := make([]Bucket, n)
+	for i := range out {
+		out[i].Start = from.Add(time.Duration(i) * width)
+	}
+	for rows.Next() {
+		var f string
+		if err := rows.Scan(&f); err != nil {
+			return nil, err
+		}
+		i := int(parseTime(f).Sub(from) / width)
+		if i >= 0 && i < n {
+			out[i].Count++
+		}
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,75 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/watchroom/watchroom/watch"
+)
+
+// RecordItem records an item the pipeline saw. If the source already had an
+// item with the same key, nothing is written and it returns false. An item
+// that matched nothing is only remembered by key; one that matched is
+// stored with its hits and one timeline event per hit, in one transaction.
+func (s *Store) RecordItem(ctx context.Context, it watch.Item, hits []watch.Hit) (bool, []watch.HitView, error) {
+	var views []watch.HitView
+	isNew := false
+	err := s.write(ctx, func(t *tx) error {
+		if it.Found.IsZero() {
+			it.Found = t.now
+		}
+		res, err := t.ExecContext(ctx, `INSERT OR IGNORE INTO seen(source, key, first_seen) VALUES(?,?,?)`,
+			it.SourceID, it.Key, fmtTime(it.Found))
+		if err != nil {
+			return fmt.Errorf("record seen: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		isNew = true
+		if len(hits) == 0 {
+			return nil
+		}
+		res, err = t.ExecContext(ctx, `INSERT INTO items(source, key, url, author, title, text, published, found) VALUES(?,?,?,?,?,?,?,?)`,
+			it.SourceID, it.Key, it.URL, it.Author, it.Title, it.Text, fmtTime(it.Published), fmtTime(it.Found))
+		if err != nil {
+			return fmt.Errorf("insert item: %w", err)
+		}
+		if it.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		for _, h := range hits {
+			h.ItemID, h.Found = it.ID, it.Found
+			if h.Terms == nil {
+				h.Terms = []string{}
+			}
+			if h.Spans == nil {
+				h.Spans = []watch.Span{}
+			}
+			if h.Operations == nil {
+				h.Operations = []string{}
+			}
+			terms, _ := json.Marshal(h.Terms)
+			spans, _ := json.Marshal(h.Spans)
+			res, err := t.ExecContext(ctx, `INSERT INTO hits(item_id, list, terms, spans, operations, found) VALUES(?,?,?,?,?,?)`,
+				h.ItemID, h.ListID, string(terms), string(spans), opsColumn(h.Operations), fmtTime(h.Found))
+			if err != nil {
+				return fmt.Errorf("insert hit: %w", err)
+			}
+			if h.ID, err = res.LastInsertId(); err != nil {
+				return err
+			}
+			v := watch.HitView{Hit: h, Item: it, Annotations: []watch.Annotation{}}
+			if _, err := t.appendEvent(ctx, watch.EventHit, h.Operations, v); err != nil {
+				return err
+			}
+			views = append(views, v)
+		}
+		return nil
+	})
+	if err != nil {
+		return false, nil, err
+	}
+	return isNew, views, nil
+}

@@ -1,0 +1,143 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// migrations are applied in order, each in its own transaction; the
+// schema's version is SQLite's user_version. Never edit a released step:
+// append a new one.
+var migrations = []string{
+	// 1: the timeline spine, items, hits, annotations, people, audit.
+	`
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+-- Keys of items seen that matched nothing: enough to never look at them
+-- twice, without keeping content no watch list collects.
+CREATE TABLE seen (
+	source TEXT NOT NULL,
+	key TEXT NOT NULL,
+	first_seen TEXT NOT NULL,
+	PRIMARY KEY (source, key)
+) WITHOUT ROWID;
+
+CREATE TABLE items (
+	id INTEGER PRIMARY KEY,
+	source TEXT NOT NULL,
+	key TEXT NOT NULL,
+	url TEXT NOT NULL,
+	author TEXT NOT NULL,
+	title TEXT NOT NULL,
+	text TEXT NOT NULL,
+	published TEXT NOT NULL,
+	found TEXT NOT NULL,
+	UNIQUE (source, key)
+);
+
+CREATE TABLE hits (
+	id INTEGER PRIMARY KEY,
+	item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+	list TEXT NOT NULL,
+	terms TEXT NOT NULL,      -- JSON array
+	spans TEXT NOT NULL,      -- JSON array
+	operations TEXT NOT NULL, -- ",op1,op2," for board filters
+	found TEXT NOT NULL,
+	UNIQUE (item_id, list)
+);
+CREATE INDEX hits_found ON hits(found);
+
+CREATE TABLE annotations (
+	id INTEGER PRIMARY KEY,
+	hit_id INTEGER NOT NULL REFERENCES hits(id) ON DELETE CASCADE,
+	author TEXT NOT NULL,
+	note TEXT NOT NULL,
+	tags TEXT NOT NULL,       -- JSON array
+	supersedes INTEGER REFERENCES annotations(id),
+	at TEXT NOT NULL
+);
+CREATE INDEX annotations_hit ON annotations(hit_id);
+CREATE TRIGGER annotations_append_only BEFORE UPDATE ON annotations
+BEGIN SELECT RAISE(ABORT, 'annotations are append-only'); END;
+
+-- AUTOINCREMENT: a seq is never reused, even after old events are pruned.
+CREATE TABLE events (
+	seq INTEGER PRIMARY KEY AUTOINCREMENT,
+	type TEXT NOT NULL,
+	at TEXT NOT NULL,
+	operations TEXT NOT NULL,
+	data TEXT NOT NULL
+);
+
+CREATE TABLE source_health (
+	source TEXT PRIMARY KEY,
+	state TEXT NOT NULL,
+	last_success TEXT NOT NULL,
+	last_error TEXT NOT NULL,
+	last_error_at TEXT NOT NULL,
+	failures INTEGER NOT NULL,
+	etag TEXT NOT NULL,
+	last_modified TEXT NOT NULL
+);
+
+CREATE TABLE users (
+	id INTEGER PRIMARY KEY,
+	name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+	role TEXT NOT NULL CHECK (role IN ('admin','analyst','officer','viewer')),
+	password_hash TEXT NOT NULL,
+	disabled INTEGER NOT NULL DEFAULT 0,
+	created TEXT NOT NULL
+);
+
+CREATE TABLE sessions (
+	token_hash TEXT PRIMARY KEY,
+	user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	created TEXT NOT NULL,
+	expires TEXT NOT NULL
+);
+
+CREATE TABLE audit (
+	id INTEGER PRIMARY KEY,
+	at TEXT NOT NULL,
+	actor TEXT NOT NULL,
+	action TEXT NOT NULL,
+	target TEXT NOT NULL,
+	detail TEXT NOT NULL,
+	prev_hash TEXT NOT NULL,
+	hash TEXT NOT NULL
+);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+`,
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	var version int
+	if err := s.w.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if version > len(migrations) {
+		return fmt.Errorf("database schema version %d is newer than this build knows (%d)", version, len(migrations))
+	}
+	for i := version; i < len(migrations); i++ {
+		tx, err := s.w.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+			_ = tx.Rollback()
+			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, i+1)); err != nil {
+			_ = tx.Rollback()
+			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+		s.log.Info("migrated", "version", i+1)
+	}
+	return nil
+}

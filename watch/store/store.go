@@ -1,0 +1,174 @@
+// Package store keeps all of watchroom's SQL. SQLite runs in WAL mode with
+// one writer connection and a separate pool of readers. Every write that
+// changes what a board shows appends its timeline events in the same
+// transaction and hands them to the publisher only after commit, in seq order.
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"sync"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // the embedded database driver
+
+	"github.com/watchroom/watchroom/watch"
+)
+
+// ErrNotFound is returned when a looked-up row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Options tune a Store.
+type Options struct {
+	Now     func() time.Time // clock; default time.Now
+	Readers int              // read pool size; default 4
+}
+
+// Store is the database.
+type Store struct {
+	w, r    *sql.DB
+	log     *slog.Logger
+	now     func() time.Time
+	epoch   string
+	mu      sync.Mutex // serialises write transactions with their publishing
+	publish func([]watch.Event)
+}
+
+// Open opens (creating if needed) the database at path and migrates it.
+func Open(ctx context.Context, path string, logger *slog.Logger, opts Options) (*Store, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Readers <= 0 {
+		opts.Readers = 4
+	}
+	base := "file:" + url.PathEscape(path) + "?_busy_timeout=10000&_foreign_keys=on&_synchronous=NORMAL"
+	w, err := sql.Open("sqlite3", base+"&_journal_mode=WAL&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	s := &Store{w: w, log: logger.With("component", "store"), now: opts.Now}
+	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite3", base+"&mode=ro")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open read pool: %w", err)
+	}
+	r.SetMaxOpenConns(opts.Readers)
+	s.r = r
+	if s.epoch, err = s.loadEpoch(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	var errR error
+	if s.r != nil {
+		errR = s.r.Close()
+	}
+	return errors.Join(s.w.Close(), errR)
+}
+
+// Ping checks that the database answers (for readiness).
+func (s *Store) Ping(ctx context.Context) error { return s.r.PingContext(ctx) }
+
+// Epoch is a random identifier stored once per database. A client that knew
+// another epoch knows its position in the timeline means nothing here.
+func (s *Store) Epoch() string { return s.epoch }
+
+// SetPublisher sets the function that receives committed events. It is
+// called after commit while the write lock is still held, so calls arrive in
+// seq order; it must not block.
+func (s *Store) SetPublisher(fn func([]watch.Event)) {
+	s.mu.Lock()
+	s.publish = fn
+	s.mu.Unlock()
+}
+
+func (s *Store) loadEpoch(ctx context.Context) (string, error) {
+	var epoch string
+	err := s.w.QueryRowContext(ctx, `SELECT value FROM meta WHERE key='epoch'`).Scan(&epoch)
+	if err == nil {
+		return epoch, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("read epoch: %w", err)
+	}
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	epoch = hex.EncodeToString(b)
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES('epoch', ?)`, epoch); err != nil {
+		return "", fmt.Errorf("store epoch: %w", err)
+	}
+	return epoch, nil
+}
+
+// tx is a write transaction that collects the timeline events it appends.
+type tx struct {
+	*sql.Tx
+	now    time.Time
+	events []watch.Event
+}
+
+// write runs fn in one write transaction; after commit it publishes the
+// events fn appended.
+func (s *Store) write(ctx context.Context, fn func(t *tx) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sqlTx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	t := &tx{Tx: sqlTx, now: s.now().UTC()}
+	if err := fn(t); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	if s.publish != nil && len(t.events) > 0 {
+		s.publish(t.events)
+	}
+	return nil
+}
+
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(timeLayout)
+}
+
+func parseTime(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		t, _ = time.Parse(time.RFC3339Nano, s)
+	}
+	return t.UTC()
+}

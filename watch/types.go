@@ -1,0 +1,170 @@
+// Package watch holds watchroom's domain types and the watch pipeline that
+// turns polled source content into hits on the timeline.
+package watch
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Role is what a signed-in person may do. Roles are ordered: each includes
+// the rights of the ones below it.
+type Role string
+
+const (
+	RoleViewer  Role = "viewer"
+	RoleOfficer Role = "officer"
+	RoleAnalyst Role = "analyst"
+	RoleAdmin   Role = "admin"
+)
+
+var roleRank = map[Role]int{RoleViewer: 1, RoleOfficer: 2, RoleAnalyst: 3, RoleAdmin: 4}
+
+// Valid reports whether r is one of the four known roles.
+func (r Role) Valid() bool { return roleRank[r] > 0 }
+
+// AtLeast reports whether r has at least the rights of min.
+func (r Role) AtLeast(min Role) bool { return r.Valid() && roleRank[r] >= roleRank[min] }
+
+// Source is a configured public source to poll.
+type Source struct {
+	ID       string
+	Kind     string // "feed" for now; the source registry maps kinds to parsers
+	URL      string
+	Schedule string // a cron spec or "@every 5m"
+	Name     string
+}
+
+// WatchList is a named keyword query. Terms are words or "quoted phrases".
+type WatchList struct {
+	ID      string
+	Name    string
+	Terms   []string
+	Sources []string // empty: every source
+}
+
+// Operation groups watch lists and sources around an event; each has a board.
+type Operation struct {
+	ID         string
+	Name       string
+	Start, End time.Time
+	WatchLists []string
+	Sources    []string // empty: every source
+}
+
+// Item is one normalised piece of public content from a source.
+type Item struct {
+	ID        int64     `json:"id"`
+	SourceID  string    `json:"source"`
+	Key       string    `json:"-"` // identity within the source: GUID, canonical URL or content hash
+	URL       string    `json:"url"`
+	Author    string    `json:"author"`
+	Title     string    `json:"title"`
+	Text      string    `json:"text"`
+	Published time.Time `json:"published"` // zero when the source gave none
+	Found     time.Time `json:"found"`
+}
+
+// Span is a matched byte range [Start, End) within one field of an item.
+type Span struct {
+	Field string `json:"field"` // "title" or "text"
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+}
+
+// Hit is an item matched by a watch list.
+type Hit struct {
+	ID         int64     `json:"id"`
+	ItemID     int64     `json:"item_id"`
+	ListID     string    `json:"list"`
+	Terms      []string  `json:"terms"`
+	Spans      []Span    `json:"spans"`
+	Operations []string  `json:"operations"` // operations whose boards show this hit
+	Found      time.Time `json:"found"`
+}
+
+// Annotation is an officer's note and tags on a hit. Annotations are
+// append-only: a correction is a new annotation that supersedes an older one.
+type Annotation struct {
+	ID         int64     `json:"id"`
+	HitID      int64     `json:"hit_id"`
+	Author     string    `json:"author"`
+	Note       string    `json:"note"`
+	Tags       []string  `json:"tags"`
+	Supersedes int64     `json:"supersedes,omitempty"`
+	At         time.Time `json:"at"`
+}
+
+// Event types on the timeline.
+const (
+	EventHit        = "hit"
+	EventAnnotation = "annotation"
+	EventSource     = "source"
+	EventReset      = "reset"
+)
+
+// BoardAll is the board that shows every operation's events.
+const BoardAll = "all"
+
+// Event is one entry of the ordered timeline. Seq comes from SQLite and is
+// assigned in the same transaction as the data the event describes.
+type Event struct {
+	Seq        int64           `json:"seq"`
+	Type       string          `json:"type"`
+	At         time.Time       `json:"at"`
+	Operations []string        `json:"-"` // boards beyond "all" that see it; empty: only "all" (and source events: every board)
+	Data       json.RawMessage `json:"data"`
+}
+
+// VisibleOn reports whether the event belongs on the given board.
+func (e Event) VisibleOn(board string) bool {
+	if board == BoardAll || e.Type == EventSource {
+		return true
+	}
+	for _, op := range e.Operations {
+		if op == board {
+			return true
+		}
+	}
+	return false
+}
+
+// SourceHealth is the observed state of one source.
+type SourceHealth struct {
+	SourceID     string    `json:"source"`
+	State        string    `json:"state"` // "ok", "failing", "new"
+	LastSuccess  time.Time `json:"last_success"`
+	LastError    string    `json:"last_error"`
+	LastErrorAt  time.Time `json:"last_error_at"`
+	Failures     int       `json:"failures"` // consecutive
+	ETag         string    `json:"-"`
+	LastModified string    `json:"-"`
+}
+
+// User is a person who may sign in.
+type User struct {
+	ID           int64
+	Name         string
+	Role         Role
+	PasswordHash string
+	Disabled     bool
+	Created      time.Time
+}
+
+// HitView is a hit with its item and its annotations, as a board shows it.
+type HitView struct {
+	Hit
+	Item        Item         `json:"item"`
+	Annotations []Annotation `json:"annotations"`
+}
+
+// AuditEntry is one line of the append-only audit log.
+type AuditEntry struct {
+	ID     int64     `json:"id"`
+	At     time.Time `json:"at"`
+	Actor  string    `json:"actor"`  // user name, or "system"
+	Action string    `json:"action"` // e.g. "login", "login_failed", "annotate"
+	Target string    `json:"target"`
+	Detail string    `json:"detail"`
+	Hash   string    `json:"hash"`
+}
