@@ -1,0 +1,142 @@
+package ui
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"golang.org/x/crypto/bcrypt"
+	"golang.org/x/time/rate"
+
+	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/store"
+)
+
+const sessionCookie = "wr_session"
+
+// PasswordCost is bcrypt's work factor for stored passwords.
+const PasswordCost = 12
+
+// HashPassword hashes a password with bcrypt (a slow, salted KDF).
+func HashPassword(pw string) (string, error) { return HashPasswordCost(pw, PasswordCost) }
+
+// HashPasswordCost is HashPassword with another work factor (tests use the
+// minimum to stay fast; production uses PasswordCost).
+func HashPasswordCost(pw string, cost int) (string, error) {
+	if len(pw) < 8 {
+		return "", errors.New("a password needs at least 8 characters")
+	}
+	if len(pw) > 72 {
+		return "", errors.New("a password may have at most 72 bytes")
+	}
+	b, err := bcrypt.GenerateFromPassword([]byte(pw), cost)
+	return string(b), err
+}
+
+// dummyHash is compared against when a user does not exist, so a failed
+// sign-in takes as long whether or not the name is known. Made on first use.
+func (s *Server) dummyHash() []byte {
+	s.dummyOnce.Do(func() {
+		s.dummy, _ = bcrypt.GenerateFromPassword([]byte("watchroom-no-such-user"), s.opts.PasswordCost)
+	})
+	return s.dummy
+}
+
+func newToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // the system's random source failing is not recoverable
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func tokenHash(tok string) string {
+	s := sha256.Sum256([]byte(tok))
+	return hex.EncodeToString(s[:])
+}
+
+// userFrom returns the signed-in user the auth middleware put on the context.
+func userFrom(c echo.Context) (watch.User, bool) {
+	u, ok := c.Get("user").(watch.User)
+	return u, ok
+}
+
+// requireSession lets a request through only with a live session; pages
+// redirect to the sign-in page, the API answers 401.
+func (s *Server) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ck, err := c.Cookie(sessionCookie)
+		if err == nil && ck.Value != "" {
+			u, err := s.store.SessionUser(c.Request().Context(), tokenHash(ck.Value))
+			if err == nil {
+				c.Set("user", u)
+				c.Set("session", tokenHash(ck.Value))
+				return next(c)
+			}
+			if !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+		}
+		if isAPI(c) {
+			return echo.NewHTTPError(http.StatusUnauthorized, "sign in first")
+		}
+		return c.Redirect(http.StatusSeeOther, "/login")
+	}
+}
+
+// requireRole refuses users below min.
+func requireRole(min watch.Role) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			u, ok := userFrom(c)
+			if !ok || !u.Role.AtLeast(min) {
+				return echo.NewHTTPError(http.StatusForbidden, "your role may not do this")
+			}
+			return next(c)
+		}
+	}
+}
+
+func isAPI(c echo.Context) bool {
+	p := c.Request().URL.Path
+	return len(p) >= 5 && p[:5] == "/api/" || p == "/ws"
+}
+
+// loginLimiter rate-limits sign-in attempts per client address and per
+// user name, so neither one address nor many can guess quickly.
+type loginLimiter struct {
+	mu   sync.Mutex
+	now  func() time.Time
+	keys map[string]*rate.Limiter
+}
+
+func newLoginLimiter(now func() time.Time) *loginLimiter {
+	return &loginLimiter{now: now, keys: map[string]*rate.Limiter{}}
+}
+
+// allow takes one attempt for each key; five at once, then one a minute.
+func (l *loginLimiter) allow(keys ...string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.keys) > 10000 {
+		l.keys = map[string]*rate.Limiter{} // bounded memory under a flood
+	}
+	ok := true
+	for _, k := range keys {
+		lim, found := l.keys[k]
+		if !found {
+			lim = rate.NewLimiter(rate.Every(time.Minute), 5)
+			l.keys[k] = lim
+		}
+		if !lim.AllowN(l.now(), 1) {
+			ok = false
+		}
+	}
+	return ok
+}

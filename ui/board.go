@@ -1,0 +1,64 @@
+package ui
+
+import (
+	"net/http"
+	"sort"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/watchroom/watchroom/watch"
+)
+
+type boardLink struct {
+	ID, Name string
+	Current  bool
+}
+
+type boardPage struct {
+	ID, Name    string
+	Epoch       string
+	TimeZone    string
+	CanAnnotate bool
+	Boards      []boardLink
+}
+
+// boardName returns a board's display name, or false if there is no such board.
+func (s *Server) boardName(id string) (string, bool) {
+	if id == watch.BoardAll {
+		return "All operations", true
+	}
+	op, ok := s.ops[id]
+	return op.Name, ok
+}
+
+func (s *Server) board(c echo.Context) error {
+	id := c.Param("id")
+	name, ok := s.boardName(id)
+	if !ok {
+		return echo.NewHTTPError(http.StatusNotFound, "There is no such board.")
+	}
+	u, _ := userFrom(c)
+	links := []boardLink{{ID: watch.BoardAll, Name: "All operations", Current: id == watch.BoardAll}}
+	ops := append([]watch.Operation(nil), s.opts.Operations...)
+	sort.Slice(ops, func(i, j int) bool { return ops[i].Start.Before(ops[j].Start) })
+	for _, op := range ops {
+		links = append(links, boardLink{ID: op.ID, Name: op.Name, Current: op.ID == id})
+	}
+	return s.render(c, http.StatusOK, "board.html", page{Title: name, Board: boardPage{
+		ID: id, Name: name, Epoch: s.store.Epoch(), TimeZone: s.opts.Location.String(),
+		CanAnnotate: u.Role.AtLeast(watch.RoleOfficer), Boards: links,
+	}})
+}
+
+// snapshot is what a board loads before it goes live.
+func (s *Server) snapshot(c echo.Context) error {
+	id := c.Param("id")
+	if _, ok := s.boardName(id); !ok {
+		return echo.NewHTTPError(http.StatusNotFound, "There is no such board.")
+	}
+	snap, err := s.store.BoardSnapshot(c.Request().Context(), id, 200)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, snap)
+}

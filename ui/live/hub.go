@@ -1,0 +1,162 @@
+// Package live carries the timeline to boards over websockets. Each event
+// is encoded once per publish, whatever the number of clients; each client
+// has one writer goroutine and a bounded queue, and a client that cannot
+// keep up is closed and resumes by seq.
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/watchroom/watchroom/watch"
+)
+
+// Close codes beyond RFC 6455, in the private range.
+const (
+	CloseSlow  = 4008 // the client's queue overflowed; resume with after=<last seq>
+	CloseReset = 4009 // the client's position is unknown; reload the board
+)
+
+// Log is the timeline as the hub needs it.
+type Log interface {
+	Epoch() string
+	EventsAfter(ctx context.Context, board string, after int64, limit int) ([]watch.Event, error)
+	Head(ctx context.Context) (int64, error)
+	Oldest(ctx context.Context) (int64, error)
+}
+
+// Options tune the hub.
+type Options struct {
+	QueueSize  int           // events buffered per client before it counts as slow (default 256)
+	WriteWait  time.Duration // deadline for one write (default 10s)
+	PingPeriod time.Duration // default 30s; a client silent for twice this is dropped
+	MaxReplay  int           // more missed events than this means reset (default 10000)
+	Now        func() time.Time
+}
+
+func (o *Options) defaults() {
+	if o.QueueSize <= 0 {
+		o.QueueSize = 256
+	}
+	if o.WriteWait <= 0 {
+		o.WriteWait = 10 * time.Second
+	}
+	if o.PingPeriod <= 0 {
+		o.PingPeriod = 30 * time.Second
+	}
+	if o.MaxReplay <= 0 {
+		o.MaxReplay = 10000
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+}
+
+// Hub tracks connected clients and fans events out to them.
+type Hub struct {
+	log     Log
+	logger  *slog.Logger
+	opts    Options
+	mu      sync.RWMutex
+	clients map[*client]struct{}
+	slow    atomic.Int64
+	sent    atomic.Int64
+}
+
+// NewHub makes a hub reading replays from log.
+func NewHub(log Log, logger *slog.Logger, opts Options) *Hub {
+	opts.defaults()
+	return &Hub{log: log, logger: logger.With("component", "live"), opts: opts, clients: map[*client]struct{}{}}
+}
+
+// message is one event as it goes over the wire.
+type message struct {
+	Seq   int64           `json:"seq"`
+	Epoch string          `json:"epoch"`
+	Type  string          `json:"type"`
+	At    time.Time       `json:"at"`
+	Data  json.RawMessage `json:"data"`
+}
+
+// outgoing is an encoded event ready for any number of connections.
+type outgoing struct {
+	seq int64
+	pm  *websocket.PreparedMessage
+}
+
+func (h *Hub) encode(ev watch.Event) (outgoing, error) {
+	b, err := json.Marshal(message{Seq: ev.Seq, Epoch: h.log.Epoch(), Type: ev.Type, At: ev.At, Data: ev.Data})
+	if err != nil {
+		return outgoing{}, err
+	}
+	pm, err := websocket.NewPreparedMessage(websocket.TextMessage, b)
+	return outgoing{seq: ev.Seq, pm: pm}, err
+}
+
+// Publish hands committed events to every client whose board shows them.
+// It never blocks on a client: one whose queue is full is closed as slow.
+func (h *Hub) Publish(evs []watch.Event) {
+	for _, ev := range evs {
+		out, err := h.encode(ev)
+		if err != nil {
+			h.logger.Error("encode event", "seq", ev.Seq, "err", err)
+			continue
+		}
+		h.mu.RLock()
+		for c := range h.clients {
+			if !ev.VisibleOn(c.board) {
+				continue
+			}
+			select {
+			case c.queue <- out:
+			default:
+				if c.markSlow() {
+					h.slow.Add(1)
+				}
+			}
+		}
+		h.mu.RUnlock()
+	}
+}
+
+// Stats are counters for metrics.
+type Stats struct {
+	Clients      int
+	SlowDropped  int64
+	MessagesSent int64
+}
+
+// Stats returns the hub's counters.
+func (h *Hub) Stats() Stats {
+	h.mu.RLock()
+	n := len(h.clients)
+	h.mu.RUnlock()
+	return Stats{Clients: n, SlowDropped: h.slow.Load(), MessagesSent: h.sent.Load()}
+}
+
+// CloseAll closes every connection (going away); clients reconnect and resume.
+func (h *Hub) CloseAll() {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for c := range h.clients {
+		c.stop(websocket.CloseGoingAway, "server going away")
+	}
+}
+
+func (h *Hub) add(c *client) {
+	h.mu.Lock()
+	h.clients[c] = struct{}{}
+	h.mu.Unlock()
+}
+
+func (h *Hub) remove(c *client) {
+	h.mu.Lock()
+	delete(h.clients, c)
+	h.mu.Unlock()
+}

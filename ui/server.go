@@ -1,0 +1,217 @@
+// Package ui is watchroom's web console: sign-in, boards, the JSON API the
+// boards write through, the websocket endpoint and health. Everything from a
+// source is rendered as text; no script runs inline.
+package ui
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/watchroom/watchroom/ui/live"
+	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Options configure the console.
+type Options struct {
+	Store          *store.Store
+	Hub            *live.Hub
+	Logger         *slog.Logger
+	Operations     []watch.Operation
+	Sources        []watch.Source
+	Secure         bool          // served over TLS: cookies get Secure
+	AllowedOrigins []string      // extra origins for the websocket, e.g. the public base URL
+	SessionTTL     time.Duration // default 12h
+	Location       *time.Location
+	Demo           string // non-empty in demo mode: the sign-in hint shown on every page
+	Now            func() time.Time
+	Ready          func(ctx context.Context) error // readiness beyond the database
+	Metrics        prometheus.Gatherer             // nil: no /metrics
+	PollNow        func(ctx context.Context, source string) error
+	PasswordCost   int // bcrypt cost of the dummy hash for unknown names; default PasswordCost
+}
+
+// Server is the console's HTTP server.
+type Server struct {
+	e       *echo.Echo
+	opts    Options
+	store   *store.Store
+	hub     *live.Hub
+	log     *slog.Logger
+	tmpl    *template.Template
+	limiter *loginLimiter
+	up      *websocket.Upgrader
+	ops     map[string]watch.Operation
+
+	dummyOnce sync.Once
+	dummy     []byte
+}
+
+// New builds the server and its routes.
+func New(opts Options) (*Server, error) {
+	if opts.SessionTTL <= 0 {
+		opts.SessionTTL = 12 * time.Hour
+	}
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.PasswordCost == 0 {
+		opts.PasswordCost = PasswordCost
+	}
+	tmpl, err := template.New("").Funcs(template.FuncMap{}).ParseFS(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{e: echo.New(), opts: opts, store: opts.Store, hub: opts.Hub,
+		log: opts.Logger.With("component", "ui"), tmpl: tmpl, limiter: newLoginLimiter(opts.Now),
+		ops: map[string]watch.Operation{}}
+	for _, op := range opts.Operations {
+		s.ops[op.ID] = op
+	}
+	s.up = &websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, CheckOrigin: s.checkOrigin}
+	s.e.HideBanner, s.e.HidePort = true, true
+	s.e.HTTPErrorHandler = s.errorHandler
+	s.routes()
+	return s, nil
+}
+
+// Handler is the server as an http.Handler.
+func (s *Server) Handler() http.Handler { return s.e }
+
+func (s *Server) routes() {
+	e := s.e
+	e.Use(middleware.Recover())
+	e.Use(securityHeaders)
+	e.Use(middleware.BodyLimit("64K"))
+	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
+		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
+		CookieName:     "wr_csrf",
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSecure:   s.opts.Secure,
+		CookieSameSite: http.SameSiteStrictMode,
+		Skipper: func(c echo.Context) bool {
+			p := c.Path()
+			return p == "/healthz" || p == "/readyz" || p == "/metrics" || p == "/static/*"
+		},
+	}))
+
+	static, _ := fs.Sub(staticFS, "static")
+	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", cacheStatic(http.FileServer(http.FS(static))))))
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	if s.opts.Metrics != nil {
+		e.GET("/metrics", s.metrics)
+	}
+	e.GET("/login", s.loginPage)
+	e.POST("/login", s.login)
+
+	a := e.Group("", s.requireSession)
+	a.POST("/logout", s.logout)
+	a.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/board/all") })
+	a.GET("/board/:id", s.board)
+	a.GET("/api/boards/:id/snapshot", s.snapshot)
+	a.GET("/api/boards/:id/chart", s.chart)
+	a.GET("/api/sources", s.sources)
+	a.GET("/ws", s.websocket)
+	a.POST("/api/hits/:id/annotations", s.annotate, requireRole(watch.RoleOfficer))
+	if s.opts.PollNow != nil {
+		a.POST("/api/sources/:id/poll", s.pollNow, requireRole(watch.RoleAnalyst))
+	}
+}
+
+// securityHeaders sets a strict CSP (no inline script, no plugins, no
+// framing) and the usual hardening headers on every response.
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "+
+			"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		return next(c)
+	}
+}
+
+func cacheStatic(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-cache")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// errorHandler keeps internal errors out of what a person is told.
+func (s *Server) errorHandler(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	code, msg := http.StatusInternalServerError, "Something went wrong; it has been logged."
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &he):
+		code = he.Code
+		if m, ok := he.Message.(string); ok {
+			msg = m
+		} else {
+			msg = http.StatusText(code)
+		}
+	case errors.Is(err, store.ErrNotFound):
+		code, msg = http.StatusNotFound, "Not found."
+	case errors.Is(err, store.ErrInvalid):
+		code, msg = http.StatusBadRequest, "The request is not valid."
+	}
+	if code >= 500 {
+		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+	}
+	if isAPI(c) || c.Request().Method != http.MethodGet {
+		_ = c.JSON(code, map[string]string{"error": msg})
+		return
+	}
+	_ = s.render(c, code, "error.html", page{Title: http.StatusText(code), Error: msg})
+}
+
+// page is what every template gets.
+type page struct {
+	Title    string
+	User     watch.User
+	SignedIn bool
+	CSRF     string
+	Demo     string
+	Error    string
+	Username string
+	Board    boardPage
+}
+
+func (s *Server) render(c echo.Context, code int, name string, p page) error {
+	p.Demo = s.opts.Demo
+	p.CSRF, _ = c.Get("csrf").(string)
+	if u, ok := userFrom(c); ok {
+		p.User, p.SignedIn = u, true
+	}
+	c.Response().Header().Set("Content-Type", "text/html; charset=utf-8")
+	c.Response().WriteHeader(code)
+	return s.tmpl.ExecuteTemplate(c.Response(), name, p)
+}

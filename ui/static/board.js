@@ -1,0 +1,271 @@
+// The live board. Everything from a source is put in the page as text
+// (textContent), never as HTML. The client follows docs/architecture.md:
+// load a snapshot, go live from its head, drop duplicates by seq, resume
+// after any drop with after=<last seq>, reload on reset.
+(function () {
+  "use strict";
+  var root = document.getElementById("board");
+  var board = root.dataset.board;
+  var epoch = root.dataset.epoch;
+  var tz = root.dataset.tz;
+  var canAnnotate = root.dataset.canAnnotate === "yes";
+  var csrf = document.querySelector('meta[name="csrf-token"]').content;
+  var hitsEl = document.getElementById("hits");
+  var statusEl = document.getElementById("status");
+  var lastSeq = 0;
+  var attempt = 0;
+  var hitEls = {}; // hit id -> element
+  var annSeen = {}; // annotation id -> true
+
+  var fmt = new Intl.DateTimeFormat("en-GB", {
+    timeZone: tz, year: "numeric", month: "short", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", second: "2-digit"
+  });
+  function showTime(el, iso) {
+    if (!iso || iso.indexOf("0001-01-01") === 0) { el.textContent = "unknown"; return; }
+    var d = new Date(iso);
+    el.dateTime = d.toISOString();
+    el.textContent = fmt.format(d);
+  }
+
+  function setStatus(text, cls) {
+    statusEl.textContent = text;
+    statusEl.className = "status " + (cls || "");
+  }
+
+  // safeURL returns the link if it is http(s), else "".
+  function safeURL(u) {
+    try {
+      var p = new URL(u);
+      return (p.protocol === "http:" || p.protocol === "https:") ? p.href : "";
+    } catch (e) { return ""; }
+  }
+
+  // highlight fills el with text, marking the byte spans (UTF-8 offsets
+  // from the server) of the given field.
+  var enc = new TextEncoder(), dec = new TextDecoder();
+  function highlight(el, text, spans, field) {
+    el.textContent = "";
+    var bytes = enc.encode(text || "");
+    var mine = (spans || []).filter(function (s) { return s.field === field; })
+      .sort(function (a, b) { return a.start - b.start; });
+    var pos = 0;
+    mine.forEach(function (s) {
+      if (s.start < pos || s.end > bytes.length || s.start >= s.end) return;
+      el.appendChild(document.createTextNode(dec.decode(bytes.subarray(pos, s.start))));
+      var m = document.createElement("mark");
+      m.textContent = dec.decode(bytes.subarray(s.start, s.end));
+      el.appendChild(m);
+      pos = s.end;
+    });
+    el.appendChild(document.createTextNode(dec.decode(bytes.subarray(pos))));
+  }
+
+  function renderAnnotation(list, a) {
+    if (annSeen[a.id]) return;
+    annSeen[a.id] = true;
+    var li = document.createElement("li");
+    li.className = "annotation";
+    li.id = "ann-" + a.id;
+    var who = document.createElement("span");
+    who.className = "author";
+    who.textContent = a.author;
+    var when = document.createElement("time");
+    showTime(when, a.at);
+    var note = document.createElement("span");
+    note.className = "note";
+    note.textContent = a.note;
+    li.appendChild(who);
+    li.appendChild(document.createTextNode(" · "));
+    li.appendChild(when);
+    li.appendChild(document.createTextNode(": "));
+    li.appendChild(note);
+    (a.tags || []).forEach(function (t) {
+      var tag = document.createElement("span");
+      tag.className = "tag";
+      tag.textContent = t;
+      li.appendChild(tag);
+    });
+    if (a.supersedes) {
+      var old = document.getElementById("ann-" + a.supersedes);
+      if (old) old.classList.add("superseded");
+      var s = document.createElement("span");
+      s.className = "small";
+      s.textContent = " (corrects an earlier note)";
+      li.appendChild(s);
+    }
+    if (canAnnotate) {
+      var fix = document.createElement("button");
+      fix.type = "button";
+      fix.className = "correct";
+      fix.textContent = "Correct";
+      fix.addEventListener("click", function () {
+        var form = list.parentNode.querySelector("form.annotate");
+        form.dataset.supersedes = a.id;
+        var c = form.querySelector(".correcting");
+        c.hidden = false;
+        c.textContent = "Correcting the note by " + a.author;
+        form.querySelector("textarea").focus();
+      });
+      li.appendChild(fix);
+    }
+    list.appendChild(li);
+  }
+
+  function annotateForm(hitID) {
+    var form = document.getElementById("annotate-template").content.firstElementChild.cloneNode(true);
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var note = form.elements.note.value;
+      var tags = form.elements.tags.value.split(",").map(function (t) { return t.trim(); })
+        .filter(function (t) { return t; });
+      var body = { note: note, tags: tags, supersedes: Number(form.dataset.supersedes || 0) };
+      var err = form.querySelector(".formerror");
+      err.textContent = "";
+      var button = form.querySelector("button[type=submit]");
+      button.disabled = true;
+      fetch("/api/hits/" + hitID + "/annotations", {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+        body: JSON.stringify(body)
+      }).then(function (r) {
+        return r.json().then(function (j) {
+          if (!r.ok) throw new Error(j.error || ("HTTP " + r.status));
+          form.reset();
+          delete form.dataset.supersedes;
+          form.querySelector(".correcting").hidden = true;
+        });
+      }).catch(function (e) {
+        err.textContent = "Not saved: " + e.message;
+      }).finally(function () { button.disabled = false; });
+    });
+    return form;
+  }
+
+  function renderHit(h, atTop) {
+    if (hitEls[h.id]) return;
+    var li = document.getElementById("hit-template").content.firstElementChild.cloneNode(true);
+    li.id = "hit-" + h.id;
+    li.dataset.hit = h.id;
+    li.querySelector(".list").textContent = h.list;
+    li.querySelector(".source").textContent = h.item.source;
+    showTime(li.querySelector(".published"), h.item.published);
+    showTime(li.querySelector(".found"), h.found);
+    highlight(li.querySelector(".title"), h.item.title, h.spans, "title");
+    highlight(li.querySelector(".text"), h.item.text, h.spans, "text");
+    var a = li.querySelector(".link");
+    var href = safeURL(h.item.url);
+    if (href) { a.href = href; a.textContent = href; } else { a.remove(); }
+    var list = li.querySelector(".annotations");
+    (h.annotations || []).forEach(function (x) { renderAnnotation(list, x); });
+    if (canAnnotate) li.appendChild(annotateForm(h.id));
+    hitEls[h.id] = li;
+    if (atTop) hitsEl.insertBefore(li, hitsEl.firstChild); else hitsEl.appendChild(li);
+    document.getElementById("empty").hidden = true;
+  }
+
+  // Sources panel.
+  var sourceEls = {};
+  function renderSource(s) {
+    var li = sourceEls[s.source];
+    if (!li) {
+      li = document.createElement("li");
+      li.id = "source-" + s.source;
+      sourceEls[s.source] = li;
+      document.getElementById("sources").appendChild(li);
+    }
+    li.className = "source-" + s.state;
+    li.textContent = "";
+    var name = document.createElement("strong");
+    name.textContent = s.name || s.source;
+    li.appendChild(name);
+    var st = document.createElement("span");
+    st.className = "state";
+    st.textContent = " " + s.state;
+    li.appendChild(st);
+    var detail = document.createElement("div");
+    detail.className = "small";
+    var last = document.createElement("time");
+    showTime(last, s.last_success);
+    detail.appendChild(document.createTextNode("last success "));
+    detail.appendChild(last);
+    if (s.state === "failing") {
+      var e = document.createElement("div");
+      e.className = "reason";
+      e.textContent = s.last_error;
+      detail.appendChild(e);
+    }
+    li.appendChild(detail);
+  }
+
+  // Chart: options from the server (go-echarts), refreshed when hits arrive.
+  var chart = null, chartTimer = null;
+  function loadChart() {
+    chartTimer = null;
+    if (!window.echarts) return;
+    if (!chart) chart = window.echarts.init(document.getElementById("chart"), null, { renderer: "canvas" });
+    fetch("/api/boards/" + encodeURIComponent(board) + "/chart", { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (o) { chart.setOption(o, true); document.getElementById("chart").dataset.loaded = "yes"; })
+      .catch(function () {});
+  }
+  function chartSoon() { if (!chartTimer) chartTimer = setTimeout(loadChart, 2000); }
+
+  function handle(msg) {
+    if (msg.type === "reset") { location.reload(); return; }
+    if (msg.seq <= lastSeq) return; // duplicate after a resume
+    lastSeq = msg.seq;
+    root.dataset.seq = lastSeq;
+    if (msg.type === "hit") { renderHit(msg.data, true); chartSoon(); }
+    else if (msg.type === "annotation") {
+      var li = hitEls[msg.data.hit_id];
+      if (li) renderAnnotation(li.querySelector(".annotations"), msg.data);
+    } else if (msg.type === "source") {
+      var known = sourceEls[msg.data.source];
+      var name = known ? known.querySelector("strong").textContent : "";
+      msg.data.name = name;
+      renderSource(msg.data);
+    }
+  }
+
+  function connect() {
+    var proto = location.protocol === "https:" ? "wss:" : "ws:";
+    var url = proto + "//" + location.host + "/ws?board=" + encodeURIComponent(board) +
+      "&after=" + lastSeq + "&epoch=" + encodeURIComponent(epoch);
+    var ws = new WebSocket(url);
+    ws.onopen = function () { attempt = 0; setStatus("Live", "live"); root.dataset.live = "yes"; };
+    ws.onmessage = function (ev) {
+      var msg;
+      try { msg = JSON.parse(ev.data); } catch (e) { return; }
+      handle(msg);
+    };
+    ws.onclose = function (ev) {
+      root.dataset.live = "no";
+      if (ev.code === 4009) { location.reload(); return; }
+      // exponential backoff with full jitter, 0.5 s doubling to 15 s
+      var cap = Math.min(15000, 500 * Math.pow(2, attempt++));
+      var wait = Math.floor(Math.random() * cap) + 250;
+      setStatus("Connection lost. Reconnecting…", "reconnecting");
+      setTimeout(connect, wait);
+    };
+  }
+
+  fetch("/api/sources", { credentials: "same-origin" }).then(function (r) { return r.json(); })
+    .then(function (list) { list.forEach(renderSource); }).catch(function () {});
+
+  fetch("/api/boards/" + encodeURIComponent(board) + "/snapshot", { credentials: "same-origin" })
+    .then(function (r) {
+      if (r.status === 401) { location.href = "/login"; throw new Error("signed out"); }
+      return r.json();
+    })
+    .then(function (snap) {
+      if (snap.epoch !== epoch) { location.reload(); return; }
+      // the snapshot is newest first
+      snap.hits.forEach(function (h) { renderHit(h, false); });
+      lastSeq = snap.head;
+      root.dataset.seq = lastSeq;
+      loadChart();
+      connect();
+    })
+    .catch(function (e) { setStatus("Could not load the board: " + e.message, "reconnecting"); });
+})();

@@ -1,0 +1,55 @@
+package ui
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/watchroom/watchroom/ui/live"
+)
+
+// checkOrigin accepts only a browser origin that is this server itself (the
+// Host it was reached by) or one configured as the public base URL.
+func (s *Server) checkOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return false
+	}
+	u, err := url.Parse(origin)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(u.Host, r.Host) {
+		return true
+	}
+	for _, o := range s.opts.AllowedOrigins {
+		if strings.EqualFold(strings.TrimRight(o, "/"), origin) {
+			return true
+		}
+	}
+	return false
+}
+
+// websocket streams a board's timeline: GET /ws?board=ID&after=SEQ&epoch=E.
+func (s *Server) websocket(c echo.Context) error {
+	board := c.QueryParam("board")
+	if board == "" {
+		board = "all"
+	}
+	if _, ok := s.boardName(board); !ok {
+		return echo.NewHTTPError(http.StatusNotFound, "There is no such board.")
+	}
+	var after int64
+	if v := c.QueryParam("after"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return echo.NewHTTPError(http.StatusBadRequest, "after must be a sequence number.")
+		}
+		after = n
+	}
+	s.hub.Serve(c.Response(), c.Request(), s.up, live.Position{Board: board, After: after, Epoch: c.QueryParam("epoch")})
+	return nil
+}

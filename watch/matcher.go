@@ -1,0 +1,76 @@
+package watch
+
+import (
+	"fmt"
+	"sync/atomic"
+
+	"github.com/watchroom/watchroom/watch/match"
+)
+
+// Matcher matches items against the active watch lists and tells which
+// operations' boards each hit belongs on. It is swapped whole when lists
+// change, so an item in flight sees the old or the new lists, never a mix.
+type Matcher struct {
+	cur atomic.Pointer[compiled]
+}
+
+type compiled struct {
+	m     *match.Matcher
+	lists map[string]WatchList
+	ops   []Operation
+}
+
+// NewMatcher compiles lists and their operations.
+func NewMatcher(lists []WatchList, ops []Operation) (*Matcher, error) {
+	m := &Matcher{}
+	return m, m.Update(lists, ops)
+}
+
+// Update compiles new lists and swaps them in atomically.
+func (m *Matcher) Update(lists []WatchList, ops []Operation) error {
+	specs := make([]match.List, 0, len(lists))
+	byID := make(map[string]WatchList, len(lists))
+	for _, l := range lists {
+		specs = append(specs, match.List{ID: l.ID, Terms: l.Terms})
+		byID[l.ID] = l
+	}
+	mm, err := match.Compile(specs)
+	if err != nil {
+		return fmt.Errorf("compile watch lists: %w", err)
+	}
+	m.cur.Store(&compiled{m: mm, lists: byID, ops: ops})
+	return nil
+}
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Match returns one hit per watch list that matches the item and applies to
+// its source.
+func (m *Matcher) Match(it Item) []Hit {
+	c := m.cur.Load()
+	var hits []Hit
+	for _, r := range c.m.Match(match.Doc{Title: it.Title, Text: it.Text}) {
+		l := c.lists[r.ListID]
+		if len(l.Sources) > 0 && !contains(l.Sources, it.SourceID) {
+			continue
+		}
+		h := Hit{ListID: r.ListID, Terms: r.Terms, Operations: []string{}}
+		for _, s := range r.Spans {
+			h.Spans = append(h.Spans, Span{Field: s.Field, Start: s.Start, End: s.End})
+		}
+		for _, op := range c.ops {
+			if contains(op.WatchLists, l.ID) && (len(op.Sources) == 0 || contains(op.Sources, it.SourceID)) {
+				h.Operations = append(h.Operations, op.ID)
+			}
+		}
+		hits = append(hits, h)
+	}
+	return hits
+}

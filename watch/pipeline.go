@@ -1,0 +1,152 @@
+package watch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// ErrBusy is returned when a poll of the source is already running.
+var ErrBusy = errors.New("a poll of this source is already running")
+
+// PollResult is what one poll of a source brought back.
+type PollResult struct {
+	NotModified        bool
+	Items              []Item
+	ETag, LastModified string
+}
+
+// Poller fetches one source and parses what came back.
+type Poller interface {
+	Poll(ctx context.Context, src Source, prev SourceHealth) (PollResult, error)
+}
+
+// Recorder keeps what the pipeline finds.
+type Recorder interface {
+	RecordItem(ctx context.Context, it Item, hits []Hit) (bool, []HitView, error)
+	SourceHealth(ctx context.Context, id string) (SourceHealth, error)
+	SaveSourceHealth(ctx context.Context, h SourceHealth) error
+}
+
+// PollReport describes one finished poll, for metrics and logs.
+type PollReport struct {
+	Source      string
+	Duration    time.Duration
+	Err         error
+	NotModified bool
+	Items, New  int
+	Hits        int
+}
+
+// Pipeline polls a source, dedupes, matches and records.
+type Pipeline struct {
+	poller  Poller
+	match   *Matcher
+	rec     Recorder
+	log     *slog.Logger
+	now     func() time.Time
+	onPoll  func(PollReport)
+	mu      sync.Mutex
+	running map[string]bool
+}
+
+// PipelineOptions tune a Pipeline.
+type PipelineOptions struct {
+	Now    func() time.Time
+	OnPoll func(PollReport) // optional
+}
+
+// NewPipeline wires a pipeline.
+func NewPipeline(p Poller, m *Matcher, r Recorder, logger *slog.Logger, opts PipelineOptions) *Pipeline {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.OnPoll == nil {
+		opts.OnPoll = func(PollReport) {}
+	}
+	return &Pipeline{poller: p, match: m, rec: r, log: logger.With("component", "pipeline"),
+		now: opts.Now, onPoll: opts.OnPoll, running: map[string]bool{}}
+}
+
+func (p *Pipeline) claim(id string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.running[id] {
+		return false
+	}
+	p.running[id] = true
+	return true
+}
+
+func (p *Pipeline) release(id string) {
+	p.mu.Lock()
+	delete(p.running, id)
+	p.mu.Unlock()
+}
+
+// Poll polls one source once. Two polls of one source never overlap: a
+// second caller gets ErrBusy. A failure marks the source failing with the
+// reason; the ETag and Last-Modified advance only once every item is
+// recorded, so nothing is skipped after a failed write.
+func (p *Pipeline) Poll(ctx context.Context, src Source) error {
+	if !p.claim(src.ID) {
+		return ErrBusy
+	}
+	defer p.release(src.ID)
+	start := p.now()
+	rep := PollReport{Source: src.ID}
+	defer func() { rep.Duration = p.now().Sub(start); p.onPoll(rep) }()
+
+	h, err := p.rec.SourceHealth(ctx, src.ID)
+	if err != nil {
+		rep.Err = err
+		return err
+	}
+	res, err := p.poller.Poll(ctx, src, h)
+	if err == nil {
+		rep.NotModified, rep.Items = res.NotModified, len(res.Items)
+		err = p.record(ctx, res.Items, &rep)
+	}
+	now := p.now().UTC()
+	if err != nil {
+		rep.Err = err
+		h.State, h.LastError, h.LastErrorAt = "failing", err.Error(), now
+		h.Failures++
+		p.log.Warn("poll failed", "source", src.ID, "err", err, "failures", h.Failures)
+		if serr := p.rec.SaveSourceHealth(ctx, h); serr != nil {
+			return errors.Join(err, serr)
+		}
+		return err
+	}
+	h.State, h.LastSuccess, h.LastError, h.Failures = "ok", now, "", 0
+	if !res.NotModified {
+		h.ETag, h.LastModified = res.ETag, res.LastModified
+	}
+	if err := p.rec.SaveSourceHealth(ctx, h); err != nil {
+		rep.Err = err
+		return err
+	}
+	return nil
+}
+
+func (p *Pipeline) record(ctx context.Context, items []Item, rep *PollReport) error {
+	found := p.now().UTC()
+	for _, it := range items {
+		if it.Found.IsZero() {
+			it.Found = found
+		}
+		hits := p.match.Match(it)
+		isNew, views, err := p.rec.RecordItem(ctx, it, hits)
+		if err != nil {
+			return fmt.Errorf("record item: %w", err)
+		}
+		if isNew {
+			rep.New++
+			rep.Hits += len(views)
+		}
+	}
+	return nil
+}
