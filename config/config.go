@@ -1,0 +1,203 @@
+// Package config reads watchroom's YAML config file: the server, fetching,
+// retention, and the sources, watch lists and operations analysts set up.
+//
+// Loading is strict. Unknown keys, wrong types, bad values and dangling
+// references are all problems, and Parse reports every one of them with its
+// file, line, column and key path, so one run of "watchroom check" shows an
+// analyst everything to fix. There is no package state: a loaded File is
+// passed to whoever needs it.
+package config
+
+import (
+	"fmt"
+	"net/netip"
+	"os"
+	"time"
+)
+
+// Options says how to read a config file.
+type Options struct {
+	// Vars are substituted for ${NAME} in any scalar value before it is
+	// checked; a reference to a name not in Vars is a problem. Write $${
+	// for a literal ${.
+	Vars map[string]string
+	// Kinds are the source kinds the program can poll, e.g. {"feed"}. A
+	// source of another kind is a problem. When Kinds is empty any
+	// non-empty kind is accepted.
+	Kinds []string
+	// Env looks up environment overrides (os.Getenv); nil means none.
+	// WATCHROOM_LISTEN replaces server.listen and WATCHROOM_DATA_DIR
+	// replaces server.data_dir; an empty value is no override.
+	Env func(string) string
+}
+
+// File is a loaded config file, every value checked and defaulted.
+type File struct {
+	Server     Server
+	Fetch      Fetch
+	Retention  Retention
+	Sources    []Source
+	WatchLists []WatchList
+	Operations []Operation
+}
+
+// Server is how the console is served.
+type Server struct {
+	Listen     string // host:port
+	BaseURL    string // public URL, for the websocket Origin check; empty when not set
+	DataDir    string // the SQLite database and blobs live here
+	Timezone   string // IANA name, as written
+	Location   *time.Location
+	TLSCert    string // both or neither of TLSCert and TLSKey are set
+	TLSKey     string
+	SessionTTL time.Duration
+}
+
+// Fetch is how sources are fetched.
+type Fetch struct {
+	Timeout        time.Duration // whole request
+	ConnectTimeout time.Duration
+	MaxBodyBytes   int64
+	UserAgent      string
+	AllowPrivate   []netip.Prefix // special-purpose ranges the SSRF guard lets through
+}
+
+// Retention is how long collected material is kept.
+type Retention struct {
+	Items time.Duration // items and their hits
+}
+
+// Source is a public source to poll.
+type Source struct {
+	ID       string
+	Name     string // display name; may be empty
+	Kind     string
+	URL      string // absolute http or https URL
+	Schedule string // robfig/cron spec: five fields or a descriptor such as "@every 5m"
+	Line     int    // where the entry starts in the file
+}
+
+// WatchList is a named set of terms to look for.
+type WatchList struct {
+	ID      string
+	Name    string
+	Terms   []string // words or phrases, quotes optional; surrounding space trimmed
+	Sources []string // source ids; empty means every source
+	Line    int
+}
+
+// Operation is an event that watch lists and sources are grouped around.
+type Operation struct {
+	ID         string
+	Name       string
+	Start, End time.Time // End is after Start
+	WatchLists []string  // watch list ids
+	Sources    []string  // source ids; empty means every source
+	Line       int
+}
+
+// Defaults for values the file leaves out.
+const (
+	DefaultListen         = "127.0.0.1:8080"
+	DefaultDataDir        = "./data"
+	DefaultTimezone       = "Europe/London"
+	DefaultSessionTTL     = 12 * time.Hour
+	DefaultTimeout        = 20 * time.Second
+	DefaultConnectTimeout = 5 * time.Second
+	DefaultMaxBodyBytes   = 5 << 20
+	DefaultUserAgent      = "watchroom/0.1 (public-content monitor; contact: hub@example.org)"
+	DefaultRetention      = 720 * time.Hour
+)
+
+// Load reads the config file at path and parses it; see Parse. Problems
+// name the file by path.
+func Load(path string, opts Options) (*File, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("load config: %w", err)
+	}
+	return Parse(path, data, opts)
+}
+
+// Parse reads a config file's contents; name is used in problems. When the
+// file is not valid, Parse returns a nil File and a Problems error listing
+// every problem, in file order. An empty file is valid: all defaults, no
+// sources.
+func Parse(name string, data []byte, opts Options) (*File, error) {
+	f := defaults()
+	d := newDecoder(name, data, opts)
+	if root := d.document(); root != nil {
+		d.file(root, f)
+	}
+	d.env(opts.Env, f)
+	if f.Server.Location == nil {
+		d.defaultZone(f)
+	}
+	if len(d.probs) > 0 {
+		d.probs.sort()
+		return nil, d.probs
+	}
+	return f, nil
+}
+
+// defaults returns a File with every default but the time zone's location,
+// which is loaded only when the file does not name its own zone.
+func defaults() *File {
+	return &File{
+		Server: Server{
+			Listen:     DefaultListen,
+			DataDir:    DefaultDataDir,
+			Timezone:   DefaultTimezone,
+			SessionTTL: DefaultSessionTTL,
+		},
+		Fetch: Fetch{
+			Timeout:        DefaultTimeout,
+			ConnectTimeout: DefaultConnectTimeout,
+			MaxBodyBytes:   DefaultMaxBodyBytes,
+			UserAgent:      DefaultUserAgent,
+		},
+		Retention: Retention{Items: DefaultRetention},
+	}
+}
+
+// defaultZone loads the default time zone. It fails only on a machine
+// without a zone database, which the program fixes by importing time/tzdata.
+func (d *decoder) defaultZone(f *File) {
+	loc, err := time.LoadLocation(f.Server.Timezone)
+	if err != nil {
+		d.probs = append(d.probs, Problem{File: d.name, Path: "server.timezone",
+			Msg: fmt.Sprintf("cannot load the default time zone %q (%v); set one or install a zone database", f.Server.Timezone, err)})
+		return
+	}
+	f.Server.Location = loc
+}
+
+// Source returns the source with the given id.
+func (f *File) Source(id string) (Source, bool) {
+	for _, s := range f.Sources {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return Source{}, false
+}
+
+// WatchList returns the watch list with the given id.
+func (f *File) WatchList(id string) (WatchList, bool) {
+	for _, w := range f.WatchLists {
+		if w.ID == id {
+			return w, true
+		}
+	}
+	return WatchList{}, false
+}
+
+// Operation returns the operation with the given id.
+func (f *File) Operation(id string) (Operation, bool) {
+	for _, o := range f.Operations {
+		if o.ID == id {
+			return o, true
+		}
+	}
+	return Operation{}, false
+}

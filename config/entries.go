@@ -1,0 +1,173 @@
+package config
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// refs holds the ids each list defines and the references made to them.
+// References are checked once every list is read, so sections may come in
+// any order.
+type refs struct {
+	sources map[string]int // id -> line of its definition
+	lists   map[string]int
+	ops     map[string]int // nothing refers to operations; kept to catch duplicates
+	uses    []use
+}
+
+// use is one reference, such as a watch list naming a source.
+type use struct {
+	at    field
+	owner string // e.g. `watch list "ume"`
+	what  string // "source" or "watch list"
+	id    string
+}
+
+func newRefs() *refs {
+	return &refs{sources: map[string]int{}, lists: map[string]int{}, ops: map[string]int{}}
+}
+
+func (d *decoder) sources(sec field, r *refs) []Source {
+	entries, _ := d.items(sec)
+	var out []Source
+	for _, e := range entries {
+		fs, ok := d.fields(e.val, e.path, "id", "name", "kind", "url", "schedule")
+		if !ok {
+			continue
+		}
+		d.require(e.val, e.path, fs, "id", "kind", "url", "schedule")
+		s := Source{ID: d.id(fs["id"], "source", r.sources), Line: e.val.Line}
+		scalar(d, fs["name"], &s.Name, anyText)
+		scalar(d, fs["kind"], &s.Kind, kindParser(d.kinds))
+		scalar(d, fs["url"], &s.URL, parseHTTPURL)
+		scalar(d, fs["schedule"], &s.Schedule, d.parseSchedule)
+		out = append(out, s)
+	}
+	return out
+}
+
+func (d *decoder) watchLists(sec field, r *refs) []WatchList {
+	entries, _ := d.items(sec)
+	var out []WatchList
+	for _, e := range entries {
+		fs, ok := d.fields(e.val, e.path, "id", "name", "terms", "sources")
+		if !ok {
+			continue
+		}
+		d.require(e.val, e.path, fs, "id", "terms")
+		w := WatchList{ID: d.id(fs["id"], "watch list", r.lists), Line: e.val.Line}
+		scalar(d, fs["name"], &w.Name, anyText)
+		w.Terms = d.terms(fs["terms"])
+		owner := describeOwner("watch list", w.ID)
+		w.Sources = d.idRefs(fs["sources"], r, owner, "source")
+		out = append(out, w)
+	}
+	return out
+}
+
+// terms reads a watch list's terms, of which there must be at least one.
+func (d *decoder) terms(f field) []string {
+	entries, ok := d.items(f)
+	if ok && f.val != nil && len(entries) == 0 {
+		d.problem(f.val, f.path, "a watch list needs at least one term")
+	}
+	var out []string
+	for _, e := range entries {
+		var t string
+		if scalar(d, e, &t, parseTerm) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (d *decoder) operations(sec field, r *refs) []Operation {
+	entries, _ := d.items(sec)
+	var out []Operation
+	for _, e := range entries {
+		fs, ok := d.fields(e.val, e.path, "id", "name", "start", "end", "watchlists", "sources")
+		if !ok {
+			continue
+		}
+		d.require(e.val, e.path, fs, "id", "name", "start", "end")
+		o := Operation{ID: d.id(fs["id"], "operation", r.ops), Line: e.val.Line}
+		scalar(d, fs["name"], &o.Name, nonEmpty)
+		startOK := scalar(d, fs["start"], &o.Start, parseTime)
+		endOK := scalar(d, fs["end"], &o.End, parseTime)
+		if startOK && endOK && !o.End.After(o.Start) {
+			d.problem(fs["end"].val, fs["end"].path, "end must be after start (%s)", o.Start.Format(time.RFC3339))
+		}
+		owner := describeOwner("operation", o.ID)
+		o.WatchLists = d.idRefs(fs["watchlists"], r, owner, "watch list")
+		o.Sources = d.idRefs(fs["sources"], r, owner, "source")
+		out = append(out, o)
+	}
+	return out
+}
+
+// id reads an entry's id, checks its form and that no earlier entry of the
+// same kind has it, and records it in defined. It returns the
+// id as written, even when malformed, so that references to it are not
+// reported a second time.
+func (d *decoder) id(f field, what string, defined map[string]int) string {
+	if f.val == nil {
+		return ""
+	}
+	id, ok := d.text(f.val, f.path)
+	if !ok {
+		return ""
+	}
+	if _, err := parseID(id); err != nil {
+		d.problem(f.val, f.path, "%v", err)
+	}
+	if id == "" {
+		return id
+	}
+	if line, dup := defined[id]; dup {
+		d.problem(f.val, f.path, "duplicate %s id %q (first at line %d)", what, id, line)
+		return id
+	}
+	defined[id] = f.val.Line
+	return id
+}
+
+// idRefs reads a list of ids naming other entries and records each use for
+// checkRefs.
+func (d *decoder) idRefs(f field, r *refs, owner, what string) []string {
+	entries, _ := d.items(f)
+	var out []string
+	for _, e := range entries {
+		var id string
+		if !scalar(d, e, &id, nonEmpty) {
+			continue
+		}
+		if slices.Contains(out, id) {
+			d.problem(e.val, e.path, "%s %q is listed twice", what, id)
+			continue
+		}
+		out = append(out, id)
+		r.uses = append(r.uses, use{at: e, owner: owner, what: what, id: id})
+	}
+	return out
+}
+
+// checkRefs reports references to ids no entry defines.
+func (d *decoder) checkRefs(r *refs) {
+	for _, u := range r.uses {
+		defined := r.sources
+		if u.what == "watch list" {
+			defined = r.lists
+		}
+		if _, ok := defined[u.id]; !ok {
+			d.problem(u.at.val, u.at.path, "%s names %s %q that is not defined", u.owner, u.what, u.id)
+		}
+	}
+}
+
+func describeOwner(what, id string) string {
+	if id == "" {
+		return "this " + what
+	}
+	return fmt.Sprintf("%s %q", what, id)
+}

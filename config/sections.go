@@ -1,0 +1,85 @@
+package config
+
+import (
+	"net/netip"
+
+	"gopkg.in/yaml.v3"
+)
+
+// file decodes the top-level mapping into f, which holds the defaults.
+func (d *decoder) file(root *yaml.Node, f *File) {
+	fs, ok := d.fields(root, "", "server", "fetch", "retention", "sources", "watchlists", "operations")
+	if !ok {
+		return
+	}
+	if s, ok := fs["server"]; ok {
+		d.server(s, &f.Server)
+	}
+	if s, ok := fs["fetch"]; ok {
+		d.fetch(s, &f.Fetch)
+	}
+	if s, ok := fs["retention"]; ok {
+		d.retention(s, &f.Retention)
+	}
+	refs := newRefs()
+	f.Sources = d.sources(fs["sources"], refs)
+	f.WatchLists = d.watchLists(fs["watchlists"], refs)
+	f.Operations = d.operations(fs["operations"], refs)
+	d.checkRefs(refs)
+}
+
+func (d *decoder) server(sec field, s *Server) {
+	fs, ok := d.fields(sec.val, sec.path, "listen", "base_url", "data_dir", "timezone", "tls_cert", "tls_key", "session_ttl")
+	if !ok {
+		return
+	}
+	scalar(d, fs["listen"], &s.Listen, parseListen)
+	scalar(d, fs["base_url"], &s.BaseURL, optionalHTTPURL)
+	scalar(d, fs["data_dir"], &s.DataDir, nonEmpty)
+	if scalar(d, fs["timezone"], &s.Location, parseZone) {
+		s.Timezone = s.Location.String() // the name as written
+	}
+	// A value that failed to read is reported already; only a pair that
+	// read cleanly is checked for a missing half.
+	certOK := scalar(d, fs["tls_cert"], &s.TLSCert, anyText) || fs["tls_cert"].val == nil
+	keyOK := scalar(d, fs["tls_key"], &s.TLSKey, anyText) || fs["tls_key"].val == nil
+	if certOK && keyOK && (s.TLSCert == "") != (s.TLSKey == "") {
+		d.tlsHalf(fs, s)
+	}
+	scalar(d, fs["session_ttl"], &s.SessionTTL, parseDuration)
+}
+
+// tlsHalf reports a TLS certificate without its key or the other way round.
+func (d *decoder) tlsHalf(fs map[string]field, s *Server) {
+	if s.TLSCert != "" {
+		d.problem(fs["tls_cert"].val, fs["tls_cert"].path, "tls_cert is set but tls_key is not; set both or neither")
+		return
+	}
+	d.problem(fs["tls_key"].val, fs["tls_key"].path, "tls_key is set but tls_cert is not; set both or neither")
+}
+
+func (d *decoder) fetch(sec field, f *Fetch) {
+	fs, ok := d.fields(sec.val, sec.path, "timeout", "connect_timeout", "max_body_bytes", "user_agent", "allow_private")
+	if !ok {
+		return
+	}
+	scalar(d, fs["timeout"], &f.Timeout, parseDuration)
+	scalar(d, fs["connect_timeout"], &f.ConnectTimeout, parseDuration)
+	scalar(d, fs["max_body_bytes"], &f.MaxBodyBytes, parseSize)
+	scalar(d, fs["user_agent"], &f.UserAgent, parseUserAgent)
+	entries, _ := d.items(fs["allow_private"])
+	for _, e := range entries {
+		var p netip.Prefix
+		if scalar(d, e, &p, parsePrefix) {
+			f.AllowPrivate = append(f.AllowPrivate, p)
+		}
+	}
+}
+
+func (d *decoder) retention(sec field, r *Retention) {
+	fs, ok := d.fields(sec.val, sec.path, "items")
+	if !ok {
+		return
+	}
+	scalar(d, fs["items"], &r.Items, parseDuration)
+}
