@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/watchroom/watchroom/config"
+	"github.com/watchroom/watchroom/ui"
+	"github.com/watchroom/watchroom/ui/live"
+	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/fetch"
+	"github.com/watchroom/watchroom/watch/schedule"
+	"github.com/watchroom/watchroom/watch/source"
+	"github.com/watchroom/watchroom/watch/store"
+)
+
+// app is every component of a running console, wired from one config.
+type app struct {
+	cfg      *config.File
+	log      *slog.Logger
+	store    *store.Store
+	hub      *live.Hub
+	pipeline *watch.Pipeline
+	sched    *schedule.Scheduler
+	server   *ui.Server
+	sources  map[string]watch.Source
+	started  bool
+}
+
+type appOptions struct {
+	Now      func() time.Time
+	Demo     string // sign-in hint shown in demo mode
+	ConfigID string // what was loaded, for the audit log
+	Registry *prometheus.Registry
+}
+
+// converts config entries to domain types; only cmd knows both.
+func domain(f *config.File) ([]watch.Source, []watch.WatchList, []watch.Operation) {
+	var srcs []watch.Source
+	for _, s := range f.Sources {
+		srcs = append(srcs, watch.Source{ID: s.ID, Name: s.Name, Kind: s.Kind, URL: s.URL, Schedule: s.Schedule})
+	}
+	var lists []watch.WatchList
+	for _, l := range f.WatchLists {
+		lists = append(lists, watch.WatchList{ID: l.ID, Name: l.Name, Terms: l.Terms, Sources: l.Sources})
+	}
+	var ops []watch.Operation
+	for _, o := range f.Operations {
+		ops = append(ops, watch.Operation{ID: o.ID, Name: o.Name, Start: o.Start, End: o.End, WatchLists: o.WatchLists, Sources: o.Sources})
+	}
+	return srcs, lists, ops
+}
+
+func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptions) (*app, error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Registry == nil {
+		o.Registry = prometheus.NewRegistry()
+	}
+	if err := os.MkdirAll(f.Server.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	st, err := store.Open(ctx, filepath.Join(f.Server.DataDir, "watchroom.db"), logger, store.Options{Now: o.Now})
+	if err != nil {
+		return nil, err
+	}
+	a := &app{cfg: f, log: logger, store: st, sources: map[string]watch.Source{}}
+	if err := st.Audit(ctx, watch.AuditEntry{Actor: "system", Action: "config_load", Target: "config", Detail: o.ConfigID}); err != nil {
+		st.Close()
+		return nil, err
+	}
+	srcs, lists, ops := domain(f)
+	for _, s := range srcs {
+		a.sources[s.ID] = s
+	}
+	matcher, err := watch.NewMatcher(lists, ops)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	client, err := fetch.New(fetch.Options{Timeout: f.Fetch.Timeout, ConnectTimeout: f.Fetch.ConnectTimeout,
+		MaxBody: f.Fetch.MaxBodyBytes, UserAgent: f.Fetch.UserAgent, Allow: f.Fetch.AllowPrivate})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	m := newMetrics(o.Registry)
+	a.hub = live.NewHub(st, logger, live.Options{Now: o.Now})
+	m.watchHub(o.Registry, a.hub)
+	st.SetPublisher(a.hub.Publish)
+	a.pipeline = watch.NewPipeline(source.NewPoller(client), matcher, st, logger,
+		watch.PipelineOptions{Now: o.Now, OnPoll: m.observePoll})
+	a.sched = schedule.New(logger, f.Server.Location)
+	for _, s := range srcs {
+		s := s
+		if err := a.sched.Add(s.ID, s.Schedule, func(ctx context.Context) { _ = a.pipeline.Poll(ctx, s) }); err != nil {
+			st.Close()
+			return nil, err
+		}
+	}
+	a.server, err = ui.New(ui.Options{
+		Store: st, Hub: a.hub, Logger: logger, Operations: ops, Sources: srcs,
+		Secure: f.Server.TLSCert != "", AllowedOrigins: origins(f), SessionTTL: f.Server.SessionTTL,
+		Location: f.Server.Location, Demo: o.Demo, Now: o.Now, Metrics: o.Registry,
+		Ready:   a.ready,
+		PollNow: a.pollNow,
+	})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func origins(f *config.File) []string {
+	if f.Server.BaseURL == "" {
+		return nil
+	}
+	return []string{f.Server.BaseURL}
+}
+
+func (a *app) ready(context.Context) error {
+	if !a.started {
+		return errors.New("scheduler not started")
+	}
+	return nil
+}
+
+func (a *app) pollNow(ctx context.Context, id string) error {
+	s, ok := a.sources[id]
+	if !ok {
+		return fmt.Errorf("no source %q", id)
+	}
+	return a.pipeline.Poll(ctx, s)
+}
+
+// start runs the schedules and a first poll of every source.
+func (a *app) start(ctx context.Context) {
+	a.sched.Start()
+	a.started = true
+	for _, s := range a.sources {
+		s := s
+		go func() { _ = a.pipeline.Poll(ctx, s) }()
+	}
+}
+
+// close stops in reverse order of start.
+func (a *app) close(ctx context.Context) error {
+	a.hub.CloseAll()
+	a.sched.Stop(ctx)
+	return a.store.Close()
+}
+
+func (a *app) handler() http.Handler { return a.server.Handler() }
+
+// fileID names a loaded config for the audit log: its path and SHA-256.
+func fileID(path string, data []byte) string {
+	sum := sha256.Sum256(data)
+	return path + " sha256=" + hex.EncodeToString(sum[:])
+}
+

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/watchroom/watchroom/config"
+	"github.com/watchroom/watchroom/watch/source"
+)
+
+func configOptions() config.Options {
+	return config.Options{Kinds: source.Kinds(), Env: os.Getenv}
+}
+
+// loadConfig loads a config file and prints every problem it has.
+func loadConfig(path string, stderr io.Writer) (*config.File, bool) {
+	f, err := config.Load(path, configOptions())
+	if err != nil {
+		var probs config.Problems
+		if errors.As(err, &probs) {
+			for _, p := range probs {
+				fmt.Fprintln(stderr, p.String())
+			}
+			fmt.Fprintf(stderr, "%s: %d problem(s)\n", path, len(probs))
+		} else {
+			fmt.Fprintf(stderr, "watchroom: %v\n", err)
+		}
+		return nil, false
+	}
+	return f, true
+}
+
+func cmdCheck(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("config", "", "config file to check")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *path == "" {
+		fmt.Fprintln(stderr, "watchroom check: --config FILE is required")
+		return 2
+	}
+	f, ok := loadConfig(*path, stderr)
+	if !ok {
+		return 2
+	}
+	fmt.Fprintf(stdout, "%s: ok (%d sources, %d watch lists, %d operations)\n", *path, len(f.Sources), len(f.WatchLists), len(f.Operations))
+	return 0
+}

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runCmd(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func writeFile(t *testing.T, name, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const badConfig = `sources:
+  - id: a
+    kind: feed
+    url: "ftp://example.org/feed"
+    shedule: "@every 5m"
+watchlists:
+  - id: w
+    terms: ["rave"]
+    sources: [nope]
+`
+
+func TestCheckReportsEveryProblemAndExits2(t *testing.T) {
+	p := writeFile(t, "bad.yaml", badConfig)
+	code, _, stderr := runCmd(t, "", "check", "--config", p)
+	if code != 2 {
+		t.Fatalf("exit %d, want 2", code)
+	}
+	for _, want := range []string{
+		p + ":2:5: sources[0]: missing required key \"schedule\"",
+		p + ":4:10: sources[0].url:",
+		p + ":5:5: sources[0]: unknown key \"shedule\"",
+		p + ":9:15: watchlists[0].sources[0]:",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	// serve refuses to start on it, with the same messages
+	code, _, serr := runCmd(t, "", "serve", "--config", p)
+	if code != 2 || !strings.Contains(serr, "refusing to start") || !strings.Contains(serr, p+":5:5: sources[0]: unknown key") {
+		t.Fatalf("serve: exit %d\n%s", code, serr)
+	}
+}
+
+func TestCheckExampleConfig(t *testing.T) {
+	code, out, stderr := runCmd(t, "", "check", "--config", "../../config/example.yaml")
+	if code != 0 || !strings.Contains(out, "ok") {
+		t.Fatalf("exit %d: %s %s", code, out, stderr)
+	}
+}
+
+func TestUserAddFromStdin(t *testing.T) {
+	dir := t.TempDir()
+	p := writeFile(t, "c.yaml", "server:\n  data_dir: "+filepath.Join(dir, "data")+"\n")
+	code, out, stderr := runCmd(t, "a-long-password\n", "user", "add", "--config", p, "--name", "jsmith", "--role", "officer")
+	if code != 0 || !strings.Contains(out, "added jsmith (officer)") {
+		t.Fatalf("exit %d: %s %s", code, out, stderr)
+	}
+	code, _, stderr = runCmd(t, "a-long-password\n", "user", "add", "--config", p, "--name", "JSmith", "--role", "viewer")
+	if code != 1 || !strings.Contains(stderr, "exists already") {
+		t.Fatalf("duplicate: exit %d %s", code, stderr)
+	}
+	code, _, stderr = runCmd(t, "short\n", "user", "add", "--config", p, "--name", "x", "--role", "officer")
+	if code != 2 || !strings.Contains(stderr, "at least 8") {
+		t.Fatalf("short password: exit %d %s", code, stderr)
+	}
+	code, _, stderr = runCmd(t, "", "user", "add", "--config", p, "--name", "y", "--role", "officer")
+	if code != 2 || !strings.Contains(stderr, "no password") {
+		t.Fatalf("no password: exit %d %s", code, stderr)
+	}
+	code, _, stderr = runCmd(t, "a-long-password\n", "user", "add", "--config", p, "--name", "z", "--role", "chief")
+	if code != 2 || !strings.Contains(stderr, "--role") {
+		t.Fatalf("bad role: exit %d %s", code, stderr)
+	}
+	code, out, _ = runCmd(t, "", "user", "list", "--config", p)
+	if code != 0 || strings.TrimSpace(out) != "jsmith\tofficer" {
+		t.Fatalf("list: %d %q", code, out)
+	}
+	// there is no password flag
+	code, _, stderr = runCmd(t, "", "user", "add", "--config", p, "--name", "q", "--role", "officer", "--password", "xxxxxxxxx")
+	if code != 2 || !strings.Contains(stderr, "flag provided but not defined: -password") {
+		t.Fatalf("password flag: exit %d %s", code, stderr)
+	}
+}

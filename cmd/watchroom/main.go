@@ -1,0 +1,53 @@
+// Command watchroom is the console: it serves boards, runs the watchers,
+// checks config files and manages users.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // time zones load on machines without a zone database
+)
+
+const usage = `watchroom: a live watch console for public online content.
+
+Usage:
+  watchroom serve [--config FILE] [--demo]   run the console (--demo: built-in scenario, no internet needed)
+  watchroom check --config FILE              validate a config file; every problem, exit status 2
+  watchroom user add --config FILE --name NAME --role ROLE
+                                             add a user (admin, analyst, officer, viewer);
+                                             the password is read from stdin or asked for
+  watchroom user list --config FILE          list users
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run dispatches a subcommand and returns the exit status.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "serve":
+		return cmdServe(ctx, args[1:], stdout, stderr)
+	case "check":
+		return cmdCheck(args[1:], stdout, stderr)
+	case "user":
+		return cmdUser(ctx, args[1:], stdin, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "watchroom: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+}

@@ -1,0 +1,69 @@
+package fetch
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"time"
+)
+
+// Defaults applied to zero Options fields.
+const (
+	DefaultTimeout        = 20 * time.Second
+	DefaultConnectTimeout = 5 * time.Second
+	DefaultMaxBody        = 5 << 20
+	DefaultMaxRedirects   = 5
+)
+
+// Options configures a Client. Zero values take the defaults above.
+type Options struct {
+	Timeout        time.Duration  // whole request, body read included
+	ConnectTimeout time.Duration  // TCP connect, and separately the TLS handshake
+	MaxBody        int64          // cap on the body after decompression
+	UserAgent      string         // required: sources deserve to know who polls them
+	Allow          []netip.Prefix // special-purpose ranges to allow anyway (tests, demos)
+	// MaxRedirects is how many redirects one Get follows: 0 means the
+	// default, a negative value follows none.
+	MaxRedirects int
+	// Now is the clock used to read an HTTP-date Retry-After; nil means time.Now.
+	Now func() time.Time
+}
+
+// ErrNoUserAgent is returned by New when Options.UserAgent is empty.
+var ErrNoUserAgent = errors.New("fetch: a user agent is required")
+
+func (o Options) withDefaults() (Options, error) {
+	if o.UserAgent == "" {
+		return o, ErrNoUserAgent
+	}
+	if o.Timeout < 0 || o.ConnectTimeout < 0 || o.MaxBody < 0 {
+		return o, fmt.Errorf("fetch: negative timeout or body cap in options")
+	}
+	if o.Timeout == 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.ConnectTimeout == 0 {
+		o.ConnectTimeout = DefaultConnectTimeout
+	}
+	if o.MaxBody == 0 {
+		o.MaxBody = DefaultMaxBody
+	}
+	switch {
+	case o.MaxRedirects == 0:
+		o.MaxRedirects = DefaultMaxRedirects
+	case o.MaxRedirects < 0:
+		o.MaxRedirects = 0
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	allow := make([]netip.Prefix, 0, len(o.Allow))
+	for _, p := range o.Allow {
+		if !p.IsValid() {
+			return o, fmt.Errorf("fetch: invalid allow prefix %q", p)
+		}
+		allow = append(allow, p.Masked())
+	}
+	o.Allow = allow
+	return o, nil
+}

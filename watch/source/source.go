@@ -1,0 +1,62 @@
+// Package source turns what a source returned into normalised watch.Items.
+// There is one file per kind of source; Lookup maps a kind to its parser.
+// Everything a source returns is hostile: parsers cap, clean and never panic.
+package source
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/watchroom/watchroom/watch"
+)
+
+// Meta describes where a body came from.
+type Meta struct {
+	SourceID    string
+	URL         string // the URL fetched (after redirects); the base for relative links
+	ContentType string // the response's Content-Type, charset included
+	Found       time.Time
+}
+
+// Parser turns one body into items.
+type Parser interface {
+	Parse(ctx context.Context, body []byte, m Meta) ([]watch.Item, error)
+}
+
+// ErrUnparseable is wrapped by parse errors for bodies that cannot be read as
+// the kind of source they were fetched for.
+var ErrUnparseable = errors.New("unparseable source content")
+
+// Kinds of source.
+const (
+	KindFeed = "feed"
+)
+
+// constructors is a function rather than a package variable so that the
+// registry cannot be changed at run time.
+func constructors() map[string]func() Parser {
+	return map[string]func() Parser{
+		KindFeed: func() Parser { return feedParser{} },
+	}
+}
+
+// Lookup returns the parser for kind.
+func Lookup(kind string) (Parser, bool) {
+	c, ok := constructors()[kind]
+	if !ok {
+		return nil, false
+	}
+	return c(), true
+}
+
+// Kinds returns the known kinds, sorted.
+func Kinds() []string {
+	kinds := make([]string, 0, 1)
+	for k := range constructors() {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	return kinds
+}
