@@ -169,4 +169,3 @@ func fileID(path string, data []byte) string {
 	sum := sha256.Sum256(data)
 	return path + " sha256=" + hex.EncodeToString(sum[:])
 }
-

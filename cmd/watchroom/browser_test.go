@@ -104,7 +104,7 @@ func (tb *tab) count(t *testing.T, sel string) int {
 }
 
 func TestBrowserLiveBoard(t *testing.T) {
-		feed := newFeedServer(t)
+	feed := newFeedServer(t)
 	a, base, _ := startApp(t, feed.url, tempDataDir(t))
 	addUser(t, a, "pc1", watch.RoleOfficer)
 	addUser(t, a, "pc2", watch.RoleOfficer)
@@ -193,7 +193,7 @@ func TestBrowserLiveBoard(t *testing.T) {
 }
 
 func TestBrowserReconnectsAfterRestart(t *testing.T) {
-		feed := newFeedServer(t)
+	feed := newFeedServer(t)
 	dataDir := tempDataDir(t)
 	a, base, stop := startApp(t, feed.url, dataDir)
 	addUser(t, a, "pc1", watch.RoleOfficer)
