@@ -109,6 +109,20 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 			return nil, err
 		}
 	}
+	// retention: collected content is kept only as long as the config says
+	if err := a.sched.Add("retention", "@every 1h", func(ctx context.Context) {
+		p, err := st.Prune(ctx, f.Retention.Items)
+		if err != nil {
+			logger.Error("retention", "err", err)
+			return
+		}
+		if p.Items+p.Events+p.Seen > 0 {
+			logger.Info("retention", "items", p.Items, "events", p.Events, "seen", p.Seen)
+		}
+	}); err != nil {
+		st.Close()
+		return nil, err
+	}
 	a.server, err = ui.New(ui.Options{
 		Store: st, Hub: a.hub, Logger: logger, Operations: ops, Sources: srcs,
 		Secure: f.Server.TLSCert != "", AllowedOrigins: origins(f), SessionTTL: f.Server.SessionTTL,

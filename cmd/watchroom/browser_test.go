@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"strings"
@@ -134,6 +135,14 @@ func TestBrowserLiveBoard(t *testing.T) {
 		}
 	}
 
+	// the chart is drawn by the echarts build watchroom serves itself
+	var canvases int
+	one.run(t, "chart", chromedp.WaitVisible(`#chart[data-loaded="yes"]`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll('#chart canvas').length`, &canvases))
+	if canvases == 0 {
+		t.Fatal("the chart drew nothing")
+	}
+
 	// an annotation typed in one board appears in the other, and in its own
 	one.run(t, "annotate",
 		chromedp.SendKeys(`#hits li.hit form.annotate textarea`, "Promoter known to us", chromedp.ByQuery),
@@ -184,6 +193,20 @@ func TestBrowserLiveBoard(t *testing.T) {
 			t.Fatalf("%d hostile elements in the page", n)
 		}
 	}
+	// a failing source shows as failing, with the reason, on every board
+	feed.setFail(http.StatusBadGateway)
+	if err := a.pollNow(ctx, "local"); err == nil {
+		t.Fatal("a broken feed polled without error")
+	}
+	for _, tb := range []*tab{one, two} {
+		var reason string
+		tb.run(t, "source failing", chromedp.WaitVisible(`#source-local.source-failing .reason`, chromedp.ByQuery),
+			chromedp.Text(`#source-local .reason`, &reason, chromedp.ByQuery))
+		if !strings.Contains(reason, "502") {
+			t.Fatalf("failing reason %q", reason)
+		}
+	}
+
 	if one.dialogs.Load()+two.dialogs.Load() != 0 {
 		t.Fatal("a dialog was opened by injected content")
 	}

@@ -140,6 +140,8 @@ func TestCompileErrors(t *testing.T) {
 		{"inner quotes", []match.List{{ID: "a", Terms: []string{`say "hi"`}}}, match.ErrUnbalancedQuote},
 		{"three quotes", []match.List{{ID: "a", Terms: []string{`"a"b"`}}}, match.ErrUnbalancedQuote},
 		{"punctuation only", []match.List{{ID: "a", Terms: []string{"!!!"}}}, match.ErrNoWords},
+		{"combining marks only", []match.List{{ID: "a", Terms: []string{"\u0301\u0302"}}}, match.ErrNoWords},
+		{"tatweel only", []match.List{{ID: "a", Terms: []string{"ـــ"}}}, match.ErrNoWords},
 		{"emoji only", []match.List{{ID: "a", Terms: []string{"🎉"}}}, match.ErrNoWords},
 		{"quoted punctuation", []match.List{{ID: "a", Terms: []string{`" - "`}}}, match.ErrNoWords},
 	}

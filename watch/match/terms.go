@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 )
 
 // Errors reported by Compile, wrapped with the list and term they concern.
@@ -45,7 +46,7 @@ func (n *normalizer) parseTerm(raw string) ([]string, error) {
 		return nil, ErrEmptyTerm
 	}
 	toks := n.tokenize(s)
-	if len(toks) == 0 {
+	if len(toks) == 0 || !strings.ContainsFunc(s, isLetterOrDigit) {
 		return nil, ErrNoWords
 	}
 	words := make([]string, len(toks))
@@ -54,3 +55,5 @@ func (n *normalizer) parseTerm(raw string) ([]string, error) {
 	}
 	return words, nil
 }
+
+func isLetterOrDigit(r rune) bool { return unicode.In(r, unicode.L, unicode.N) }

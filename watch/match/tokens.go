@@ -49,6 +49,10 @@ func newNormalizer() *normalizer { return &normalizer{fold: cases.Fold()} }
 // folding, and without Arabic tatweel and short vowel marks, which writers
 // add or leave out freely.
 func (n *normalizer) normalize(word string) string {
+	if isASCII(word) {
+		// NFKC leaves ASCII alone and folding it is lower-casing.
+		return strings.ToLower(word)
+	}
 	s := norm.NFKC.String(word)
 	s = n.fold.String(s)
 	s = norm.NFKC.String(s)
@@ -97,4 +101,13 @@ func (n *normalizer) tokenize(s string) []token {
 		}
 	}
 	return toks
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }

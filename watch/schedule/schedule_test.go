@@ -1,0 +1,80 @@
+package schedule
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuffer) String() string             { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+func TestAddRejectsBadSpecsAndDuplicates(t *testing.T) {
+	s := New(slog.New(slog.NewTextHandler(&syncBuffer{}, nil)), time.UTC)
+	if err := s.Add("a", "every 5m", func(context.Context) {}); err == nil {
+		t.Fatal("bad spec accepted")
+	}
+	if err := s.Add("a", "*/5 * * * *", func(context.Context) {}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Add("a", "@every 5m", func(context.Context) {}); err == nil {
+		t.Fatal("second job under one name accepted")
+	}
+	if _, err := Parse("@every 90s"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A job still running when its next tick comes is skipped, never run twice
+// at once; Stop cancels the running job's context and waits for it.
+func TestJobNeverOverlapsItselfAndStopCancels(t *testing.T) {
+	logs := &syncBuffer{}
+	s := New(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), time.UTC)
+	var running, maxRunning, runs atomic.Int32
+	started := make(chan struct{}, 10)
+	if err := s.Add("src", "@every 1s", func(ctx context.Context) {
+		n := running.Add(1)
+		if n > maxRunning.Load() {
+			maxRunning.Store(n)
+		}
+		runs.Add(1)
+		started <- struct{}{}
+		<-ctx.Done() // hold the job until Stop
+		running.Add(-1)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s.Start()
+	<-started
+	if next := s.Next("src"); next.IsZero() {
+		t.Fatal("no next run")
+	}
+	// wait (on the log, not on a timer) until cron has skipped a tick
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(logs.String(), "skip") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no tick was skipped; log:\n%s", logs.String())
+		}
+		select {
+		case <-started:
+			t.Fatal("the job started again while running")
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	s.Stop(ctx)
+	if maxRunning.Load() != 1 || runs.Load() != 1 || running.Load() != 0 {
+		t.Fatalf("max concurrent %d, runs %d, still running %d", maxRunning.Load(), runs.Load(), running.Load())
+	}
+}
