@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -45,7 +46,7 @@ func TestDemoScenarioProducesHitsWithinAMinute(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.close(context.Background())
-	if err := ensureDemoUsers(context.Background(), a.store); err != nil {
+	if err := guardDemo(context.Background(), a, true); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
@@ -70,5 +71,28 @@ func TestDemoScenarioProducesHitsWithinAMinute(t *testing.T) {
 	users, _ := a.store.Users(ctx)
 	if len(users) != 3 {
 		t.Fatalf("demo users %+v", users)
+	}
+}
+
+// The demo's accounts exist only in demo mode: a real run refuses a demo
+// database, and the demo will not add its accounts to a real one.
+func TestDemoAccountsOnlyInDemoDatabases(t *testing.T) {
+	feed := newFeedServer(t)
+	demoDir, realDir := tempDataDir(t), tempDataDir(t)
+	a, _, stop := startApp(t, feed.url, demoDir)
+	if err := guardDemo(context.Background(), a, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := guardDemo(context.Background(), a, false); err == nil || !strings.Contains(err.Error(), "made by the demo") {
+		t.Fatalf("real run on a demo database: %v", err)
+	}
+	stop()
+	b, _, _ := startApp(t, feed.url, realDir)
+	addUser(t, b, "jsmith", "officer")
+	if err := guardDemo(context.Background(), b, true); err == nil || !strings.Contains(err.Error(), "not a demo database") {
+		t.Fatalf("demo on a real database: %v", err)
+	}
+	if err := guardDemo(context.Background(), b, false); err != nil {
+		t.Fatal(err)
 	}
 }

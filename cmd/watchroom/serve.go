@@ -76,12 +76,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "watchroom: %v\n", err)
 		return 1
 	}
-	if *demo {
-		if err := ensureDemoUsers(ctx, a.store); err != nil {
-			fmt.Fprintf(stderr, "watchroom: %v\n", err)
-			a.close(context.Background())
-			return 1
-		}
+	if err := guardDemo(ctx, a, *demo); err != nil {
+		fmt.Fprintf(stderr, "watchroom: %v\n", err)
+		a.close(context.Background())
+		return 1
 	}
 	ln, err := net.Listen("tcp", f.Server.Listen)
 	if err != nil {
@@ -145,6 +143,34 @@ func demoOptions(feedURL string, now time.Time) config.Options {
 		"OP2_START": t(-1 * time.Hour), "OP2_END": t(5 * time.Hour),
 	}
 	return o
+}
+
+// guardDemo keeps the demo's well-known accounts in demo databases only: a
+// demo run marks its database, and a real run refuses a marked database.
+func guardDemo(ctx context.Context, a *app, demo bool) error {
+	mode, err := a.store.Meta(ctx, "mode")
+	if err != nil {
+		return err
+	}
+	if !demo {
+		if mode == "demo" {
+			return fmt.Errorf("the database in %s was made by the demo and has its well-known accounts; give this config another data_dir", a.cfg.Server.DataDir)
+		}
+		return nil
+	}
+	if mode == "" {
+		users, err := a.store.Users(ctx)
+		if err != nil {
+			return err
+		}
+		if len(users) > 0 {
+			return fmt.Errorf("the database in %s is not a demo database; the demo will not add its accounts to it", a.cfg.Server.DataDir)
+		}
+		if err := a.store.SetMeta(ctx, "mode", "demo"); err != nil {
+			return err
+		}
+	}
+	return ensureDemoUsers(ctx, a.store)
 }
 
 func ensureDemoUsers(ctx context.Context, st *store.Store) error {
