@@ -19,14 +19,10 @@ func configOptions() config.Options {
 func loadConfig(path string, stderr io.Writer) (*config.File, bool) {
 	f, err := config.Load(path, configOptions())
 	if err != nil {
+		printProblems(stderr, err)
 		var probs config.Problems
 		if errors.As(err, &probs) {
-			for _, p := range probs {
-				fmt.Fprintln(stderr, p.String())
-			}
 			fmt.Fprintf(stderr, "%s: %d problem(s)\n", path, len(probs))
-		} else {
-			fmt.Fprintf(stderr, "watchroom: %v\n", err)
 		}
 		return nil, false
 	}
