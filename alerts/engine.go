@@ -1,0 +1,263 @@
+package alerts
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/match"
+)
+
+// Hit is what the engine needs to know of a recorded hit.
+type Hit struct {
+	ID         int64
+	At         time.Time
+	List       string
+	Severity   string
+	Operations []string
+	Author     string
+	Source     string
+	Title      string
+	Text       string
+}
+
+// SourceStatus is a source's health as last observed.
+type SourceStatus struct {
+	Source   string
+	At       time.Time
+	Failures int // consecutive
+	Message  string
+}
+
+// Operation is an operation with the place and date terms a place_date rule
+// looks for (e.g. the venue, the street, "Saturday", "29th").
+type Operation struct {
+	watch.Operation
+	Terms []string
+}
+
+// Errors callers branch on.
+var (
+	ErrNoAlert  = errors.New("no such open alert")
+	ErrBadState = errors.New("the alert is not in a state that allows this")
+)
+
+// Engine evaluates rules. It is safe for concurrent use.
+type Engine struct {
+	mu       sync.Mutex
+	now      func() time.Time
+	rules    []Rule
+	ops      map[string]*opState
+	hits     []seenHit
+	sources  map[string]SourceStatus
+	alerts   map[string]*Alert
+	quiet    map[string]time.Time // a group resolved by hand ignores evidence up to then
+	silences map[string]Silence
+	horizon  time.Duration
+}
+
+type opState struct {
+	op      Operation
+	terms   *match.Matcher // nil without terms
+	authors map[string]time.Time
+}
+
+type seenHit struct {
+	Hit
+	placeDate map[string]bool // operations whose place/date terms it names in an alerting phase
+	newFor    map[string]bool // operations on which its author was first seen
+}
+
+// New makes an engine. now is the clock (time.Now if nil).
+func New(rules []Rule, ops []Operation, now func() time.Time) (*Engine, error) {
+	if now == nil {
+		now = time.Now
+	}
+	e := &Engine{now: now, ops: map[string]*opState{}, sources: map[string]SourceStatus{},
+		alerts: map[string]*Alert{}, quiet: map[string]time.Time{}, silences: map[string]Silence{}}
+	ids := map[string]bool{}
+	for _, r := range rules {
+		if err := r.Validate(); err != nil {
+			return nil, err
+		}
+		if ids[r.ID] {
+			return nil, fmt.Errorf("rule %q defined twice: %w", r.ID, ErrBadRule)
+		}
+		ids[r.ID] = true
+		r.defaults()
+		if h := r.Window + r.Baseline; h > e.horizon {
+			e.horizon = h
+		}
+		e.rules = append(e.rules, r)
+	}
+	for _, op := range ops {
+		st := &opState{op: op, authors: map[string]time.Time{}}
+		if len(op.Terms) > 0 {
+			m, err := match.Compile([]match.List{{ID: op.ID, Terms: op.Terms}})
+			if err != nil {
+				return nil, fmt.Errorf("operation %q place and date terms: %w", op.ID, err)
+			}
+			st.terms = m
+		}
+		e.ops[op.ID] = st
+	}
+	return e, nil
+}
+
+// SeedAuthors tells the engine which authors an operation has seen before
+// (from the store at start), so they do not count as new.
+func (e *Engine) SeedAuthors(op string, authors []string, at time.Time) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if st, ok := e.ops[op]; ok {
+		for _, a := range authors {
+			if _, seen := st.authors[a]; !seen {
+				st.authors[a] = at
+			}
+		}
+	}
+}
+
+// ObserveHit takes a recorded hit and returns what changed.
+func (e *Engine) ObserveHit(h Hit) []Change {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	sh := seenHit{Hit: h, placeDate: map[string]bool{}, newFor: map[string]bool{}}
+	for _, opID := range h.Operations {
+		st, ok := e.ops[opID]
+		if !ok {
+			continue
+		}
+		if h.Author != "" {
+			if _, seen := st.authors[h.Author]; !seen {
+				st.authors[h.Author] = h.At
+				sh.newFor[opID] = true
+			}
+		}
+		switch st.op.PhaseAt(h.At) {
+		case watch.PhaseBefore, watch.PhaseImminent, watch.PhaseLive:
+			if st.terms != nil && len(st.terms.Match(match.Doc{Title: h.Title, Text: h.Text})) > 0 {
+				sh.placeDate[opID] = true
+			}
+		}
+	}
+	e.hits = append(e.hits, sh)
+	return e.evaluate()
+}
+
+// ObserveSource takes a source's health and returns what changed.
+func (e *Engine) ObserveSource(s SourceStatus) []Change {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.sources[s.Source] = s
+	return e.evaluate()
+}
+
+// Tick re-evaluates with the clock: pending alerts fire after their For,
+// windows slide so conditions clear, silences start and end, repeats fall due.
+func (e *Engine) Tick() []Change {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.evaluate()
+}
+
+// AddSilence adds or replaces a silence.
+func (e *Engine) AddSilence(s Silence) ([]Change, error) {
+	if len(s.Matchers) == 0 {
+		return nil, fmt.Errorf("a silence needs at least one matcher: %w", ErrBadRule)
+	}
+	if !s.End.After(s.Start) {
+		return nil, fmt.Errorf("a silence must end after it starts: %w", ErrBadRule)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.silences[s.ID] = s
+	return e.evaluate(), nil
+}
+
+// Silences returns every silence with its state now.
+func (e *Engine) Silences() map[string]SilenceState {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := map[string]SilenceState{}
+	now := e.now()
+	for id, s := range e.silences {
+		out[id] = s.StateAt(now)
+	}
+	return out
+}
+
+// Ack acknowledges a firing alert.
+func (e *Engine) Ack(fp, by string) (Change, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	a, ok := e.alerts[fp]
+	if !ok {
+		return Change{}, ErrNoAlert
+	}
+	if a.State != StateFiring {
+		return Change{}, fmt.Errorf("%s is %s: %w", fp, a.State, ErrBadState)
+	}
+	a.State, a.AckedAt, a.AckedBy = StateAcknowledged, e.now(), by
+	return Change{Alert: a.copy(), Event: "acknowledged"}, nil
+}
+
+// Assign names who works an open alert.
+func (e *Engine) Assign(fp, to string) (Change, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	a, ok := e.alerts[fp]
+	if !ok {
+		return Change{}, ErrNoAlert
+	}
+	a.Assignee = to
+	return Change{Alert: a.copy(), Event: "assigned"}, nil
+}
+
+// Resolve closes an open alert by hand. Evidence up to now no longer
+// counts for its group, so it fires again only on new evidence.
+func (e *Engine) Resolve(fp, by, reason string) (Change, error) {
+	if strings.TrimSpace(reason) == "" {
+		return Change{}, fmt.Errorf("resolving by hand needs a reason: %w", ErrBadState)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	a, ok := e.alerts[fp]
+	if !ok {
+		return Change{}, ErrNoAlert
+	}
+	now := e.now()
+	a.State, a.ResolvedAt, a.ResolvedBy, a.Reason = StateResolved, now, by, reason
+	e.quiet[fp] = now
+	delete(e.alerts, fp)
+	return Change{Alert: a.copy(), Event: "resolved"}, nil
+}
+
+// Open returns the alerts not yet resolved, firing first, newest first.
+func (e *Engine) Open() []Alert {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]Alert, 0, len(e.alerts))
+	for _, a := range e.alerts {
+		out = append(out, a.copy())
+	}
+	rank := map[State]int{StateFiring: 0, StateAcknowledged: 1, StatePending: 2}
+	sort.Slice(out, func(i, j int) bool {
+		if rank[out[i].State] != rank[out[j].State] {
+			return rank[out[i].State] < rank[out[j].State]
+		}
+		return out[i].Started.After(out[j].Started)
+	})
+	return out
+}
+
+func fingerprint(parts ...string) string {
+	s := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	return hex.EncodeToString(s[:8])
+}

@@ -1,0 +1,292 @@
+package alerts
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/watchroom/watchroom/watch"
+)
+
+// condition is a rule holding for one group now.
+type condition struct {
+	rule     *Rule
+	op       string
+	labels   map[string]string
+	summary  string
+	evidence []int64
+}
+
+// groupOps returns the operations a rule looks at; "" stands for hits that
+// belong to no operation, so a rule for every operation still sees them.
+func (e *Engine) groupOps(r *Rule) []string {
+	if r.Operation != "" {
+		return []string{r.Operation}
+	}
+	ops := []string{""}
+	for id := range e.ops {
+		ops = append(ops, id)
+	}
+	sort.Strings(ops)
+	return ops
+}
+
+func inOp(h *seenHit, op string) bool {
+	if op == "" {
+		return len(h.Operations) == 0
+	}
+	for _, o := range h.Operations {
+		if o == op {
+			return true
+		}
+	}
+	return false
+}
+
+// window returns the ids of the group's hits in (from, to] that pass keep,
+// ignoring evidence from before a manual resolution of the group.
+func (e *Engine) window(fp, op string, from, to time.Time, keep func(*seenHit) bool) []int64 {
+	quiet := e.quiet[fp]
+	var ids []int64
+	for i := range e.hits {
+		h := &e.hits[i]
+		if !h.At.After(from) || h.At.After(to) || !h.At.After(quiet) || !inOp(h, op) || !keep(h) {
+			continue
+		}
+		ids = append(ids, h.ID)
+	}
+	return ids
+}
+
+func labels(r *Rule, op string, extra ...string) map[string]string {
+	l := map[string]string{"rule": r.ID, "kind": string(r.Kind), "operation": op}
+	for i := 0; i+1 < len(extra); i += 2 {
+		l[extra[i]] = extra[i+1]
+	}
+	return l
+}
+
+// conditions computes every group for which a rule holds now.
+func (e *Engine) conditions(now time.Time) map[string]condition {
+	out := map[string]condition{}
+	for ri := range e.rules {
+		r := &e.rules[ri]
+		for _, op := range e.groupOps(r) {
+			from := now.Add(-r.Window)
+			switch r.Kind {
+			case KindSeverity:
+				fp := fingerprint(r.ID, op)
+				ids := e.window(fp, op, from, now, func(h *seenHit) bool { return h.Severity == r.Severity })
+				if len(ids) > 0 {
+					out[fp] = condition{rule: r, op: op, labels: labels(r, op), evidence: ids,
+						summary: fmt.Sprintf("%d %s-severity hit(s) in the last %s", len(ids), r.Severity, r.Window)}
+				}
+			case KindCount:
+				fp := fingerprint(r.ID, op)
+				ids := e.window(fp, op, from, now, func(*seenHit) bool { return true })
+				if len(ids) >= r.Threshold {
+					out[fp] = condition{rule: r, op: op, labels: labels(r, op), evidence: ids,
+						summary: fmt.Sprintf("%d hits in the last %s (threshold %d)", len(ids), r.Window, r.Threshold)}
+				}
+			case KindSpike:
+				fp := fingerprint(r.ID, op)
+				cur := e.window(fp, op, from, now, func(*seenHit) bool { return true })
+				base := e.window(fp, op, from.Add(-r.Baseline), from, func(*seenHit) bool { return true })
+				// an empty baseline counts as one hit, so a first burst
+				// must still be Factor times "almost nothing"
+				baseRate := float64(max(len(base), 1)) / r.Baseline.Seconds()
+				rate := float64(len(cur)) / r.Window.Seconds()
+				if len(cur) >= r.MinHits && rate > r.Factor*baseRate {
+					out[fp] = condition{rule: r, op: op, labels: labels(r, op), evidence: cur,
+						summary: fmt.Sprintf("%d hits in the last %s, %.1f× the rate of the %s before", len(cur), r.Window, rate/baseRate, r.Baseline)}
+				}
+			case KindNewAuthor:
+				if op == "" {
+					continue
+				}
+				byAuthor := map[string][]int64{}
+				for i := range e.hits {
+					h := &e.hits[i]
+					if h.newFor[op] && h.At.After(from) && !h.At.After(now) {
+						byAuthor[h.Author] = append(byAuthor[h.Author], h.ID)
+					}
+				}
+				for author, ids := range byAuthor {
+					fp := fingerprint(r.ID, op, author)
+					if !e.firstAfterQuiet(fp, ids) {
+						continue
+					}
+					out[fp] = condition{rule: r, op: op, labels: labels(r, op, "author", author), evidence: ids,
+						summary: fmt.Sprintf("new author %q on the operation's lists", author)}
+				}
+			case KindPlaceDate:
+				if op == "" {
+					continue
+				}
+				fp := fingerprint(r.ID, op)
+				ids := e.window(fp, op, from, now, func(h *seenHit) bool { return h.placeDate[op] })
+				if len(ids) > 0 {
+					out[fp] = condition{rule: r, op: op, labels: labels(r, op), evidence: ids,
+						summary: fmt.Sprintf("%d hit(s) name the operation's place or date", len(ids))}
+				}
+			case KindSourceFailing:
+				st, ok := e.ops[op]
+				if !ok {
+					continue
+				}
+				if ph := st.op.PhaseAt(now); ph != watch.PhaseImminent && ph != watch.PhaseLive {
+					continue
+				}
+				for id, s := range e.sources {
+					if s.Failures < r.Threshold || (len(st.op.Sources) > 0 && !contains(st.op.Sources, id)) {
+						continue
+					}
+					fp := fingerprint(r.ID, op, id)
+					if !s.At.After(e.quiet[fp]) {
+						continue
+					}
+					out[fp] = condition{rule: r, op: op, labels: labels(r, op, "source", id),
+						summary: fmt.Sprintf("source %s failed %d times in a row: %s", id, s.Failures, s.Message)}
+				}
+			}
+		}
+	}
+	return out
+}
+
+func (e *Engine) firstAfterQuiet(fp string, ids []int64) bool {
+	q, ok := e.quiet[fp]
+	if !ok {
+		return true
+	}
+	for i := range e.hits {
+		if e.hits[i].ID == ids[0] {
+			return e.hits[i].At.After(q)
+		}
+	}
+	return false
+}
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// evaluate reconciles the open alerts with the conditions now. Called with
+// the lock held.
+func (e *Engine) evaluate() []Change {
+	now := e.now()
+	e.prune(now)
+	conds := e.conditions(now)
+	var changes []Change
+	fps := make([]string, 0, len(conds))
+	for fp := range conds {
+		fps = append(fps, fp)
+	}
+	sort.Strings(fps)
+	touched := map[string]int{} // fingerprint -> index in changes
+	emit := func(a *Alert, event string) {
+		touched[a.Fingerprint] = len(changes)
+		changes = append(changes, Change{Alert: a.copy(), Event: event})
+	}
+	for _, fp := range fps {
+		c := conds[fp]
+		a, ok := e.alerts[fp]
+		if !ok {
+			a = &Alert{Fingerprint: fp, RuleID: c.rule.ID, RuleName: c.rule.Name, Kind: c.rule.Kind,
+				Operation: c.op, Labels: c.labels, State: StatePending, Started: now}
+			e.alerts[fp] = a
+			a.Summary, a.Evidence = c.summary, lastN(c.evidence, maxEvidence)
+			if c.rule.For > 0 {
+				emit(a, "pending")
+			}
+		}
+		a.Summary, a.Evidence = c.summary, lastN(c.evidence, maxEvidence)
+		if a.State == StatePending && !now.Before(a.Started.Add(c.rule.For)) {
+			a.State, a.FiredAt = StateFiring, now
+			emit(a, "firing")
+		}
+	}
+	for fp, a := range e.alerts {
+		if _, holds := conds[fp]; holds {
+			continue
+		}
+		a.State, a.ResolvedAt, a.ResolvedBy, a.Reason = StateResolved, now, "system", "the condition cleared"
+		delete(e.alerts, fp)
+		emit(a, "resolved")
+		if !a.LastNotified.IsZero() && !e.silenced(a, now) {
+			changes[touched[fp]].Notify = true
+		}
+	}
+	// notifications: a firing alert that is not silenced is notified at once,
+	// then again every Repeat until acknowledged
+	for _, fp := range e.sortedOpen() {
+		a := e.alerts[fp]
+		a.Silenced = e.silenced(a, now)
+		if a.State != StateFiring || a.Silenced {
+			continue
+		}
+		r := e.rule(a.RuleID)
+		if !a.LastNotified.IsZero() && now.Before(a.LastNotified.Add(r.Repeat)) {
+			continue
+		}
+		a.LastNotified = now
+		if i, ok := touched[fp]; ok {
+			changes[i].Alert = a.copy()
+			changes[i].Notify = true
+		} else {
+			changes = append(changes, Change{Alert: a.copy(), Event: "notified", Notify: true})
+		}
+	}
+	return changes
+}
+
+func (e *Engine) sortedOpen() []string {
+	fps := make([]string, 0, len(e.alerts))
+	for fp := range e.alerts {
+		fps = append(fps, fp)
+	}
+	sort.Strings(fps)
+	return fps
+}
+
+func (e *Engine) rule(id string) *Rule {
+	for i := range e.rules {
+		if e.rules[i].ID == id {
+			return &e.rules[i]
+		}
+	}
+	return &Rule{Repeat: 4 * time.Hour}
+}
+
+func (e *Engine) silenced(a *Alert, now time.Time) bool {
+	for _, s := range e.silences {
+		if s.StateAt(now) == SilenceActive && s.Matches(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// prune forgets hits older than any rule can look back.
+func (e *Engine) prune(now time.Time) {
+	cut := now.Add(-e.horizon)
+	i := 0
+	for i < len(e.hits) && !e.hits[i].At.After(cut) {
+		i++
+	}
+	if i > 0 {
+		e.hits = append(e.hits[:0], e.hits[i:]...)
+	}
+}
+
+func lastN(ids []int64, n int) []int64 {
+	if len(ids) > n {
+		ids = ids[len(ids)-n:]
+	}
+	return append([]int64(nil), ids...)
+}

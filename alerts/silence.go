@@ -1,0 +1,47 @@
+package alerts
+
+import "time"
+
+// SilenceState is derived from the clock, never stored.
+type SilenceState string
+
+const (
+	SilencePending SilenceState = "pending"
+	SilenceActive  SilenceState = "active"
+	SilenceExpired SilenceState = "expired"
+)
+
+// Silence mutes notifications of the alerts it matches between Start and End.
+// Matchers are exact: keys "rule", "operation", "kind", "source", "author".
+type Silence struct {
+	ID         string
+	Matchers   map[string]string
+	Start, End time.Time
+	Reason     string
+	Author     string
+}
+
+// StateAt returns the silence's state at t.
+func (s Silence) StateAt(t time.Time) SilenceState {
+	switch {
+	case t.Before(s.Start):
+		return SilencePending
+	case t.Before(s.End):
+		return SilenceActive
+	default:
+		return SilenceExpired
+	}
+}
+
+// Matches reports whether every matcher agrees with the alert's labels.
+func (s Silence) Matches(a *Alert) bool {
+	if len(s.Matchers) == 0 {
+		return false // an empty silence would mute everything: refuse it
+	}
+	for k, v := range s.Matchers {
+		if a.Labels[k] != v {
+			return false
+		}
+	}
+	return true
+}
