@@ -39,6 +39,7 @@ type File struct {
 	Sources    []Source
 	WatchLists []WatchList
 	Operations []Operation
+	Alerts     []AlertRule
 }
 
 // Server is how the console is served.
@@ -82,8 +83,9 @@ type WatchList struct {
 	ID      string
 	Name    string
 	Terms   []string // words or phrases, quotes optional; surrounding space trimmed
-	Sources []string // source ids; empty means every source
-	Line    int
+	Sources  []string // source ids; empty means every source
+	Severity string   // critical, high or routine (the default); alert rules use it
+	Line     int
 }
 
 // Operation is an event that watch lists and sources are grouped around.
@@ -93,7 +95,29 @@ type Operation struct {
 	Start, End time.Time // End is after Start
 	WatchLists []string  // watch list ids
 	Sources    []string  // source ids; empty means every source
+	Kind       string    // planned, ume, gathering or other (the default)
+	Place      string    // where, in words
+	Terms      []string  // place and date terms a place_date alert rule looks for
+	Risk       string    // low, medium (the default) or high
+	Team       string    // the owning neighbourhood team
 	Line       int
+}
+
+// AlertRule is one alert rule; see the alerts package for the kinds.
+type AlertRule struct {
+	ID        string
+	Name      string
+	Kind      string // severity, count, spike, new_author, place_date, source_failing
+	Operation string // "" for every operation
+	Severity  string
+	Threshold int
+	Window    time.Duration
+	Baseline  time.Duration
+	Factor    float64
+	MinHits   int
+	For       time.Duration
+	Repeat    time.Duration
+	Line      int
 }
 
 // Defaults for values the file leaves out.

@@ -12,7 +12,7 @@ import (
 type refs struct {
 	sources map[string]int // id -> line of its definition
 	lists   map[string]int
-	ops     map[string]int // nothing refers to operations; kept to catch duplicates
+	ops     map[string]int // alert rules refer to operations
 	uses    []use
 }
 
@@ -51,7 +51,7 @@ func (d *decoder) watchLists(sec field, r *refs) []WatchList {
 	entries, _ := d.items(sec)
 	var out []WatchList
 	for _, e := range entries {
-		fs, ok := d.fields(e.val, e.path, "id", "name", "terms", "sources")
+		fs, ok := d.fields(e.val, e.path, "id", "name", "terms", "sources", "severity")
 		if !ok {
 			continue
 		}
@@ -61,6 +61,8 @@ func (d *decoder) watchLists(sec field, r *refs) []WatchList {
 		w.Terms = d.terms(fs["terms"])
 		owner := describeOwner("watch list", w.ID)
 		w.Sources = d.idRefs(fs["sources"], r, owner, "source")
+		w.Severity = "routine"
+		scalar(d, fs["severity"], &w.Severity, oneOf("critical", "high", "routine"))
 		out = append(out, w)
 	}
 	return out
@@ -86,7 +88,7 @@ func (d *decoder) operations(sec field, r *refs) []Operation {
 	entries, _ := d.items(sec)
 	var out []Operation
 	for _, e := range entries {
-		fs, ok := d.fields(e.val, e.path, "id", "name", "start", "end", "watchlists", "sources")
+		fs, ok := d.fields(e.val, e.path, "id", "name", "start", "end", "watchlists", "sources", "kind", "place", "terms", "risk", "team")
 		if !ok {
 			continue
 		}
@@ -101,6 +103,14 @@ func (d *decoder) operations(sec field, r *refs) []Operation {
 		owner := describeOwner("operation", o.ID)
 		o.WatchLists = d.idRefs(fs["watchlists"], r, owner, "watch list")
 		o.Sources = d.idRefs(fs["sources"], r, owner, "source")
+		o.Kind, o.Risk = "other", "medium"
+		scalar(d, fs["kind"], &o.Kind, oneOf("planned", "ume", "gathering", "other"))
+		scalar(d, fs["risk"], &o.Risk, oneOf("low", "medium", "high"))
+		scalar(d, fs["place"], &o.Place, anyText)
+		scalar(d, fs["team"], &o.Team, anyText)
+		if _, ok := fs["terms"]; ok {
+			o.Terms = d.terms(fs["terms"])
+		}
 		out = append(out, o)
 	}
 	return out
@@ -156,8 +166,11 @@ func (d *decoder) idRefs(f field, r *refs, owner, what string) []string {
 func (d *decoder) checkRefs(r *refs) {
 	for _, u := range r.uses {
 		defined := r.sources
-		if u.what == "watch list" {
+		switch u.what {
+		case "watch list":
 			defined = r.lists
+		case "operation":
+			defined = r.ops
 		}
 		if _, ok := defined[u.id]; !ok {
 			d.problem(u.at.val, u.at.path, "%s names %s %q that is not defined", u.owner, u.what, u.id)

@@ -8,7 +8,7 @@ import (
 
 // file decodes the top-level mapping into f, which holds the defaults.
 func (d *decoder) file(root *yaml.Node, f *File) {
-	fs, ok := d.fields(root, "", "server", "fetch", "retention", "sources", "watchlists", "operations")
+	fs, ok := d.fields(root, "", "server", "fetch", "retention", "sources", "watchlists", "operations", "alerts")
 	if !ok {
 		return
 	}
@@ -25,6 +25,7 @@ func (d *decoder) file(root *yaml.Node, f *File) {
 	f.Sources = d.sources(fs["sources"], refs)
 	f.WatchLists = d.watchLists(fs["watchlists"], refs)
 	f.Operations = d.operations(fs["operations"], refs)
+	f.Alerts = d.alertRules(fs["alerts"], refs)
 	d.checkRefs(refs)
 }
 

@@ -214,3 +214,29 @@ func (d *decoder) parseSchedule(s string) (spec string, err error) {
 	}
 	return s, nil
 }
+
+// oneOf accepts exactly one of the given words.
+func oneOf(words ...string) func(string) (string, error) {
+	return func(s string) (string, error) {
+		if !slices.Contains(words, s) {
+			return "", fmt.Errorf("%q is not one of %s", s, strings.Join(words, ", "))
+		}
+		return s, nil
+	}
+}
+
+func parseCount(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("want a whole number of at least 1, not %q", s)
+	}
+	return n, nil
+}
+
+func parseFactor(s string) (float64, error) {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f <= 1 {
+		return 0, fmt.Errorf("want a number above 1, not %q", s)
+	}
+	return f, nil
+}

@@ -1,0 +1,72 @@
+package config
+
+import (
+	"testing"
+	"time"
+)
+
+func TestAlertRulesAndOperationDetails(t *testing.T) {
+	f, err := Parse("w.yaml", []byte(lines(
+		"watchlists:",
+		"  - {id: ume, terms: [rave], severity: critical}",
+		"  - {id: misc, terms: [party]}",
+		"operations:",
+		"  - id: carnival",
+		"    name: Carnival",
+		"    start: 2026-08-29T10:00:00Z",
+		"    end: 2026-08-31T22:00:00Z",
+		"    kind: planned",
+		"    place: Ladbroke Grove",
+		"    terms: [Ladbroke Grove, bank holiday]",
+		"    risk: high",
+		"    team: North Kensington SNT",
+		"alerts:",
+		"  - {id: crit, kind: severity, severity: critical}",
+		"  - {id: busy, kind: count, operation: carnival, threshold: 10, window: 15m, for: 1m, repeat: 2h}",
+		"  - {id: spike, kind: spike, factor: 3.5, baseline: 12h, min_hits: 4}",
+		"  - {id: fail, kind: source_failing, threshold: 3}",
+	)), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.WatchLists[0].Severity != "critical" || f.WatchLists[1].Severity != "routine" {
+		t.Errorf("severities %q %q", f.WatchLists[0].Severity, f.WatchLists[1].Severity)
+	}
+	op := f.Operations[0]
+	if op.Kind != "planned" || op.Risk != "high" || op.Place != "Ladbroke Grove" || len(op.Terms) != 2 || op.Team != "North Kensington SNT" {
+		t.Errorf("operation %+v", op)
+	}
+	if len(f.Alerts) != 4 {
+		t.Fatalf("%d rules", len(f.Alerts))
+	}
+	busy := f.Alerts[1]
+	if busy.Operation != "carnival" || busy.Threshold != 10 || busy.Window != 15*time.Minute || busy.For != time.Minute || busy.Repeat != 2*time.Hour {
+		t.Errorf("busy %+v", busy)
+	}
+	if s := f.Alerts[2]; s.Factor != 3.5 || s.Baseline != 12*time.Hour || s.MinHits != 4 {
+		t.Errorf("spike %+v", s)
+	}
+}
+
+func TestAlertRuleProblems(t *testing.T) {
+	checkProblems(t, lines(
+		"watchlists:",
+		"  - {id: ume, terms: [rave], severity: urgent}",
+		"operations:",
+		"  - {id: op, name: Op, start: 2026-08-29T10:00:00Z, end: 2026-08-30T10:00:00Z, kind: rave, risk: extreme}",
+		"alerts:",
+		"  - {id: a, kind: count}",
+		"  - {id: b, kind: spike, factor: 1}",
+		"  - {id: c, kind: severity, severity: high, operation: nope}",
+		"  - {id: a, kind: hunch}",
+	), Options{},
+		`w.yaml:2:40: watchlists[0].severity: "urgent" is not one of critical, high, routine`,
+		`w.yaml:4:86: operations[0].kind: "rave" is not one of planned, ume, gathering, other`,
+		`w.yaml:4:98: operations[0].risk: "extreme" is not one of low, medium, high`,
+		`w.yaml:6:5: alerts[0]: missing required key "threshold"`,
+		`w.yaml:7:34: alerts[1].factor: want a number above 1, not "1"`,
+		`w.yaml:8:56: alerts[2].operation: alert rule "c" names operation "nope" that is not defined`,
+		`w.yaml:9:10: alerts[3].id: duplicate alert rule id "a" (first at line 6)`,
+		`w.yaml:9:19: alerts[3].kind: "hunch" is not one of severity, count, spike, new_author, place_date, source_failing`,
+	)
+}
