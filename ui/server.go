@@ -19,6 +19,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/watchroom/watchroom/alerts"
 	"github.com/watchroom/watchroom/ui/live"
 	"github.com/watchroom/watchroom/watch"
 	"github.com/watchroom/watchroom/watch/store"
@@ -46,7 +47,8 @@ type Options struct {
 	Ready          func(ctx context.Context) error // readiness beyond the database
 	Metrics        prometheus.Gatherer             // nil: no /metrics
 	PollNow        func(ctx context.Context, source string) error
-	PasswordCost   int // bcrypt cost of the dummy hash for unknown names; default PasswordCost
+	Alerts         *alerts.Service // nil: no alert panel
+	PasswordCost   int             // bcrypt cost of the dummy hash for unknown names; default PasswordCost
 }
 
 // Server is the console's HTTP server.
@@ -136,6 +138,11 @@ func (s *Server) routes() {
 	a.GET("/api/sources", s.sources)
 	a.GET("/ws", s.websocket)
 	a.POST("/api/hits/:id/annotations", s.annotate, requireRole(watch.RoleOfficer))
+	a.GET("/api/hits/:id", s.hit)
+	if s.opts.Alerts != nil {
+		a.GET("/api/boards/:id/alerts", s.boardAlerts)
+		a.POST("/api/alerts/:fp/:action", s.alertAction, requireRole(watch.RoleOfficer))
+	}
 	if s.opts.PollNow != nil {
 		a.POST("/api/sources/:id/poll", s.pollNow, requireRole(watch.RoleAnalyst))
 	}

@@ -39,8 +39,9 @@ type Source struct {
 type WatchList struct {
 	ID      string
 	Name    string
-	Terms   []string
-	Sources []string // empty: every source
+	Terms    []string
+	Sources  []string // empty: every source
+	Severity string   // critical, high or routine
 }
 
 // Operation groups watch lists and sources around an event; each has a board.
@@ -50,6 +51,11 @@ type Operation struct {
 	Start, End time.Time
 	WatchLists []string
 	Sources    []string // empty: every source
+	Kind       string   // planned, ume, gathering, other
+	Place      string
+	Terms      []string // place and date terms
+	Risk       string
+	Team       string
 }
 
 // Item is one normalised piece of public content from a source.
@@ -101,6 +107,7 @@ const (
 	EventAnnotation = "annotation"
 	EventSource     = "source"
 	EventReset      = "reset"
+	EventAlert      = "alert"
 )
 
 // BoardAll is the board that shows every operation's events.

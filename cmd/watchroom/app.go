@@ -14,6 +14,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/watchroom/watchroom/alerts"
 	"github.com/watchroom/watchroom/config"
 	"github.com/watchroom/watchroom/ui"
 	"github.com/watchroom/watchroom/ui/live"
@@ -33,8 +34,10 @@ type app struct {
 	pipeline *watch.Pipeline
 	sched    *schedule.Scheduler
 	server   *ui.Server
+	alerts   *alerts.Service
 	sources  map[string]watch.Source
 	started  bool
+	stopRun  context.CancelFunc
 }
 
 type appOptions struct {
@@ -52,11 +55,12 @@ func domain(f *config.File) ([]watch.Source, []watch.WatchList, []watch.Operatio
 	}
 	var lists []watch.WatchList
 	for _, l := range f.WatchLists {
-		lists = append(lists, watch.WatchList{ID: l.ID, Name: l.Name, Terms: l.Terms, Sources: l.Sources})
+		lists = append(lists, watch.WatchList{ID: l.ID, Name: l.Name, Terms: l.Terms, Sources: l.Sources, Severity: l.Severity})
 	}
 	var ops []watch.Operation
 	for _, o := range f.Operations {
-		ops = append(ops, watch.Operation{ID: o.ID, Name: o.Name, Start: o.Start, End: o.End, WatchLists: o.WatchLists, Sources: o.Sources})
+		ops = append(ops, watch.Operation{ID: o.ID, Name: o.Name, Start: o.Start, End: o.End, WatchLists: o.WatchLists,
+			Sources: o.Sources, Kind: o.Kind, Place: o.Place, Terms: o.Terms, Risk: o.Risk, Team: o.Team})
 	}
 	return srcs, lists, ops
 }
@@ -98,7 +102,14 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 	m := newMetrics(o.Registry)
 	a.hub = live.NewHub(st, logger, live.Options{Now: o.Now})
 	m.watchHub(o.Registry, a.hub)
-	st.SetPublisher(a.hub.Publish)
+	if a.alerts, err = newAlerts(f, lists, ops, st, logger, o.Now); err != nil {
+		st.Close()
+		return nil, err
+	}
+	st.SetPublisher(func(evs []watch.Event) {
+		a.hub.Publish(evs)
+		a.alerts.Observe(evs)
+	})
 	a.pipeline = watch.NewPipeline(source.NewPoller(client), matcher, st, logger,
 		watch.PipelineOptions{Now: o.Now, OnPoll: m.observePoll})
 	a.sched = schedule.New(logger, f.Server.Location)
@@ -108,6 +119,14 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 			st.Close()
 			return nil, err
 		}
+	}
+	if err := a.sched.Add("alerts", "@every 15s", func(ctx context.Context) {
+		if err := a.alerts.Tick(ctx); err != nil {
+			logger.Error("alerts tick", "err", err)
+		}
+	}); err != nil {
+		st.Close()
+		return nil, err
 	}
 	// retention: collected content is kept only as long as the config says
 	if err := a.sched.Add("retention", "@every 1h", func(ctx context.Context) {
@@ -129,6 +148,7 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 		Location: f.Server.Location, Demo: o.Demo, Now: o.Now, Metrics: o.Registry,
 		Ready:   a.ready,
 		PollNow: a.pollNow,
+		Alerts:  a.alerts,
 	})
 	if err != nil {
 		st.Close()
@@ -161,6 +181,7 @@ func (a *app) pollNow(ctx context.Context, id string) error {
 
 // start runs the schedules and a first poll of every source.
 func (a *app) start(ctx context.Context) {
+	a.startAlerts()
 	a.sched.Start()
 	a.started = true
 	for _, s := range a.sources {
@@ -169,8 +190,18 @@ func (a *app) start(ctx context.Context) {
 	}
 }
 
+// startAlerts starts evaluating the timeline for alerts.
+func (a *app) startAlerts() {
+	runCtx, cancel := context.WithCancel(context.Background())
+	a.stopRun = cancel
+	go a.alerts.Run(runCtx)
+}
+
 // close stops in reverse order of start.
 func (a *app) close(ctx context.Context) error {
+	if a.stopRun != nil {
+		a.stopRun()
+	}
 	a.hub.CloseAll()
 	a.sched.Stop(ctx)
 	return a.store.Close()

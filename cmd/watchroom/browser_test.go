@@ -259,3 +259,43 @@ func TestBrowserReconnectsAfterRestart(t *testing.T) {
 		t.Fatalf("order %q", order)
 	}
 }
+
+// An alert fires on every board; an officer takes it with one key press;
+// every board sees who did.
+func TestBrowserAlertAcknowledged(t *testing.T) {
+	feed := newFeedServer(t)
+	a, base, _ := startApp(t, feed.url, tempDataDir(t))
+	addUser(t, a, "pc1", watch.RoleOfficer)
+	addUser(t, a, "pc2", watch.RoleOfficer)
+	one, two := newTab(t), newTab(t)
+	one.signIn(t, base, "pc1", "op1")
+	two.signIn(t, base, "pc2", "all")
+	feed.add(feedItem{GUID: "g1", Title: "Rave at the old warehouse", Link: "https://example.org/1"})
+	if err := a.pollNow(context.Background(), "local"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tb := range []*tab{one, two} {
+		var name string
+		tb.run(t, "alert fires", chromedp.WaitVisible(`#alerts li.state-firing`, chromedp.ByQuery),
+			chromedp.Text(`#alerts li.state-firing .name`, &name, chromedp.ByQuery))
+		if name != "UME hit" {
+			t.Fatalf("alert name %q", name)
+		}
+	}
+	// the evidence is one click away
+	one.run(t, "evidence", chromedp.Click(`#alerts li .show-evidence`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#alerts li .evidence .evidence-link`, chromedp.ByQuery))
+	// one key press: take (assign to oneself and acknowledge)
+	one.run(t, "take", chromedp.KeyEvent("t"))
+	for _, tb := range []*tab{one, two} {
+		var who string
+		tb.run(t, "acknowledged everywhere", chromedp.WaitVisible(`#alerts li.state-acknowledged .who`, chromedp.ByQuery),
+			chromedp.Text(`#alerts li.state-acknowledged .who`, &who, chromedp.ByQuery))
+		if who != "acknowledged by pc1, assigned to pc1" {
+			t.Fatalf("who %q", who)
+		}
+	}
+	if n := two.count(t, "#alerts li.state-firing"); n != 0 {
+		t.Fatalf("%d alerts still firing", n)
+	}
+}

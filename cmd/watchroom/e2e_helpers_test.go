@@ -103,12 +103,18 @@ watchlists:
   - id: ume
     name: Unlicensed music events
     terms: ["rave", "free party"]
+    severity: high
 operations:
   - id: op1
     name: Summer rave
     start: 2026-11-28T18:00:00Z
     end: 2026-11-29T04:00:00Z
     watchlists: [ume]
+alerts:
+  - id: ume-hit
+    name: UME hit
+    kind: severity
+    severity: high
 `
 
 // startApp wires the whole console on a loopback listener, as serve does,
@@ -137,6 +143,7 @@ func startAppOn(t *testing.T, feedURL, dataDir, addr string) (*app, string, func
 		a.close(context.Background())
 		t.Fatal(err)
 	}
+	a.startAlerts()
 	srv := &http.Server{Handler: a.handler()}
 	go srv.Serve(ln)
 	var once sync.Once

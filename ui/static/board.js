@@ -220,6 +220,8 @@
     else if (msg.type === "annotation") {
       var li = hitEls[msg.data.hit_id];
       if (li) renderAnnotation(li.querySelector(".annotations"), msg.data);
+    } else if (msg.type === "alert") {
+      if (window.watchroomAlerts) window.watchroomAlerts.update(msg.data);
     } else if (msg.type === "source") {
       var known = sourceEls[msg.data.source];
       var name = known ? known.querySelector("strong").textContent : "";

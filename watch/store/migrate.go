@@ -111,6 +111,18 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 `,
+	// 2: alerts: the current state of each, by fingerprint; every change
+	// is also a timeline event.
+	`
+CREATE TABLE alerts (
+	fingerprint TEXT PRIMARY KEY,
+	operation TEXT NOT NULL,
+	state TEXT NOT NULL,
+	data TEXT NOT NULL,
+	updated TEXT NOT NULL
+);
+CREATE INDEX alerts_state ON alerts(state);
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -1,0 +1,157 @@
+package alerts
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+
+	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/store"
+)
+
+// Recorder keeps alert changes (and their timeline events).
+type Recorder interface {
+	RecordAlertChanges(ctx context.Context, chs []store.AlertChange) error
+}
+
+// ServiceOptions tune a Service.
+type ServiceOptions struct {
+	Severities map[string]string                  // watch list id -> severity
+	Notify     func(ctx context.Context, c Change) // called for changes to notify; must not block long
+	QueueSize  int                                // timeline events waiting to be evaluated (default 10000)
+}
+
+// Service feeds the timeline to the engine and records what changes. It
+// reads the timeline from a queue of its own: events arrive from the
+// store's publisher, which must never wait on alert evaluation.
+type Service struct {
+	eng     *Engine
+	rec     Recorder
+	log     *slog.Logger
+	opts    ServiceOptions
+	in      chan watch.Event
+	dropped atomic.Int64
+}
+
+// NewService wires the engine to the store.
+func NewService(eng *Engine, rec Recorder, logger *slog.Logger, opts ServiceOptions) *Service {
+	if opts.QueueSize <= 0 {
+		opts.QueueSize = 10000
+	}
+	if opts.Notify == nil {
+		opts.Notify = func(context.Context, Change) {}
+	}
+	return &Service{eng: eng, rec: rec, log: logger.With("component", "alerts"), opts: opts,
+		in: make(chan watch.Event, opts.QueueSize)}
+}
+
+// Observe queues committed timeline events; it never blocks. An event that
+// does not fit is counted and logged: the next Tick still sees the windows.
+func (s *Service) Observe(evs []watch.Event) {
+	for _, ev := range evs {
+		if ev.Type != watch.EventHit && ev.Type != watch.EventSource {
+			continue
+		}
+		select {
+		case s.in <- ev:
+		default:
+			s.dropped.Add(1)
+			s.log.Error("alert queue full: event not evaluated", "seq", ev.Seq)
+		}
+	}
+}
+
+// Dropped counts events that did not fit the queue.
+func (s *Service) Dropped() int64 { return s.dropped.Load() }
+
+// Run evaluates queued events until ctx ends.
+func (s *Service) Run(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev := <-s.in:
+			if err := s.Handle(ctx, ev); err != nil {
+				s.log.Error("evaluate event", "seq", ev.Seq, "err", err)
+			}
+		}
+	}
+}
+
+// Handle evaluates one timeline event and records what changes.
+func (s *Service) Handle(ctx context.Context, ev watch.Event) error {
+	switch ev.Type {
+	case watch.EventHit:
+		var v watch.HitView
+		if err := json.Unmarshal(ev.Data, &v); err != nil {
+			return fmt.Errorf("decode hit event: %w", err)
+		}
+		return s.record(ctx, s.eng.ObserveHit(Hit{ID: v.ID, At: v.Found, List: v.ListID, Severity: s.opts.Severities[v.ListID],
+			Operations: v.Operations, Author: v.Item.Author, Source: v.Item.SourceID, Title: v.Item.Title, Text: v.Item.Text}), nil)
+	case watch.EventSource:
+		var h watch.SourceHealth
+		if err := json.Unmarshal(ev.Data, &h); err != nil {
+			return fmt.Errorf("decode source event: %w", err)
+		}
+		return s.record(ctx, s.eng.ObserveSource(SourceStatus{Source: h.SourceID, At: ev.At, Failures: h.Failures, Message: h.LastError}), nil)
+	}
+	return nil
+}
+
+// Tick re-evaluates with the clock (windows, For, silences, repeats).
+func (s *Service) Tick(ctx context.Context) error { return s.record(ctx, s.eng.Tick(), nil) }
+
+// Ack acknowledges a firing alert for a person, audited.
+func (s *Service) Ack(ctx context.Context, fp, by string) (Alert, error) {
+	ch, err := s.eng.Ack(fp, by)
+	if err != nil {
+		return Alert{}, err
+	}
+	return ch.Alert, s.record(ctx, []Change{ch}, &watch.AuditEntry{Actor: by, Action: "alert_ack", Target: "alert:" + fp})
+}
+
+// Assign names who works an alert, audited.
+func (s *Service) Assign(ctx context.Context, fp, to, by string) (Alert, error) {
+	ch, err := s.eng.Assign(fp, to)
+	if err != nil {
+		return Alert{}, err
+	}
+	return ch.Alert, s.record(ctx, []Change{ch}, &watch.AuditEntry{Actor: by, Action: "alert_assign", Target: "alert:" + fp, Detail: "to=" + to})
+}
+
+// Resolve closes an alert by hand with a reason, audited.
+func (s *Service) Resolve(ctx context.Context, fp, by, reason string) (Alert, error) {
+	ch, err := s.eng.Resolve(fp, by, reason)
+	if err != nil {
+		return Alert{}, err
+	}
+	return ch.Alert, s.record(ctx, []Change{ch}, &watch.AuditEntry{Actor: by, Action: "alert_resolve", Target: "alert:" + fp, Detail: reason})
+}
+
+// Open returns the open alerts.
+func (s *Service) Open() []Alert { return s.eng.Open() }
+
+func (s *Service) record(ctx context.Context, chs []Change, audit *watch.AuditEntry) error {
+	if len(chs) == 0 {
+		return nil
+	}
+	out := make([]store.AlertChange, len(chs))
+	for i, c := range chs {
+		out[i] = store.AlertChange{Fingerprint: c.Alert.Fingerprint, Operation: c.Alert.Operation,
+			State: string(c.Alert.State), Alert: c.Alert, Event: c}
+		if i == 0 {
+			out[i].Audit = audit
+		}
+	}
+	if err := s.rec.RecordAlertChanges(ctx, out); err != nil {
+		return fmt.Errorf("record alert changes: %w", err)
+	}
+	for _, c := range chs {
+		if c.Notify {
+			s.opts.Notify(ctx, c)
+		}
+	}
+	return nil
+}

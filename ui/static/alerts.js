@@ -1,0 +1,131 @@
+// The board's alert panel: open alerts, firing on top; acknowledge, take
+// (assign to oneself and acknowledge) or resolve; the evidence one click
+// away. Rendered as text only. Live updates arrive as "alert" events
+// through board.js, which calls window.watchroomAlerts.update.
+(function () {
+  "use strict";
+  var root = document.getElementById("board");
+  var list = document.getElementById("alerts");
+  if (!root || !list) return;
+  var board = root.dataset.board;
+  var canAct = root.dataset.canAnnotate === "yes";
+  var csrf = document.querySelector('meta[name="csrf-token"]').content;
+  var alerts = {}; // fingerprint -> alert
+  var live = {}; // fingerprints updated by live events: newer than the initial load
+  var rank = { firing: 0, acknowledged: 1, pending: 2 };
+
+  function post(fp, action, body) {
+    return fetch("/api/alerts/" + encodeURIComponent(fp) + "/" + action, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: JSON.stringify(body || {})
+    }).then(function (r) {
+      return r.json().then(function (j) { if (!r.ok) throw new Error(j.error || ("HTTP " + r.status)); return j; });
+    });
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function showEvidence(a, box) {
+    box.textContent = "";
+    (a.evidence || []).slice().reverse().forEach(function (id) {
+      var li = el("li");
+      var b = el("button", "evidence-link", "Hit " + id);
+      b.type = "button";
+      b.addEventListener("click", function () {
+        var card = document.getElementById("hit-" + id);
+        if (card) { card.scrollIntoView({ block: "center" }); card.classList.add("focused"); card.focus && card.focus(); return; }
+        fetch("/api/hits/" + id, { credentials: "same-origin" }).then(function (r) { return r.json(); })
+          .then(function (h) { if (h.item) li.appendChild(el("div", "small", h.item.title + " (" + h.item.source + ")")); });
+      });
+      li.appendChild(b);
+      box.appendChild(li);
+    });
+  }
+
+  function render() {
+    list.textContent = "";
+    var all = Object.keys(alerts).map(function (k) { return alerts[k]; });
+    all.sort(function (a, b) {
+      var d = (rank[a.state] || 9) - (rank[b.state] || 9);
+      return d !== 0 ? d : (b.started > a.started ? 1 : -1);
+    });
+    document.getElementById("no-alerts").hidden = all.length > 0;
+    all.forEach(function (a) {
+      var li = el("li", "alert state-" + a.state);
+      li.id = "alert-" + a.fingerprint;
+      li.dataset.state = a.state;
+      li.appendChild(el("strong", "name", a.rule_name || a.rule));
+      li.appendChild(el("span", "state", " " + a.state + (a.silenced ? " (silenced)" : "")));
+      if (a.operation) li.appendChild(el("div", "small", "operation " + a.operation));
+      li.appendChild(el("div", "summary", a.summary));
+      var who = [];
+      if (a.acked_by) who.push("acknowledged by " + a.acked_by);
+      if (a.assignee) who.push("assigned to " + a.assignee);
+      if (who.length) li.appendChild(el("div", "who", who.join(", ")));
+      var err = el("div", "formerror");
+      var ev = el("ol", "evidence");
+      ev.hidden = true;
+      var eb = el("button", "show-evidence", "Evidence (" + (a.evidence || []).length + ")");
+      eb.type = "button";
+      eb.addEventListener("click", function () { ev.hidden = !ev.hidden; if (!ev.hidden) showEvidence(a, ev); });
+      li.appendChild(eb);
+      if (canAct) {
+        var act = function (action, body) {
+          return function () { post(a.fingerprint, action, body && body()).catch(function (e) { err.textContent = e.message; }); };
+        };
+        if (a.state === "firing") {
+          var take = el("button", "take", "Take");
+          take.type = "button";
+          take.addEventListener("click", act("take"));
+          li.appendChild(take);
+          var ack = el("button", "ack", "Acknowledge");
+          ack.type = "button";
+          ack.addEventListener("click", act("ack"));
+          li.appendChild(ack);
+        }
+        var reason = el("input", "reason");
+        reason.placeholder = "reason to resolve";
+        reason.maxLength = 1000;
+        reason.setAttribute("aria-label", "Reason to resolve");
+        var res = el("button", "resolve", "Resolve");
+        res.type = "button";
+        res.addEventListener("click", act("resolve", function () { return { reason: reason.value }; }));
+        li.appendChild(reason);
+        li.appendChild(res);
+      }
+      li.appendChild(ev);
+      li.appendChild(err);
+      list.appendChild(li);
+    });
+  }
+
+  window.watchroomAlerts = {
+    update: function (change) {
+      var a = change.alert;
+      live[a.fingerprint] = true;
+      if (a.state === "resolved") delete alerts[a.fingerprint]; else alerts[a.fingerprint] = a;
+      render();
+    }
+  };
+
+  document.addEventListener("keydown", function (e) {
+    if (!canAct || e.key !== "t" || e.ctrlKey || e.metaKey || e.altKey) return;
+    var t = e.target;
+    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.isContentEditable)) return;
+    var top = list.querySelector('li[data-state="firing"]');
+    if (!top) return;
+    e.preventDefault();
+    post(top.id.slice("alert-".length), "take").catch(function () {});
+  });
+
+  fetch("/api/boards/" + encodeURIComponent(board) + "/alerts", { credentials: "same-origin" })
+    .then(function (r) { return r.ok ? r.json() : []; })
+    .then(function (xs) { xs.forEach(function (a) { if (!live[a.fingerprint]) alerts[a.fingerprint] = a; }); render(); })
+    .catch(function () {});
+})();
