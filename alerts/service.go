@@ -18,9 +18,9 @@ type Recorder interface {
 
 // ServiceOptions tune a Service.
 type ServiceOptions struct {
-	Severities map[string]string                  // watch list id -> severity
+	Severities map[string]string                   // watch list id -> severity
 	Notify     func(ctx context.Context, c Change) // called for changes to notify; must not block long
-	QueueSize  int                                // timeline events waiting to be evaluated (default 10000)
+	QueueSize  int                                 // timeline events waiting to be evaluated (default 10000)
 }
 
 // Service feeds the timeline to the engine and records what changes. It

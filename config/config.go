@@ -80,9 +80,9 @@ type Source struct {
 
 // WatchList is a named set of terms to look for.
 type WatchList struct {
-	ID      string
-	Name    string
-	Terms   []string // words or phrases, quotes optional; surrounding space trimmed
+	ID       string
+	Name     string
+	Terms    []string // words or phrases, quotes optional; surrounding space trimmed
 	Sources  []string // source ids; empty means every source
 	Severity string   // critical, high or routine (the default); alert rules use it
 	Line     int

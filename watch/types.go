@@ -37,8 +37,8 @@ type Source struct {
 
 // WatchList is a named keyword query. Terms are words or "quoted phrases".
 type WatchList struct {
-	ID      string
-	Name    string
+	ID       string
+	Name     string
 	Terms    []string
 	Sources  []string // empty: every source
 	Severity string   // critical, high or routine
