@@ -20,6 +20,7 @@ func TestAlertRulesAndOperationDetails(t *testing.T) {
 		"    terms: [Ladbroke Grove, bank holiday]",
 		"    risk: high",
 		"    team: North Kensington SNT",
+		"    cadence: {imminent: 90s, live: 30s}",
 		"alerts:",
 		"  - {id: crit, kind: severity, severity: critical}",
 		"  - {id: busy, kind: count, operation: carnival, threshold: 10, window: 15m, for: 1m, repeat: 2h}",
@@ -35,6 +36,9 @@ func TestAlertRulesAndOperationDetails(t *testing.T) {
 	op := f.Operations[0]
 	if op.Kind != "planned" || op.Risk != "high" || op.Place != "Ladbroke Grove" || len(op.Terms) != 2 || op.Team != "North Kensington SNT" {
 		t.Errorf("operation %+v", op)
+	}
+	if op.Cadence["live"] != 30*time.Second || op.Cadence["imminent"] != 90*time.Second || len(op.Cadence) != 2 {
+		t.Errorf("cadence %v", op.Cadence)
 	}
 	if len(f.Alerts) != 4 {
 		t.Fatalf("%d rules", len(f.Alerts))

@@ -100,7 +100,10 @@ type Operation struct {
 	Terms      []string  // place and date terms a place_date alert rule looks for
 	Risk       string    // low, medium (the default) or high
 	Team       string    // the owning neighbourhood team
-	Line       int
+	// Cadence overrides how often the operation's sources are polled per
+	// phase: keys before, imminent, live, after.
+	Cadence map[string]time.Duration
+	Line    int
 }
 
 // AlertRule is one alert rule; see the alerts package for the kinds.

@@ -88,7 +88,7 @@ func (d *decoder) operations(sec field, r *refs) []Operation {
 	entries, _ := d.items(sec)
 	var out []Operation
 	for _, e := range entries {
-		fs, ok := d.fields(e.val, e.path, "id", "name", "start", "end", "watchlists", "sources", "kind", "place", "terms", "risk", "team")
+		fs, ok := d.fields(e.val, e.path, "id", "name", "start", "end", "watchlists", "sources", "kind", "place", "terms", "risk", "team", "cadence")
 		if !ok {
 			continue
 		}
@@ -110,6 +110,9 @@ func (d *decoder) operations(sec field, r *refs) []Operation {
 		scalar(d, fs["team"], &o.Team, anyText)
 		if _, ok := fs["terms"]; ok {
 			o.Terms = d.terms(fs["terms"])
+		}
+		if c, ok := fs["cadence"]; ok {
+			o.Cadence = d.cadence(c)
 		}
 		out = append(out, o)
 	}
@@ -183,4 +186,20 @@ func describeOwner(what, id string) string {
 		return "this " + what
 	}
 	return fmt.Sprintf("%s %q", what, id)
+}
+
+// cadence reads an operation's polling cadence per phase.
+func (d *decoder) cadence(sec field) map[string]time.Duration {
+	fs, ok := d.fields(sec.val, sec.path, "before", "imminent", "live", "after")
+	if !ok {
+		return nil
+	}
+	out := map[string]time.Duration{}
+	for _, ph := range []string{"before", "imminent", "live", "after"} {
+		var v time.Duration
+		if scalar(d, fs[ph], &v, parseDuration) {
+			out[ph] = v
+		}
+	}
+	return out
 }

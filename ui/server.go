@@ -48,7 +48,9 @@ type Options struct {
 	Metrics        prometheus.Gatherer             // nil: no /metrics
 	PollNow        func(ctx context.Context, source string) error
 	Alerts         *alerts.Service // nil: no alert panel
-	PasswordCost   int             // bcrypt cost of the dummy hash for unknown names; default PasswordCost
+	// Cadence says how often a source is polled now, why, and when next.
+	Cadence      func(source string, now time.Time) (every, why string, next time.Time)
+	PasswordCost int // bcrypt cost of the dummy hash for unknown names; default PasswordCost
 }
 
 // Server is the console's HTTP server.

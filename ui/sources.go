@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -9,9 +10,12 @@ import (
 )
 
 type sourceView struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-	Kind string `json:"kind"`
+	ID         string    `json:"id"`
+	Name       string    `json:"name"`
+	Kind       string    `json:"kind"`
+	Cadence    string    `json:"cadence,omitempty"`
+	CadenceWhy string    `json:"cadence_why,omitempty"`
+	NextRun    time.Time `json:"next_run,omitzero"`
 	watch.SourceHealth
 }
 
@@ -23,7 +27,11 @@ func (s *Server) sources(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		out = append(out, sourceView{ID: src.ID, Name: src.Name, Kind: src.Kind, SourceHealth: h})
+		v := sourceView{ID: src.ID, Name: src.Name, Kind: src.Kind, SourceHealth: h}
+		if s.opts.Cadence != nil {
+			v.Cadence, v.CadenceWhy, v.NextRun = s.opts.Cadence(src.ID, s.opts.Now())
+		}
+		out = append(out, v)
 	}
 	return c.JSON(http.StatusOK, out)
 }

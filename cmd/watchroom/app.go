@@ -35,6 +35,7 @@ type app struct {
 	sched    *schedule.Scheduler
 	server   *ui.Server
 	alerts   *alerts.Service
+	surge    *schedule.Surge
 	sources  map[string]watch.Source
 	started  bool
 	stopRun  context.CancelFunc
@@ -113,9 +114,10 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 	a.pipeline = watch.NewPipeline(source.NewPoller(client), matcher, st, logger,
 		watch.PipelineOptions{Now: o.Now, OnPoll: m.observePoll})
 	a.sched = schedule.New(logger, f.Server.Location)
+	a.surge = schedule.NewSurge(ops, cadences(f))
 	for _, s := range srcs {
 		s := s
-		if err := a.sched.Add(s.ID, s.Schedule, func(ctx context.Context) { _ = a.pipeline.Poll(ctx, s) }); err != nil {
+		if err := a.sched.AddSource(s.ID, s.Schedule, a.surge, func(ctx context.Context) { _ = a.pipeline.Poll(ctx, s) }); err != nil {
 			st.Close()
 			return nil, err
 		}
@@ -149,12 +151,37 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 		Ready:   a.ready,
 		PollNow: a.pollNow,
 		Alerts:  a.alerts,
+		Cadence: a.cadence,
 	})
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
 	return a, nil
+}
+
+// cadences turns the config's per-phase overrides into the scheduler's.
+func cadences(f *config.File) map[string]schedule.Cadences {
+	out := map[string]schedule.Cadences{}
+	for _, o := range f.Operations {
+		c := schedule.Cadences{}
+		for ph, d := range o.Cadence {
+			c[watch.Phase(ph)] = d
+		}
+		out[o.ID] = c
+	}
+	return out
+}
+
+// cadence tells the source health board how often a source is polled now,
+// why, and when next.
+func (a *app) cadence(source string, now time.Time) (string, string, time.Time) {
+	d, why := a.surge.Cadence(source, now)
+	spec := a.sources[source].Schedule
+	if d == 0 {
+		return spec, "its own schedule", a.sched.Next(source)
+	}
+	return "every " + d.String(), why, a.sched.Next(source)
 }
 
 func origins(f *config.File) []string {

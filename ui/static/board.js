@@ -166,7 +166,10 @@
 
   // Sources panel.
   var sourceEls = {};
+  var sourceData = {}; // the last known view of each source, for merging live updates
   function renderSource(s) {
+    s = Object.assign({}, sourceData[s.source] || {}, s);
+    sourceData[s.source] = s;
     var li = sourceEls[s.source];
     if (!li) {
       li = document.createElement("li");
@@ -189,6 +192,12 @@
     showTime(last, s.last_success);
     detail.appendChild(document.createTextNode("last success "));
     detail.appendChild(last);
+    if (s.cadence) {
+      var cad = document.createElement("div");
+      cad.className = "cadence";
+      cad.textContent = "polled " + s.cadence + " (" + s.cadence_why + ")";
+      detail.appendChild(cad);
+    }
     if (s.state === "failing") {
       var e = document.createElement("div");
       e.className = "reason";
@@ -223,9 +232,6 @@
     } else if (msg.type === "alert") {
       if (window.watchroomAlerts) window.watchroomAlerts.update(msg.data);
     } else if (msg.type === "source") {
-      var known = sourceEls[msg.data.source];
-      var name = known ? known.querySelector("strong").textContent : "";
-      msg.data.name = name;
       renderSource(msg.data);
     }
   }

@@ -57,6 +57,17 @@ func (s *Scheduler) Add(name, spec string, job func(ctx context.Context)) error 
 	return nil
 }
 
+// addSchedule adds a job on a schedule object, wrapped like AddFunc's.
+func (s *Scheduler) addSchedule(name string, sched cron.Schedule, job func(ctx context.Context)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.ids[name]; ok {
+		return fmt.Errorf("job %q already scheduled", name)
+	}
+	s.ids[name] = s.c.Schedule(sched, cron.FuncJob(func() { job(s.ctx) })) // wrapped by the cron's chain
+	return nil
+}
+
 // Next returns when the named job runs next (zero if unknown or not started).
 func (s *Scheduler) Next(name string) time.Time {
 	s.mu.Lock()
