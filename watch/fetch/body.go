@@ -14,28 +14,17 @@ func readBody(resp *http.Response, max int64) ([]byte, error) {
 	host := resp.Request.URL.Host
 	tooLarge := &Error{Class: ClassTooLarge, Status: resp.StatusCode,
 		Msg: fmt.Sprintf("response from %s is larger than %s", host, byteSize(max))}
-
-	var r io.Reader
-	switch enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))); enc {
-	case "", "identity":
-		if resp.ContentLength > max {
-			return nil, tooLarge
-		}
-		r = resp.Body
-	case "gzip", "x-gzip":
-		gz, err := gzip.NewReader(resp.Body)
-		if errors.Is(err, io.EOF) {
-			return []byte{}, nil // an empty body labelled gzip
-		}
-		if err != nil {
-			return nil, gzipError(host, resp.StatusCode, err)
-		}
-		defer gz.Close()
-		r = gz
-	default:
-		return nil, &Error{Class: ClassUnparseable, Status: resp.StatusCode,
-			Msg: fmt.Sprintf("%s sent an unsupported Content-Encoding %q", host, enc)}
+	if resp.ContentLength > max && !encoded(resp) {
+		return nil, tooLarge
 	}
+	r, done, err := decoded(resp)
+	if errors.Is(err, io.EOF) {
+		return []byte{}, nil // an empty body labelled gzip
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 
 	// One byte past the cap tells "exactly max" from "more than max".
 	body, err := io.ReadAll(io.LimitReader(r, max+1))
@@ -49,6 +38,40 @@ func readBody(resp *http.Response, max int64) ([]byte, error) {
 		return nil, err
 	}
 	return body, nil
+}
+
+func contentEncoding(resp *http.Response) string {
+	return strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
+}
+
+func encoded(resp *http.Response) bool {
+	enc := contentEncoding(resp)
+	return enc != "" && enc != "identity"
+}
+
+// decoded returns the body with its Content-Encoding undone, and what to
+// call when done with it. An empty gzip body gives io.EOF.
+func decoded(resp *http.Response) (io.Reader, func(), error) {
+	host := resp.Request.URL.Host
+	switch enc := contentEncoding(resp); enc {
+	case "", "identity":
+		return resp.Body, func() {}, nil
+	case "gzip", "x-gzip":
+		gz, err := gzip.NewReader(resp.Body)
+		if errors.Is(err, io.EOF) {
+			return nil, nil, io.EOF
+		}
+		if isGzipFormatError(err) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, nil, gzipError(host, resp.StatusCode, err)
+		}
+		if err != nil {
+			return nil, nil, err // a timeout or a broken connection, classified by the caller
+		}
+		return gz, func() { gz.Close() }, nil
+	default:
+		return nil, nil, &Error{Class: ClassUnparseable, Status: resp.StatusCode,
+			Msg: fmt.Sprintf("%s sent an unsupported Content-Encoding %q", host, enc)}
+	}
 }
 
 func isGzipFormatError(err error) bool {

@@ -1,7 +1,8 @@
 // Package fetch is watchroom's only way out to the internet: polite,
 // conditional GETs with timeouts, a body cap that holds after decompression,
-// classified errors and a guard that refuses private and special-purpose
-// addresses at dial time.
+// a per-host concurrency cap and rate limit, classified errors and a guard
+// that refuses private and special-purpose addresses at dial time. Backoff
+// and Jitter are the matching pacing rules for whoever schedules the Gets.
 package fetch
 
 import (
@@ -25,8 +26,11 @@ const maxURL = 8 << 10
 
 // Client fetches public URLs. It is safe for concurrent use.
 type Client struct {
-	opts Options
-	hc   *http.Client
+	opts  Options
+	hc    *http.Client
+	tr    *http.Transport
+	dial  *dialer
+	hosts *hostGate
 }
 
 // Request is one conditional GET. ETag and LastModified are the validators
@@ -54,15 +58,16 @@ func New(opts Options) (*Client, error) {
 		return nil, err
 	}
 	g := guard{allow: opts.Allow}
-	dialer := &net.Dialer{
+	netDialer := &net.Dialer{
 		Timeout:   opts.ConnectTimeout,
 		KeepAlive: 30 * time.Second,
 		Control:   g.control,
 	}
+	d := &dialer{guard: g, resolver: opts.Resolver, connect: netDialer.DialContext}
 	tr := &http.Transport{
 		// No proxy: with one, the guard would vet the proxy's address, not the target's.
 		Proxy:                  nil,
-		DialContext:            dialer.DialContext,
+		DialContext:            d.dial,
 		ForceAttemptHTTP2:      true,
 		TLSClientConfig:        &tls.Config{MinVersion: tls.VersionTLS12},
 		TLSHandshakeTimeout:    opts.ConnectTimeout,
@@ -74,18 +79,35 @@ func New(opts Options) (*Client, error) {
 		// Decompression is done here, so that the body cap counts decompressed bytes.
 		DisableCompression: true,
 	}
-	c := &Client{opts: opts}
+	c := &Client{opts: opts, tr: tr, dial: d,
+		hosts: newHostGate(opts.PerHostConcurrency, opts.PerHostRate, opts.PerHostBurst)}
 	c.hc = &http.Client{Transport: tr, CheckRedirect: c.checkRedirect}
 	return c, nil
 }
 
-// Get fetches r.URL. Every failure is an *Error (see ClassOf) except
-// cancellation by ctx, which wraps ctx's error.
+// Stats reports the per-host gate: how many Gets run and wait, and the
+// most that ever ran at once against one host.
+func (c *Client) Stats() Stats { return c.hosts.snapshot() }
+
+// CloseIdleConnections closes kept-alive connections nobody is using, for a
+// clean shutdown.
+func (c *Client) CloseIdleConnections() { c.tr.CloseIdleConnections() }
+
+// Get fetches r.URL. It first waits, as long as ctx allows, for a turn at
+// the URL's host (concurrency cap and rate limit); Options.Timeout runs from
+// then on and covers redirects and the whole body. Every failure is an
+// *Error (see ClassOf) except cancellation or expiry of ctx itself, which
+// wraps ctx's error.
 func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 	u, err := parseURL(r.URL)
 	if err != nil {
 		return nil, err
 	}
+	release, err := c.hosts.acquire(ctx, hostKey(u))
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: waiting for a turn at the host: %w", u.Host, err)
+	}
+	defer release()
 	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
 	defer cancel()
 
@@ -129,6 +151,10 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 		out.NotModified = true
 		return out, nil
 	case code >= 200 && code < 300:
+		if vendor := challengeHeader(resp.Header); vendor != "" {
+			return nil, &Error{Class: ClassBlocked, Status: code,
+				Msg: fmt.Sprintf("%s answered %s with an anti-bot page (%s)", host, statusText(code), vendor)}
+		}
 		body, err := readBody(resp, c.opts.MaxBody)
 		if err != nil {
 			var fe *Error
@@ -180,6 +206,16 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	// The dialer vets the address of every hop; the scheme is vetted here.
 	if s := req.URL.Scheme; s != "http" && s != "https" {
 		return &Error{Class: ClassRefused, Msg: fmt.Sprintf("refused redirect to a %q URL", s)}
+	}
+	// A hop is one more request to its host, so it waits for that host's
+	// rate limit; the slot stays with the host the Get started at.
+	ctx := req.Context()
+	if err := c.hosts.wait(ctx, hostKey(req.URL)); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return &Error{Class: ClassTimeout,
+			Msg: fmt.Sprintf("the redirect to %s would wait for its rate limit past the timeout", req.URL.Host), Err: err}
 	}
 	return nil
 }

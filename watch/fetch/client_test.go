@@ -21,16 +21,11 @@ import (
 
 var loopback = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
 
+// newClient builds a client on a fresh tests' net (see testNet): no real
+// DNS, no connection beyond loopback.
 func newClient(t *testing.T, opts fetch.Options) *fetch.Client {
 	t.Helper()
-	if opts.UserAgent == "" {
-		opts.UserAgent = "watchroom-test/1.0 (+https://example.org/contact)"
-	}
-	c, err := fetch.New(opts)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	return c
+	return newClientOn(t, newTestNet(t), opts)
 }
 
 func gzipped(t *testing.T, b []byte) []byte {

@@ -11,8 +11,12 @@ import (
 // caller cancelled the request).
 type Class string
 
-// The failure classes. ClassUnparseable is never produced by this package:
-// it is here so that callers which parse a body can report in the same terms.
+// The failure classes. ClassUnparseable is produced here only for a body
+// that cannot be decoded (corrupt gzip, unknown Content-Encoding): it is
+// mostly for callers which parse a body, to report in the same terms.
+// ClassBlocked is an anti-bot or challenge page (Cloudflare, a captcha...),
+// told apart from a plain 403, which stays ClassHTTP4xx: a source that is
+// blocked needs a person to look, not a retry.
 const (
 	ClassDNS         Class = "dns"
 	ClassConnect     Class = "connect"
@@ -20,6 +24,7 @@ const (
 	ClassTimeout     Class = "timeout"
 	ClassHTTP4xx     Class = "http_4xx"
 	ClassHTTP5xx     Class = "http_5xx"
+	ClassBlocked     Class = "blocked"
 	ClassRateLimited Class = "rate_limited"
 	ClassTooLarge    Class = "too_large"
 	ClassRefused     Class = "refused"
@@ -33,7 +38,7 @@ const (
 // errors.Is/As.
 type Error struct {
 	Class  Class
-	Status int    // HTTP status for the http_* and rate_limited classes
+	Status int    // HTTP status for the http_*, blocked and rate_limited classes
 	Msg    string // one line, human readable
 	Err    error
 	// RetryAfter is what a 429 or 503 asked for in Retry-After, capped at

@@ -3,8 +3,11 @@ package fetch
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // Defaults applied to zero Options fields.
@@ -13,6 +16,13 @@ const (
 	DefaultConnectTimeout = 5 * time.Second
 	DefaultMaxBody        = 5 << 20
 	DefaultMaxRedirects   = 5
+
+	// DefaultPerHostConcurrency is how many Gets may be in flight to one host.
+	DefaultPerHostConcurrency = 2
+	// DefaultPerHostRate and DefaultPerHostBurst keep one host at about one
+	// request a second, the pace crawlers are usually asked to keep.
+	DefaultPerHostRate  rate.Limit = 1
+	DefaultPerHostBurst            = 2
 )
 
 // Options configures a Client. Zero values take the defaults above.
@@ -27,6 +37,21 @@ type Options struct {
 	MaxRedirects int
 	// Now is the clock used to read an HTTP-date Retry-After; nil means time.Now.
 	Now func() time.Time
+
+	// PerHostConcurrency caps the Gets in flight to one host name (ports
+	// and schemes of one name share it). Waiting for a turn is not counted
+	// in Timeout: a queue on our side is not the host's fault.
+	PerHostConcurrency int
+	// PerHostRate is how many requests a second one host name may get, and
+	// PerHostBurst how many may go at once after a quiet spell. Every
+	// redirect hop takes a token of its target host. rate.Inf disables the
+	// limit (loopback benchmarks).
+	PerHostRate  rate.Limit
+	PerHostBurst int
+
+	// Resolver looks up host names at dial time; nil means
+	// net.DefaultResolver. Tests inject one so no real DNS is asked.
+	Resolver Resolver
 }
 
 // ErrNoUserAgent is returned by New when Options.UserAgent is empty.
@@ -38,6 +63,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.Timeout < 0 || o.ConnectTimeout < 0 || o.MaxBody < 0 {
 		return o, fmt.Errorf("fetch: negative timeout or body cap in options")
+	}
+	if o.PerHostConcurrency < 0 || o.PerHostRate < 0 || o.PerHostBurst < 0 {
+		return o, fmt.Errorf("fetch: negative per-host concurrency, rate or burst in options")
 	}
 	if o.Timeout == 0 {
 		o.Timeout = DefaultTimeout
@@ -56,6 +84,18 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.PerHostConcurrency == 0 {
+		o.PerHostConcurrency = DefaultPerHostConcurrency
+	}
+	if o.PerHostRate == 0 {
+		o.PerHostRate = DefaultPerHostRate
+	}
+	if o.PerHostBurst == 0 {
+		o.PerHostBurst = DefaultPerHostBurst
+	}
+	if o.Resolver == nil {
+		o.Resolver = net.DefaultResolver
 	}
 	allow := make([]netip.Prefix, 0, len(o.Allow))
 	for _, p := range o.Allow {

@@ -12,7 +12,8 @@ import (
 // Retry-After must not silence a source for weeks.
 const maxRetryAfter = 24 * time.Hour
 
-// statusError classifies a response that is neither 2xx nor 304.
+// statusError classifies a response that is neither 2xx nor 304. It may
+// read the start of the body, to tell an anti-bot page from a plain refusal.
 func (c *Client) statusError(resp *http.Response) *Error {
 	code := resp.StatusCode
 	e := &Error{Status: code, Msg: fmt.Sprintf("%s answered %s", resp.Request.URL.Host, statusText(code))}
@@ -27,6 +28,18 @@ func (c *Client) statusError(resp *http.Response) *Error {
 		e.Msg += " without a usable Location"
 	default:
 		e.Class = ClassHTTP4xx
+	}
+	// A 429 stays rate_limited whatever it looks like: its Retry-After is
+	// what the scheduler needs.
+	if code != http.StatusTooManyRequests {
+		vendor := challengeHeader(resp.Header)
+		if vendor == "" && sniffsBody(code) {
+			vendor = challengeBody(sniff(resp))
+		}
+		if vendor != "" {
+			e.Class = ClassBlocked
+			e.Msg += fmt.Sprintf(" with an anti-bot page (%s)", vendor)
+		}
 	}
 	if code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable {
 		e.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), c.opts.Now())
