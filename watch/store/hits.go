@@ -12,7 +12,7 @@ import (
 )
 
 const hitColumns = `h.id, h.item_id, h.list, h.terms, h.spans, h.operations, h.found,
-	i.source, i.url, i.author, i.title, i.text, i.published, i.found`
+	i.source, i.key, i.url, i.author, i.title, i.text, i.published, i.found`
 
 type scanner interface{ Scan(...any) error }
 
@@ -20,7 +20,7 @@ func scanHit(r scanner) (watch.HitView, error) {
 	var v watch.HitView
 	var terms, spans, ops, found, pub, ifound string
 	err := r.Scan(&v.ID, &v.ItemID, &v.ListID, &terms, &spans, &ops, &found,
-		&v.Item.SourceID, &v.Item.URL, &v.Item.Author, &v.Item.Title, &v.Item.Text, &pub, &ifound)
+		&v.Item.SourceID, &v.Item.Key, &v.Item.URL, &v.Item.Author, &v.Item.Title, &v.Item.Text, &pub, &ifound)
 	if err != nil {
 		return v, err
 	}

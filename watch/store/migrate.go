@@ -123,6 +123,18 @@ CREATE TABLE alerts (
 );
 CREATE INDEX alerts_state ON alerts(state);
 `,
+	// 3: full-text search over stored items (FTS4 is built into the
+	// driver; an external-content table keeps the text once, in items).
+	`
+CREATE VIRTUAL TABLE items_fts USING fts4(content="items", title, text, author, tokenize=unicode61);
+INSERT INTO items_fts(docid, title, text, author) SELECT id, title, text, author FROM items;
+CREATE TRIGGER items_fts_insert AFTER INSERT ON items BEGIN
+	INSERT INTO items_fts(docid, title, text, author) VALUES (new.id, new.title, new.text, new.author);
+END;
+CREATE TRIGGER items_fts_delete BEFORE DELETE ON items BEGIN
+	DELETE FROM items_fts WHERE docid = old.id;
+END;
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
