@@ -44,7 +44,7 @@ func (s *Server) board(c echo.Context) error {
 	for _, op := range ops {
 		links = append(links, boardLink{ID: op.ID, Name: op.Name, Current: op.ID == id})
 	}
-	return s.render(c, http.StatusOK, "board.html", page{Title: name, Board: boardPage{
+	return s.render(c, http.StatusOK, "board.html", page{Title: name, Wall: c.QueryParam("wall") == "1", Board: boardPage{
 		ID: id, Name: name, Epoch: s.store.Epoch(), TimeZone: s.opts.Location.String(),
 		CanAnnotate: u.Role.AtLeast(watch.RoleOfficer), Boards: links,
 	}})

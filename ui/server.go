@@ -137,6 +137,7 @@ func (s *Server) routes() {
 	a.GET("/board/:id", s.board)
 	a.GET("/api/boards/:id/snapshot", s.snapshot)
 	a.GET("/api/boards/:id/chart", s.chart)
+	a.GET("/api/boards/:id/search", s.search)
 	a.GET("/api/sources", s.sources)
 	a.GET("/ws", s.websocket)
 	a.POST("/api/hits/:id/annotations", s.annotate, requireRole(watch.RoleOfficer))
@@ -212,6 +213,7 @@ type page struct {
 	Error    string
 	Username string
 	Board    boardPage
+	Wall     bool // wall mode: the board on a big screen
 }
 
 func (s *Server) render(c echo.Context, code int, name string, p page) error {

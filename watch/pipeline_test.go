@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/watchroom/watchroom/watch"
 	"github.com/watchroom/watchroom/watch/fetch"
 	"github.com/watchroom/watchroom/watch/source"
@@ -92,7 +94,7 @@ func newRig(t *testing.T) *rig {
 	st.SetPublisher(func(evs []watch.Event) { r.mu.Lock(); r.events = append(r.events, evs...); r.mu.Unlock() })
 	ts := httptest.NewServer(r.feed)
 	t.Cleanup(ts.Close)
-	client, err := fetch.New(fetch.Options{UserAgent: "watchroom-test", Timeout: 10 * time.Second,
+	client, err := fetch.New(fetch.Options{UserAgent: "watchroom-test", Timeout: 10 * time.Second, PerHostRate: rate.Inf,
 		Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
 	if err != nil {
 		t.Fatal(err)

@@ -64,6 +64,7 @@
   function renderAnnotation(list, a) {
     if (annSeen[a.id]) return;
     annSeen[a.id] = true;
+    if (list.parentNode && list.parentNode.dataset) list.parentNode.dataset.annotated = "yes";
     var li = document.createElement("li");
     li.className = "annotation";
     li.id = "ann-" + a.id;
@@ -147,6 +148,10 @@
     var li = document.getElementById("hit-template").content.firstElementChild.cloneNode(true);
     li.id = "hit-" + h.id;
     li.dataset.hit = h.id;
+    li.dataset.list = h.list;
+    li.dataset.source = h.item.source;
+    li.dataset.annotated = (h.annotations || []).length > 0 ? "yes" : "no";
+    li.tabIndex = -1;
     li.querySelector(".list").textContent = h.list;
     li.querySelector(".source").textContent = h.item.source;
     showTime(li.querySelector(".published"), h.item.published);
@@ -220,12 +225,42 @@
   }
   function chartSoon() { if (!chartTimer) chartTimer = setTimeout(loadChart, 2000); }
 
+  // Pause: new hits wait in a queue so the list does not move under an
+  // officer reading it; resume puts them on top and keeps the place.
+  var paused = false, queued = [];
+  var pauseBtn = document.getElementById("pause");
+  var newCount = document.getElementById("newcount");
+  function showQueued() {
+    newCount.textContent = queued.length ? queued.length + " new" : "";
+    root.dataset.queued = queued.length;
+  }
+  function setPaused(p) {
+    paused = p;
+    pauseBtn.textContent = p ? "Resume" : "Pause";
+    pauseBtn.setAttribute("aria-pressed", p ? "true" : "false");
+    root.dataset.paused = p ? "yes" : "no";
+    if (!p && queued.length) {
+      var before = document.documentElement.scrollHeight, y = window.scrollY;
+      queued.forEach(function (h) { renderHit(h, true); });
+      queued = [];
+      if (y > 0) window.scrollTo(0, y + document.documentElement.scrollHeight - before);
+      if (window.watchroomTools) window.watchroomTools.refilter();
+    }
+    showQueued();
+  }
+  pauseBtn.addEventListener("click", function () { setPaused(!paused); });
+  window.watchroomBoard = { togglePause: function () { setPaused(!paused); }, renderHit: renderHit };
+
   function handle(msg) {
     if (msg.type === "reset") { location.reload(); return; }
     if (msg.seq <= lastSeq) return; // duplicate after a resume
     lastSeq = msg.seq;
     root.dataset.seq = lastSeq;
-    if (msg.type === "hit") { renderHit(msg.data, true); chartSoon(); }
+    if (msg.type === "hit") {
+      if (paused) { queued.push(msg.data); showQueued(); } else { renderHit(msg.data, true); }
+      if (window.watchroomTools) window.watchroomTools.refilter();
+      chartSoon();
+    }
     else if (msg.type === "annotation") {
       var li = hitEls[msg.data.hit_id];
       if (li) renderAnnotation(li.querySelector(".annotations"), msg.data);

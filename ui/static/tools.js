@@ -1,0 +1,130 @@
+// Board tools: filters, full-text search, keyboard navigation and wall
+// mode's auto-scroll. Everything is rendered as text.
+(function () {
+  "use strict";
+  var root = document.getElementById("board");
+  var hits = document.getElementById("hits");
+  var results = document.getElementById("results");
+  var search = document.getElementById("search");
+  var fList = document.getElementById("filter-list");
+  var fSource = document.getElementById("filter-source");
+  var fUnann = document.getElementById("filter-unannotated");
+  var board = root.dataset.board;
+
+  function addOption(sel, v) {
+    if (!v) return;
+    for (var i = 0; i < sel.options.length; i++) if (sel.options[i].value === v) return;
+    var o = document.createElement("option");
+    o.value = v;
+    o.textContent = v;
+    sel.appendChild(o);
+  }
+
+  // refilter hides the hits the filters leave out and offers every list and
+  // source seen so far in the selects.
+  function refilter() {
+    var items = hits.querySelectorAll("li.hit");
+    for (var i = 0; i < items.length; i++) {
+      var li = items[i];
+      addOption(fList, li.dataset.list);
+      addOption(fSource, li.dataset.source);
+      li.hidden = (fList.value && li.dataset.list !== fList.value) ||
+        (fSource.value && li.dataset.source !== fSource.value) ||
+        (fUnann.checked && li.dataset.annotated === "yes");
+    }
+  }
+  [fList, fSource, fUnann].forEach(function (el) { el.addEventListener("change", refilter); });
+  new MutationObserver(refilter).observe(hits, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-annotated"] });
+
+  // Search: results replace the live list until the search is cleared.
+  var searchTimer = null;
+  function runSearch() {
+    var q = search.value.trim();
+    if (!q) { results.hidden = true; hits.hidden = false; results.textContent = ""; return; }
+    fetch("/api/boards/" + encodeURIComponent(board) + "/search?q=" + encodeURIComponent(q), { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (list) {
+        if (search.value.trim() !== q) return; // a newer search is on its way
+        results.textContent = "";
+        if (!list.length) {
+          var none = document.createElement("li");
+          none.className = "small";
+          none.textContent = "Nothing stored matches every word.";
+          results.appendChild(none);
+        }
+        list.forEach(function (h) {
+          var li = document.createElement("li");
+          li.className = "hit result";
+          var m = document.createElement("div");
+          m.className = "meta";
+          m.textContent = h.list + " · " + h.item.source + " · found " + new Date(h.found).toLocaleString("en-GB", { timeZone: root.dataset.tz });
+          var t = document.createElement("h3");
+          t.className = "title";
+          t.textContent = h.item.title;
+          var x = document.createElement("p");
+          x.className = "text";
+          x.textContent = h.item.text;
+          li.appendChild(m); li.appendChild(t); li.appendChild(x);
+          results.appendChild(li);
+        });
+        results.hidden = false;
+        hits.hidden = true;
+      }).catch(function () {});
+  }
+  search.addEventListener("input", function () { clearTimeout(searchTimer); searchTimer = setTimeout(runSearch, 250); });
+
+  // Keyboard: j/k move between visible hits, n annotates, p pauses, / searches.
+  function visible() {
+    return Array.prototype.filter.call(hits.querySelectorAll("li.hit"), function (li) { return !li.hidden; });
+  }
+  function move(step) {
+    var list = visible();
+    if (!list.length) return;
+    var cur = hits.querySelector("li.hit.focused");
+    var i = list.indexOf(cur);
+    var next = list[Math.max(0, Math.min(list.length - 1, i < 0 ? 0 : i + step))];
+    if (cur) cur.classList.remove("focused");
+    next.classList.add("focused");
+    next.focus();
+    next.scrollIntoView({ block: "nearest" });
+  }
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    var t = e.target;
+    var typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
+    if (e.key === "Escape") {
+      if (t === search && search.value) { search.value = ""; runSearch(); }
+      if (typing) t.blur();
+      return;
+    }
+    if (typing) return;
+    switch (e.key) {
+      case "j": e.preventDefault(); move(1); break;
+      case "k": e.preventDefault(); move(-1); break;
+      case "p": e.preventDefault(); window.watchroomBoard.togglePause(); break;
+      case "/": e.preventDefault(); search.focus(); break;
+      case "n": e.preventDefault(); break; // acted on at keyup, so the key is not typed into the note
+    }
+  });
+  document.addEventListener("keyup", function (e) {
+    if (e.key !== "n" || e.ctrlKey || e.metaKey || e.altKey) return;
+    var t = e.target;
+    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) return;
+    var cur = hits.querySelector("li.hit.focused textarea");
+    if (cur) cur.focus();
+  });
+
+  // Wall mode: scroll slowly to the end and back to the top, forever.
+  if (document.body.classList.contains("wall")) {
+    var dir = 1;
+    setInterval(function () {
+      var max = document.documentElement.scrollHeight - window.innerHeight;
+      if (max <= 0) return;
+      if (window.scrollY >= max - 2) dir = -1;
+      if (window.scrollY <= 0) dir = 1;
+      window.scrollBy(0, dir > 0 ? 2 : -max);
+    }, 50);
+  }
+
+  window.watchroomTools = { refilter: refilter };
+})();
