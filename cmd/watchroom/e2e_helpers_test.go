@@ -24,7 +24,8 @@ import (
 type feedServer struct {
 	mu    sync.Mutex
 	items []feedItem
-	fail  int // HTTP status to answer with instead, when non-zero
+	fail  int    // HTTP status to answer with instead, when non-zero
+	raw   []byte // a body to serve as it is, when set
 	srv   *http.Server
 	url   string
 	polls int
@@ -68,6 +69,11 @@ func (f *feedServer) serve(w http.ResponseWriter, r *http.Request) {
 	f.polls++
 	if f.fail != 0 {
 		http.Error(w, "broken", f.fail)
+		return
+	}
+	if f.raw != nil {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.Write(f.raw)
 		return
 	}
 	var b strings.Builder

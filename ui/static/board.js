@@ -33,6 +33,20 @@
     statusEl.className = "status " + (cls || "");
   }
 
+  // reveal makes invisible direction and width controls visible in names
+  // and links, so "gnp.exe" written right-to-left cannot pass for
+  // something else: each becomes a visible token such as [RLO].
+  var controls = {
+    "\u202a": "[LRE]", "\u202b": "[RLE]", "\u202c": "[PDF]", "\u202d": "[LRO]", "\u202e": "[RLO]",
+    "\u2066": "[LRI]", "\u2067": "[RLI]", "\u2068": "[FSI]", "\u2069": "[PDI]", "\u200e": "[LRM]", "\u200f": "[RLM]",
+    "\u061c": "[ALM]", "\u200b": "[ZWSP]", "\u200c": "[ZWNJ]", "\u200d": "[ZWJ]", "\u2060": "[WJ]", "\ufeff": "[BOM]",
+    "\u00ad": "[SHY]"
+  };
+  var controlRe = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b-\u200d\u2060\ufeff\u00ad]/g;
+  function reveal(s) { return (s || "").replace(controlRe, function (c) { return controls[c]; }); }
+
+  function readableURL(u) { try { return decodeURI(u); } catch (e) { return u; } }
+
   // safeURL returns the link if it is http(s), else "".
   function safeURL(u) {
     try {
@@ -70,7 +84,7 @@
     li.id = "ann-" + a.id;
     var who = document.createElement("span");
     who.className = "author";
-    who.textContent = a.author;
+    who.textContent = reveal(a.author);
     var when = document.createElement("time");
     showTime(when, a.at);
     var note = document.createElement("span");
@@ -154,13 +168,15 @@
     li.tabIndex = -1;
     li.querySelector(".list").textContent = h.list;
     li.querySelector(".source").textContent = h.item.source;
+    var by = li.querySelector(".author");
+    if (h.item.author) { by.textContent = reveal(h.item.author); } else { by.parentNode.removeChild(by.previousSibling); by.remove(); }
     showTime(li.querySelector(".published"), h.item.published);
     showTime(li.querySelector(".found"), h.found);
     highlight(li.querySelector(".title"), h.item.title, h.spans, "title");
     highlight(li.querySelector(".text"), h.item.text, h.spans, "text");
     var a = li.querySelector(".link");
     var href = safeURL(h.item.url);
-    if (href) { a.href = href; a.textContent = href; } else { a.remove(); }
+    if (href) { a.href = href; a.textContent = reveal(readableURL(href)); } else { a.remove(); }
     var list = li.querySelector(".annotations");
     (h.annotations || []).forEach(function (x) { renderAnnotation(list, x); });
     if (canAnnotate) li.appendChild(annotateForm(h.id));
