@@ -135,6 +135,7 @@ func (s *Server) routes() {
 	a.POST("/logout", s.logout)
 	a.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/board/all") })
 	a.GET("/board/:id", s.board)
+	a.GET("/operations", s.operations)
 	a.GET("/api/boards/:id/snapshot", s.snapshot)
 	a.GET("/api/boards/:id/chart", s.chart)
 	a.GET("/api/boards/:id/search", s.search)
@@ -214,6 +215,8 @@ type page struct {
 	Username string
 	Board    boardPage
 	Wall     bool // wall mode: the board on a big screen
+
+	Operations operationsPage
 }
 
 func (s *Server) render(c echo.Context, code int, name string, p page) error {

@@ -38,6 +38,17 @@ func newEnv(t *testing.T) *testEnv {
 
 func newEnvAt(t *testing.T, path string) *testEnv {
 	t.Helper()
+	return newEnvWithAt(t, path, nil)
+}
+
+// newEnvWith is newEnv with options changed by edit.
+func newEnvWith(t *testing.T, edit func(*Options)) *testEnv {
+	t.Helper()
+	return newEnvWithAt(t, filepath.Join(t.TempDir(), "w.db"), edit)
+}
+
+func newEnvWithAt(t *testing.T, path string, edit func(*Options)) *testEnv {
+	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, path, testLogger, store.Options{})
 	if err != nil {
@@ -45,10 +56,14 @@ func newEnvAt(t *testing.T, path string) *testEnv {
 	}
 	hub := live.NewHub(st, testLogger, live.Options{})
 	st.SetPublisher(hub.Publish)
-	srv, err := New(Options{Store: st, Hub: hub, Logger: testLogger,
+	opts := Options{Store: st, Hub: hub, Logger: testLogger,
 		Operations: []watch.Operation{{ID: "op1", Name: "Operation One", WatchLists: []string{"ume"}}},
 		Sources:    []watch.Source{{ID: "src", Name: "Source", Kind: "feed"}},
-		Location:   time.UTC, PasswordCost: bcrypt.MinCost})
+		Location:   time.UTC, PasswordCost: bcrypt.MinCost}
+	if edit != nil {
+		edit(&opts)
+	}
+	srv, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

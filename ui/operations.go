@@ -1,0 +1,83 @@
+package ui
+
+import (
+	"net/http"
+	"sort"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/watchroom/watchroom/watch"
+)
+
+type opRow struct {
+	Op         watch.Operation
+	Phase      watch.Phase
+	Start, End string
+	NextChange string
+}
+
+type weekRow struct {
+	Label string
+	Days  []dayCell
+}
+
+type dayCell struct {
+	Date  string
+	Today bool
+	Ops   []opRow
+}
+
+type operationsPage struct {
+	Upcoming []opRow
+	Past     []opRow
+	Weeks    []weekRow
+	TimeZone string
+}
+
+// operations lists operations by start (upcoming and running first) and
+// shows the next four weeks as a calendar, in the control room's time zone.
+func (s *Server) operations(c echo.Context) error {
+	now := s.opts.Now()
+	loc := s.opts.Location
+	ops := append([]watch.Operation(nil), s.opts.Operations...)
+	sort.Slice(ops, func(i, j int) bool { return ops[i].Start.Before(ops[j].Start) })
+	fmtT := func(t time.Time) string { return t.In(loc).Format("Mon 2 Jan 2006 15:04") }
+	var p operationsPage
+	p.TimeZone = loc.String()
+	rows := make([]opRow, 0, len(ops))
+	for _, op := range ops {
+		r := opRow{Op: op, Phase: op.PhaseAt(now), Start: fmtT(op.Start), End: fmtT(op.End)}
+		if nc := op.NextPhaseChange(now); !nc.IsZero() {
+			r.NextChange = fmtT(nc)
+		}
+		rows = append(rows, r)
+		if r.Phase == watch.PhaseClosed {
+			p.Past = append(p.Past, r)
+		} else {
+			p.Upcoming = append(p.Upcoming, r)
+		}
+	}
+	// the calendar: four weeks from this week's Monday
+	local := now.In(loc)
+	monday := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)
+	for monday.Weekday() != time.Monday {
+		monday = monday.AddDate(0, 0, -1)
+	}
+	for w := 0; w < 4; w++ {
+		wk := weekRow{Label: "Week of " + monday.AddDate(0, 0, 7*w).Format("2 Jan")}
+		for d := 0; d < 7; d++ {
+			day := monday.AddDate(0, 0, 7*w+d)
+			next := day.AddDate(0, 0, 1)
+			cell := dayCell{Date: day.Format("Mon 2"), Today: !local.Before(day) && local.Before(next)}
+			for _, r := range rows {
+				if r.Op.Start.Before(next) && r.Op.End.After(day) {
+					cell.Ops = append(cell.Ops, r)
+				}
+			}
+			wk.Days = append(wk.Days, cell)
+		}
+		p.Weeks = append(p.Weeks, wk)
+	}
+	return s.render(c, http.StatusOK, "operations.html", page{Title: "Operations", Operations: p})
+}
