@@ -26,5 +26,5 @@ func (s *Server) chart(c echo.Context) error {
 	for i, x := range counts {
 		b[i] = charts.Bucket{Start: x.Start, Count: x.Count}
 	}
-	return c.JSON(http.StatusOK, charts.HitsOverTime("Hits per 15 minutes: "+name, b, s.opts.Location))
+	return c.JSON(http.StatusOK, charts.HitsOverTime("Hits per 15 minutes: "+name, b, s.opts.Location, true))
 }

@@ -50,7 +50,9 @@ type Options struct {
 	Alerts         *alerts.Service // nil: no alert panel
 	// Cadence says how often a source is polled now, why, and when next.
 	Cadence      func(source string, now time.Time) (every, why string, next time.Time)
-	PasswordCost int // bcrypt cost of the dummy hash for unknown names; default PasswordCost
+	Briefings    BriefingGenerator // nil: no briefings
+	BlobDir      string            // where briefing documents are kept, by SHA-256
+	PasswordCost int               // bcrypt cost of the dummy hash for unknown names; default PasswordCost
 }
 
 // Server is the console's HTTP server.
@@ -136,6 +138,14 @@ func (s *Server) routes() {
 	a.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/board/all") })
 	a.GET("/board/:id", s.board)
 	a.GET("/operations", s.operations)
+	if s.opts.Briefings != nil {
+		a.GET("/briefings", s.briefings)
+		a.GET("/briefings/:id", s.briefing)
+		a.GET("/briefings/:id/download", s.downloadBriefing)
+		a.POST("/briefings/generate", s.generateBriefing, requireRole(watch.RoleAnalyst))
+		a.GET("/operations/:id/note", s.briefingNote, requireRole(watch.RoleAnalyst))
+		a.POST("/operations/:id/note", s.briefingNote, requireRole(watch.RoleAnalyst))
+	}
 	a.GET("/api/boards/:id/snapshot", s.snapshot)
 	a.GET("/api/boards/:id/chart", s.chart)
 	a.GET("/api/boards/:id/search", s.search)
@@ -217,6 +227,8 @@ type page struct {
 	Wall     bool // wall mode: the board on a big screen
 
 	Operations operationsPage
+	Briefings  briefingsPage
+	Note       notePage
 }
 
 func (s *Server) render(c echo.Context, code int, name string, p page) error {

@@ -36,9 +36,15 @@ type app struct {
 	server   *ui.Server
 	alerts   *alerts.Service
 	surge    *schedule.Surge
-	sources  map[string]watch.Source
-	started  bool
-	stopRun  context.CancelFunc
+
+	ops        map[string]watch.Operation
+	lists      []watch.WatchList
+	sourceList []watch.Source
+	blobDir    string
+	now        func() time.Time
+	sources    map[string]watch.Source
+	started    bool
+	stopRun    context.CancelFunc
 }
 
 type appOptions struct {
@@ -89,6 +95,11 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 	for _, s := range srcs {
 		a.sources[s.ID] = s
 	}
+	a.ops, a.lists, a.sourceList, a.now = map[string]watch.Operation{}, lists, srcs, o.Now
+	a.blobDir = filepath.Join(f.Server.DataDir, "blobs")
+	for _, op := range ops {
+		a.ops[op.ID] = op
+	}
 	matcher, err := watch.NewMatcher(lists, ops)
 	if err != nil {
 		st.Close()
@@ -130,6 +141,10 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 		st.Close()
 		return nil, err
 	}
+	if err := a.sched.Add("briefings", "@every 1m", a.scheduledBriefings); err != nil {
+		st.Close()
+		return nil, err
+	}
 	// retention: collected content is kept only as long as the config says
 	if err := a.sched.Add("retention", "@every 1h", func(ctx context.Context) {
 		p, err := st.Prune(ctx, f.Retention.Items)
@@ -148,10 +163,12 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 		Store: st, Hub: a.hub, Logger: logger, Operations: ops, Sources: srcs,
 		Secure: f.Server.TLSCert != "", AllowedOrigins: origins(f), SessionTTL: f.Server.SessionTTL,
 		Location: f.Server.Location, Demo: o.Demo, Now: o.Now, Metrics: o.Registry,
-		Ready:   a.ready,
-		PollNow: a.pollNow,
-		Alerts:  a.alerts,
-		Cadence: a.cadence,
+		Ready:     a.ready,
+		PollNow:   a.pollNow,
+		Alerts:    a.alerts,
+		Cadence:   a.cadence,
+		Briefings: a.generateBriefing,
+		BlobDir:   a.blobDir,
 	})
 	if err != nil {
 		st.Close()

@@ -72,3 +72,22 @@ func (s *Store) OpenAlerts(ctx context.Context, board string) ([]json.RawMessage
 	}
 	return out, rows.Err()
 }
+
+// AlertsOf returns every alert of an operation, open or resolved, newest
+// first (a briefing's alert history).
+func (s *Store) AlertsOf(ctx context.Context, operation string, limit int) ([]json.RawMessage, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT data FROM alerts WHERE operation = ? ORDER BY updated DESC LIMIT ?`, operation, limit)
+	if err != nil {
+		return nil, fmt.Errorf("alerts of %s: %w", operation, err)
+	}
+	defer rows.Close()
+	out := []json.RawMessage{}
+	for rows.Next() {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			return nil, err
+		}
+		out = append(out, json.RawMessage(d))
+	}
+	return out, rows.Err()
+}

@@ -135,6 +135,30 @@ CREATE TRIGGER items_fts_delete BEFORE DELETE ON items BEGIN
 	DELETE FROM items_fts WHERE docid = old.id;
 END;
 `,
+	// 4: briefings. Each version is immutable: its data and the SHA-256 of
+	// the document delivered (kept on disk, named by that hash).
+	`
+CREATE TABLE briefings (
+	id INTEGER PRIMARY KEY,
+	operation TEXT NOT NULL,
+	version INTEGER NOT NULL,
+	created TEXT NOT NULL,
+	generator TEXT NOT NULL,
+	sha256 TEXT NOT NULL,
+	data TEXT NOT NULL,
+	UNIQUE (operation, version)
+);
+CREATE TRIGGER briefings_immutable BEFORE UPDATE ON briefings
+BEGIN SELECT RAISE(ABORT, 'a briefing version is immutable'); END;
+
+CREATE TABLE briefing_notes (
+	operation TEXT PRIMARY KEY,
+	summary TEXT NOT NULL,
+	recommendations TEXT NOT NULL,
+	author TEXT NOT NULL,
+	updated TEXT NOT NULL
+);
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -1,0 +1,149 @@
+package alerts
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/store"
+)
+
+// BriefingStore is what a briefing is collected from.
+type BriefingStore interface {
+	BoardSnapshot(ctx context.Context, board string, limit int) (store.Snapshot, error)
+	HitCounts(ctx context.Context, board string, from time.Time, width time.Duration) ([]store.Bucket, error)
+	AlertsOf(ctx context.Context, operation string, limit int) ([]json.RawMessage, error)
+	BriefingNoteOf(ctx context.Context, operation string) (store.BriefingNote, error)
+	SourceHealth(ctx context.Context, id string) (watch.SourceHealth, error)
+}
+
+// Briefing is what a pre-event briefing says, as data: the document is
+// rendered from it, and it is what a stored version keeps.
+type Briefing struct {
+	Operation   watch.Operation    `json:"operation"`
+	Phase       watch.Phase        `json:"phase"`
+	GeneratedAt time.Time          `json:"generated_at"`
+	Generator   string             `json:"generator"`
+	WatchLists  []watch.WatchList  `json:"watch_lists"`
+	Sources     []BriefingSource   `json:"sources"`
+	HitCount    int                `json:"hit_count"`
+	KeyHits     []watch.HitView    `json:"key_hits"`
+	OverTime    []store.Bucket     `json:"over_time"` // hourly, the last 48 hours
+	TopTerms    []Count            `json:"top_terms"`
+	BySource    []Count            `json:"by_source"`
+	Alerts      []Alert            `json:"alerts"`
+	Note        store.BriefingNote `json:"note"`
+}
+
+// BriefingSource is a watched source and its health at generation time.
+type BriefingSource struct {
+	ID, Name, Kind string
+	State          string    `json:"state"`
+	LastSuccess    time.Time `json:"last_success"`
+}
+
+// Count is a label and how often it occurred.
+type Count struct {
+	Label string `json:"label"`
+	N     int    `json:"n"`
+}
+
+var severityRank = map[string]int{"critical": 3, "high": 2, "routine": 1}
+
+const keyHits = 10
+
+// CollectBriefing gathers an operation's briefing at now.
+func CollectBriefing(ctx context.Context, st BriefingStore, op watch.Operation, lists []watch.WatchList, sources []watch.Source,
+	now time.Time, generator string) (Briefing, error) {
+	b := Briefing{Operation: op, Phase: op.PhaseAt(now), GeneratedAt: now.UTC(), Generator: generator}
+	severity := map[string]string{}
+	for _, l := range lists {
+		severity[l.ID] = l.Severity
+		for _, id := range op.WatchLists {
+			if id == l.ID {
+				b.WatchLists = append(b.WatchLists, l)
+			}
+		}
+	}
+	for _, s := range sources {
+		if len(op.Sources) > 0 && !contains(op.Sources, s.ID) {
+			continue
+		}
+		h, err := st.SourceHealth(ctx, s.ID)
+		if err != nil {
+			return b, err
+		}
+		b.Sources = append(b.Sources, BriefingSource{ID: s.ID, Name: s.Name, Kind: s.Kind, State: h.State, LastSuccess: h.LastSuccess})
+	}
+	snap, err := st.BoardSnapshot(ctx, op.ID, 2000)
+	if err != nil {
+		return b, fmt.Errorf("briefing hits: %w", err)
+	}
+	b.HitCount = len(snap.Hits)
+	terms, srcs := map[string]int{}, map[string]int{}
+	for _, h := range snap.Hits {
+		for _, t := range h.Terms {
+			terms[t]++
+		}
+		srcs[h.Item.SourceID]++
+	}
+	b.TopTerms, b.BySource = top(terms, 10), top(srcs, 10)
+	// key hits: the most severe first, then the most annotated, then the newest
+	hits := append([]watch.HitView(nil), snap.Hits...)
+	sort.SliceStable(hits, func(i, j int) bool {
+		si, sj := severityRank[severity[hits[i].ListID]], severityRank[severity[hits[j].ListID]]
+		if si != sj {
+			return si > sj
+		}
+		return len(hits[i].Annotations) > len(hits[j].Annotations)
+	})
+	if len(hits) > keyHits {
+		hits = hits[:keyHits]
+	}
+	b.KeyHits = hits
+	if b.OverTime, err = st.HitCounts(ctx, op.ID, now.Add(-48*time.Hour), time.Hour); err != nil {
+		return b, fmt.Errorf("briefing counts: %w", err)
+	}
+	raw, err := st.AlertsOf(ctx, op.ID, 50)
+	if err != nil {
+		return b, err
+	}
+	for _, r := range raw {
+		var a Alert
+		if err := json.Unmarshal(r, &a); err != nil {
+			return b, fmt.Errorf("briefing alert: %w", err)
+		}
+		b.Alerts = append(b.Alerts, a)
+	}
+	if b.Note, err = st.BriefingNoteOf(ctx, op.ID); err != nil {
+		return b, err
+	}
+	return b, nil
+}
+
+func top(m map[string]int, n int) []Count {
+	out := make([]Count, 0, len(m))
+	for k, v := range m {
+		out = append(out, Count{Label: k, N: v})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].N != out[j].N {
+			return out[i].N > out[j].N
+		}
+		return out[i].Label < out[j].Label
+	})
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
+// BriefingDue reports whether an operation's scheduled briefing is due at
+// now: from lead before its start until it starts. Derived from the clock;
+// whether one was made already is the store's to say.
+func BriefingDue(op watch.Operation, lead time.Duration, now time.Time) bool {
+	return !now.Before(op.Start.Add(-lead)) && now.Before(op.Start)
+}

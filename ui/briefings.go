@@ -1,0 +1,151 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/watchroom/watchroom/alerts"
+	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/store"
+)
+
+// BriefingGenerator makes and stores a new briefing version for an operation.
+type BriefingGenerator func(ctx context.Context, operation, by string) (store.Briefing, error)
+
+type briefingsPage struct {
+	Versions  []store.Briefing
+	Ops       []watch.Operation
+	CanWrite  bool
+	Generated string
+}
+
+// briefings lists every stored version, newest first.
+func (s *Server) briefings(c echo.Context) error {
+	vs, err := s.store.Briefings(c.Request().Context(), "")
+	if err != nil {
+		return err
+	}
+	u, _ := userFrom(c)
+	return s.render(c, http.StatusOK, "briefings.html", page{Title: "Briefings", Briefings: briefingsPage{
+		Versions: vs, Ops: s.opts.Operations, CanWrite: u.Role.AtLeast(watch.RoleAnalyst)}})
+}
+
+// generateBriefing makes a version on demand (analysts).
+func (s *Server) generateBriefing(c echo.Context) error {
+	op := c.FormValue("operation")
+	if _, ok := s.ops[op]; !ok {
+		return echo.NewHTTPError(http.StatusNotFound, "There is no such operation.")
+	}
+	u, _ := userFrom(c)
+	b, err := s.opts.Briefings(c.Request().Context(), op, u.Name)
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/briefings/%d", b.ID))
+}
+
+func (s *Server) storedBriefing(c echo.Context) (store.Briefing, alerts.Briefing, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return store.Briefing{}, alerts.Briefing{}, echo.NewHTTPError(http.StatusNotFound, "There is no such briefing.")
+	}
+	sb, err := s.store.Briefing(c.Request().Context(), id)
+	if err != nil {
+		return sb, alerts.Briefing{}, err
+	}
+	var b alerts.Briefing
+	if err := json.Unmarshal([]byte(sb.Data), &b); err != nil {
+		return sb, b, fmt.Errorf("briefing %d: %w", id, err)
+	}
+	return sb, b, nil
+}
+
+// briefing shows a stored version as a printable page; viewing is audited.
+func (s *Server) briefing(c echo.Context) error {
+	sb, b, err := s.storedBriefing(c)
+	if err != nil {
+		return err
+	}
+	u, _ := userFrom(c)
+	if err := s.store.Audit(c.Request().Context(), watch.AuditEntry{Actor: u.Name, Action: "briefing_view",
+		Target: fmt.Sprintf("briefing:%d", sb.ID)}); err != nil {
+		return err
+	}
+	doc, err := s.renderStored(sb, b)
+	if err != nil {
+		return err
+	}
+	return c.HTMLBlob(http.StatusOK, doc)
+}
+
+func (s *Server) renderStored(sb store.Briefing, b alerts.Briefing) ([]byte, error) {
+	d, err := s.briefingDoc(b, sb.Version, false)
+	if err != nil {
+		return nil, err
+	}
+	d.ID, d.SHA256 = sb.ID, sb.SHA256
+	return s.execBriefing(d)
+}
+
+// downloadBriefing sends the delivered document itself, as kept on disk
+// under its SHA-256, checked again before it leaves; audited as an export.
+func (s *Server) downloadBriefing(c echo.Context) error {
+	sb, _, err := s.storedBriefing(c)
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(s.opts.BlobDir, sb.SHA256+".html")
+	doc, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("briefing %d document: %w", sb.ID, err)
+	}
+	if sum := sha256Hex(doc); sum != sb.SHA256 {
+		return fmt.Errorf("briefing %d document does not match its SHA-256 (%s, stored %s)", sb.ID, sum, sb.SHA256)
+	}
+	u, _ := userFrom(c)
+	if err := s.store.Audit(c.Request().Context(), watch.AuditEntry{Actor: u.Name, Action: "briefing_export",
+		Target: fmt.Sprintf("briefing:%d", sb.ID), Detail: "sha256=" + sb.SHA256}); err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="briefing-%s-v%d.html"`, sb.Operation, sb.Version))
+	return c.Blob(http.StatusOK, "text/html; charset=utf-8", doc)
+}
+
+type notePage struct {
+	Op   watch.Operation
+	Note store.BriefingNote
+}
+
+// briefingNote shows and saves an operation's summary and recommendations.
+func (s *Server) briefingNote(c echo.Context) error {
+	op, ok := s.ops[c.Param("id")]
+	if !ok {
+		return echo.NewHTTPError(http.StatusNotFound, "There is no such operation.")
+	}
+	ctx := c.Request().Context()
+	if c.Request().Method == http.MethodPost {
+		summary, recs := strings.TrimSpace(c.FormValue("summary")), strings.TrimSpace(c.FormValue("recommendations"))
+		if utf8.RuneCountInString(summary) > 10000 || utf8.RuneCountInString(recs) > 10000 {
+			return echo.NewHTTPError(http.StatusBadRequest, "A summary or recommendations may have at most 10000 characters.")
+		}
+		u, _ := userFrom(c)
+		if _, err := s.store.SaveBriefingNote(ctx, store.BriefingNote{Operation: op.ID, Summary: summary, Recommendations: recs, Author: u.Name}); err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, "/briefings")
+	}
+	n, err := s.store.BriefingNoteOf(ctx, op.ID)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "note.html", page{Title: "Summary: " + op.Name, Note: notePage{Op: op, Note: n}})
+}
