@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -12,6 +13,8 @@ import (
 )
 
 type annotateRequest struct {
+	Kind       string   `json:"kind"`
+	Team       string   `json:"team"`
 	Note       string   `json:"note"`
 	Tags       []string `json:"tags"`
 	Supersedes int64    `json:"supersedes"`
@@ -55,12 +58,26 @@ func (s *Server) annotate(c echo.Context) error {
 	if len(tags) > maxTags {
 		return echo.NewHTTPError(http.StatusBadRequest, "An annotation may have at most 20 tags.")
 	}
-	if req.Note == "" && len(tags) == 0 {
+	if req.Kind == "" {
+		req.Kind = watch.AnnotationNote
+	}
+	if !slices.Contains(watch.AnnotationKinds, req.Kind) {
+		return echo.NewHTTPError(http.StatusBadRequest, "Unknown kind of annotation.")
+	}
+	req.Team = strings.TrimSpace(req.Team)
+	switch {
+	case req.Kind == watch.AnnotationNote && req.Note == "" && len(tags) == 0:
 		return echo.NewHTTPError(http.StatusBadRequest, "Write a note or a tag.")
+	case req.Kind == watch.AnnotationEscalate && req.Team == "":
+		return echo.NewHTTPError(http.StatusBadRequest, "Name the team to escalate to.")
+	case req.Kind != watch.AnnotationEscalate && req.Team != "":
+		return echo.NewHTTPError(http.StatusBadRequest, "Only an escalation names a team.")
+	case utf8.RuneCountInString(req.Team) > 100:
+		return echo.NewHTTPError(http.StatusBadRequest, "A team name may have at most 100 characters.")
 	}
 	u, _ := userFrom(c)
 	a, err := s.store.Annotate(c.Request().Context(), watch.Annotation{
-		HitID: hitID, Author: u.Name, Note: req.Note, Tags: tags, Supersedes: req.Supersedes})
+		HitID: hitID, Kind: req.Kind, Team: req.Team, Author: u.Name, Note: req.Note, Tags: tags, Supersedes: req.Supersedes})
 	if err != nil {
 		return err
 	}

@@ -89,11 +89,25 @@ type Hit struct {
 	Found      time.Time `json:"found"`
 }
 
+// Annotation kinds.
+const (
+	AnnotationNote        = "note"         // a note, with tags
+	AnnotationAck         = "ack"          // seen and dealt with
+	AnnotationFlag        = "flag"         // refer to the platform for removal
+	AnnotationEscalate    = "escalate"     // pass to a named team
+	AnnotationNotRelevant = "not_relevant" // a false match: feeds back into the watch lists
+)
+
+// AnnotationKinds are the kinds an annotation may have.
+var AnnotationKinds = []string{AnnotationNote, AnnotationAck, AnnotationFlag, AnnotationEscalate, AnnotationNotRelevant}
+
 // Annotation is an officer's note and tags on a hit. Annotations are
 // append-only: a correction is a new annotation that supersedes an older one.
 type Annotation struct {
 	ID         int64     `json:"id"`
 	HitID      int64     `json:"hit_id"`
+	Kind       string    `json:"kind"`
+	Team       string    `json:"team,omitempty"` // escalate: to whom
 	Author     string    `json:"author"`
 	Note       string    `json:"note"`
 	Tags       []string  `json:"tags"`

@@ -80,8 +80,10 @@
     annSeen[a.id] = true;
     if (list.parentNode && list.parentNode.dataset) list.parentNode.dataset.annotated = "yes";
     var li = document.createElement("li");
-    li.className = "annotation";
+    li.className = "annotation kind-" + (a.kind || "note");
     li.id = "ann-" + a.id;
+    var card = list.parentNode;
+    if (card && card.dataset && a.kind === "flag") card.dataset.flagged = "yes";
     var who = document.createElement("span");
     who.className = "author";
     who.textContent = reveal(a.author);
@@ -93,7 +95,17 @@
     li.appendChild(who);
     li.appendChild(document.createTextNode(" · "));
     li.appendChild(when);
-    li.appendChild(document.createTextNode(": "));
+    var label = { ack: "acknowledged", flag: "flagged for referral to the platform", not_relevant: "marked not relevant" }[a.kind];
+    if (a.kind === "escalate") label = "escalated to " + a.team;
+    if (label) {
+      var k = document.createElement("span");
+      k.className = "kind";
+      k.textContent = " " + label;
+      li.appendChild(k);
+    }
+    if (a.note) {
+      li.appendChild(document.createTextNode(": "));
+    }
     li.appendChild(note);
     (a.tags || []).forEach(function (t) {
       var tag = document.createElement("span");
@@ -129,12 +141,16 @@
 
   function annotateForm(hitID) {
     var form = document.getElementById("annotate-template").content.firstElementChild.cloneNode(true);
+    form.elements.kind.addEventListener("change", function () {
+      form.querySelector("label.team").hidden = form.elements.kind.value !== "escalate";
+    });
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var note = form.elements.note.value;
       var tags = form.elements.tags.value.split(",").map(function (t) { return t.trim(); })
         .filter(function (t) { return t; });
-      var body = { note: note, tags: tags, supersedes: Number(form.dataset.supersedes || 0) };
+      var body = { kind: form.elements.kind.value, team: form.elements.team.value, note: note, tags: tags,
+        supersedes: Number(form.dataset.supersedes || 0) };
       var err = form.querySelector(".formerror");
       err.textContent = "";
       var button = form.querySelector("button[type=submit]");
@@ -147,6 +163,7 @@
         return r.json().then(function (j) {
           if (!r.ok) throw new Error(j.error || ("HTTP " + r.status));
           form.reset();
+          form.querySelector("label.team").hidden = true;
           delete form.dataset.supersedes;
           form.querySelector(".correcting").hidden = true;
         });
@@ -265,7 +282,15 @@
     showQueued();
   }
   pauseBtn.addEventListener("click", function () { setPaused(!paused); });
-  window.watchroomBoard = { togglePause: function () { setPaused(!paused); }, renderHit: renderHit };
+  // quick annotates the hit with a kind and no note (keyboard a and f)
+  function quick(hitID, kind) {
+    return fetch("/api/hits/" + hitID + "/annotations", {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: JSON.stringify({ kind: kind, tags: [] })
+    });
+  }
+  window.watchroomBoard = { togglePause: function () { setPaused(!paused); }, renderHit: renderHit, quick: quick };
 
   function handle(msg) {
     if (msg.type === "reset") { location.reload(); return; }

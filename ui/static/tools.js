@@ -9,6 +9,7 @@
   var fList = document.getElementById("filter-list");
   var fSource = document.getElementById("filter-source");
   var fUnann = document.getElementById("filter-unannotated");
+  var fFlag = document.getElementById("filter-flagged");
   var board = root.dataset.board;
 
   function addOption(sel, v) {
@@ -30,11 +31,12 @@
       addOption(fSource, li.dataset.source);
       li.hidden = (fList.value && li.dataset.list !== fList.value) ||
         (fSource.value && li.dataset.source !== fSource.value) ||
-        (fUnann.checked && li.dataset.annotated === "yes");
+        (fUnann.checked && li.dataset.annotated === "yes") ||
+        (fFlag.checked && li.dataset.flagged !== "yes");
     }
   }
-  [fList, fSource, fUnann].forEach(function (el) { el.addEventListener("change", refilter); });
-  new MutationObserver(refilter).observe(hits, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-annotated"] });
+  [fList, fSource, fUnann, fFlag].forEach(function (el) { el.addEventListener("change", refilter); });
+  new MutationObserver(refilter).observe(hits, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-annotated", "data-flagged"] });
 
   // Search: results replace the live list until the search is cleared.
   var searchTimer = null;
@@ -104,6 +106,14 @@
       case "p": e.preventDefault(); window.watchroomBoard.togglePause(); break;
       case "/": e.preventDefault(); search.focus(); break;
       case "n": e.preventDefault(); break; // acted on at keyup, so the key is not typed into the note
+      case "a":
+      case "f":
+        var sel = hits.querySelector("li.hit.focused");
+        if (sel && root.dataset.canAnnotate === "yes") {
+          e.preventDefault();
+          window.watchroomBoard.quick(sel.dataset.hit, e.key === "a" ? "ack" : "flag");
+        }
+        break;
     }
   });
   document.addEventListener("keyup", function (e) {

@@ -20,6 +20,9 @@ func (s *Store) Annotate(ctx context.Context, a watch.Annotation) (watch.Annotat
 	if a.Tags == nil {
 		a.Tags = []string{}
 	}
+	if a.Kind == "" {
+		a.Kind = watch.AnnotationNote
+	}
 	err := s.write(ctx, func(t *tx) error {
 		var ops string
 		err := t.QueryRowContext(ctx, `SELECT operations FROM hits WHERE id = ?`, a.HitID).Scan(&ops)
@@ -43,8 +46,8 @@ func (s *Store) Annotate(ctx context.Context, a watch.Annotation) (watch.Annotat
 		}
 		a.At = t.now
 		tags, _ := json.Marshal(a.Tags)
-		res, err := t.ExecContext(ctx, `INSERT INTO annotations(hit_id, author, note, tags, supersedes, at) VALUES(?,?,?,?,?,?)`,
-			a.HitID, a.Author, a.Note, string(tags), supersedes, fmtTime(a.At))
+		res, err := t.ExecContext(ctx, `INSERT INTO annotations(hit_id, kind, team, author, note, tags, supersedes, at) VALUES(?,?,?,?,?,?,?,?)`,
+			a.HitID, a.Kind, a.Team, a.Author, a.Note, string(tags), supersedes, fmtTime(a.At))
 		if err != nil {
 			return fmt.Errorf("insert annotation: %w", err)
 		}
@@ -55,7 +58,7 @@ func (s *Store) Annotate(ctx context.Context, a watch.Annotation) (watch.Annotat
 			return err
 		}
 		return t.audit(ctx, watch.AuditEntry{Actor: a.Author, Action: "annotate",
-			Target: fmt.Sprintf("hit:%d", a.HitID), Detail: fmt.Sprintf("annotation=%d supersedes=%d", a.ID, a.Supersedes)})
+			Target: fmt.Sprintf("hit:%d", a.HitID), Detail: fmt.Sprintf("annotation=%d kind=%s team=%s supersedes=%d", a.ID, a.Kind, a.Team, a.Supersedes)})
 	})
 	return a, err
 }
@@ -74,7 +77,7 @@ func (s *Store) annotations(ctx context.Context, q querier, hitIDs []int64) (map
 	for i, id := range hitIDs {
 		args[i] = id
 	}
-	rows, err := q.QueryContext(ctx, `SELECT id, hit_id, author, note, tags, COALESCE(supersedes, 0), at
+	rows, err := q.QueryContext(ctx, `SELECT id, hit_id, kind, team, author, note, tags, COALESCE(supersedes, 0), at
 		FROM annotations WHERE hit_id IN (?`+strings.Repeat(",?", len(hitIDs)-1)+`) ORDER BY id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("annotations: %w", err)
@@ -83,7 +86,7 @@ func (s *Store) annotations(ctx context.Context, q querier, hitIDs []int64) (map
 	for rows.Next() {
 		var a watch.Annotation
 		var tags, at string
-		if err := rows.Scan(&a.ID, &a.HitID, &a.Author, &a.Note, &tags, &a.Supersedes, &at); err != nil {
+		if err := rows.Scan(&a.ID, &a.HitID, &a.Kind, &a.Team, &a.Author, &a.Note, &tags, &a.Supersedes, &at); err != nil {
 			return nil, err
 		}
 		a.At = parseTime(at)

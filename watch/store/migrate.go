@@ -159,6 +159,12 @@ CREATE TABLE briefing_notes (
 	updated TEXT NOT NULL
 );
 `,
+	// 5: annotation kinds (note, ack, flag, escalate, not_relevant) and the
+	// team an escalation goes to.
+	`
+ALTER TABLE annotations ADD COLUMN kind TEXT NOT NULL DEFAULT 'note';
+ALTER TABLE annotations ADD COLUMN team TEXT NOT NULL DEFAULT '';
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
