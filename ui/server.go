@@ -38,6 +38,7 @@ type Options struct {
 	Logger         *slog.Logger
 	Operations     []watch.Operation
 	Sources        []watch.Source
+	WatchLists     []watch.WatchList
 	Secure         bool          // served over TLS: cookies get Secure
 	AllowedOrigins []string      // extra origins for the websocket, e.g. the public base URL
 	SessionTTL     time.Duration // default 12h
@@ -138,6 +139,7 @@ func (s *Server) routes() {
 	a.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/board/all") })
 	a.GET("/board/:id", s.board)
 	a.GET("/operations", s.operations)
+	a.GET("/watchlists", s.watchLists, requireRole(watch.RoleAnalyst))
 	if s.opts.Briefings != nil {
 		a.GET("/briefings", s.briefings)
 		a.GET("/briefings/:id", s.briefing)
@@ -229,6 +231,7 @@ type page struct {
 	Operations operationsPage
 	Briefings  briefingsPage
 	Note       notePage
+	Lists      []listRow
 }
 
 func (s *Server) render(c echo.Context, code int, name string, p page) error {

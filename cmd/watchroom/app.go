@@ -160,7 +160,7 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 		return nil, err
 	}
 	a.server, err = ui.New(ui.Options{
-		Store: st, Hub: a.hub, Logger: logger, Operations: ops, Sources: srcs,
+		Store: st, Hub: a.hub, Logger: logger, Operations: ops, Sources: srcs, WatchLists: lists,
 		Secure: f.Server.TLSCert != "", AllowedOrigins: origins(f), SessionTTL: f.Server.SessionTTL,
 		Location: f.Server.Location, Demo: o.Demo, Now: o.Now, Metrics: o.Registry,
 		Ready:     a.ready,
