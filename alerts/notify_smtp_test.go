@@ -1,0 +1,498 @@
+package alerts
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"io"
+	"log"
+	"math/big"
+	"mime"
+	"mime/quotedprintable"
+	"net"
+	"net/mail"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	gosmtp "github.com/emersion/go-smtp"
+)
+
+// mailbox is the backend of a real SMTP server run by the test: it checks
+// passwords and keeps what was delivered and what was tried.
+type mailbox struct {
+	mu        sync.Mutex
+	users     map[string]string
+	mechs     []string
+	delivered []delivered
+	auths     int // AUTH attempts, good or bad
+	mails     int // MAIL FROM commands
+}
+
+type delivered struct {
+	from string
+	to   []string
+	data []byte
+	tls  bool
+	user string
+	mech string
+}
+
+func (b *mailbox) NewSession(c *gosmtp.Conn) (gosmtp.Session, error) {
+	return &mailSession{box: b, conn: c}, nil
+}
+
+func (b *mailbox) snapshot() (ds []delivered, auths, mails int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return slices.Clone(b.delivered), b.auths, b.mails
+}
+
+type mailSession struct {
+	box        *mailbox
+	conn       *gosmtp.Conn
+	user, mech string
+	from       string
+	to         []string
+}
+
+func (s *mailSession) AuthMechanisms() []string { return s.box.mechs }
+
+func (s *mailSession) Auth(mech string) (sasl.Server, error) {
+	s.box.mu.Lock()
+	s.box.auths++
+	s.box.mu.Unlock()
+	check := func(user, pass string) error {
+		s.box.mu.Lock()
+		defer s.box.mu.Unlock()
+		if want, ok := s.box.users[user]; !ok || want != pass {
+			return gosmtp.ErrAuthFailed
+		}
+		s.user, s.mech = user, mech
+		return nil
+	}
+	switch mech {
+	case sasl.Plain:
+		return sasl.NewPlainServer(func(_, user, pass string) error { return check(user, pass) }), nil
+	case sasl.Login:
+		return &loginServer{check: check}, nil
+	}
+	return nil, gosmtp.ErrAuthUnknownMechanism
+}
+
+func (s *mailSession) Mail(from string, _ *gosmtp.MailOptions) error {
+	s.box.mu.Lock()
+	s.box.mails++
+	s.box.mu.Unlock()
+	if s.user == "" {
+		return gosmtp.ErrAuthRequired
+	}
+	s.from = from
+	return nil
+}
+
+func (s *mailSession) Rcpt(to string, _ *gosmtp.RcptOptions) error {
+	if strings.HasPrefix(to, "nobody@") {
+		return &gosmtp.SMTPError{Code: 550, EnhancedCode: gosmtp.EnhancedCode{5, 1, 1}, Message: "no such mailbox"}
+	}
+	s.to = append(s.to, to)
+	return nil
+}
+
+func (s *mailSession) Data(r io.Reader) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	_, isTLS := s.conn.TLSConnectionState()
+	s.box.mu.Lock()
+	defer s.box.mu.Unlock()
+	s.box.delivered = append(s.box.delivered, delivered{from: s.from, to: s.to, data: data, tls: isTLS, user: s.user, mech: s.mech})
+	return nil
+}
+
+func (s *mailSession) Reset()        { s.from, s.to = "", nil }
+func (s *mailSession) Logout() error { return nil }
+
+// loginServer is the server side of AUTH LOGIN, which go-sasl no longer
+// ships: the username (often sent with the command), then the password.
+type loginServer struct {
+	check func(user, pass string) error
+	user  *string
+}
+
+func (l *loginServer) Next(resp []byte) ([]byte, bool, error) {
+	switch {
+	case l.user == nil && resp == nil:
+		return []byte("Username:"), false, nil
+	case l.user == nil:
+		u := string(resp)
+		l.user = &u
+		return []byte("Password:"), false, nil
+	}
+	return nil, true, l.check(*l.user, string(resp))
+}
+
+type mailServerOpts struct {
+	noTLS         bool     // offer no STARTTLS
+	plaintextAuth bool     // allow AUTH without TLS
+	mechs         []string // default PLAIN and LOGIN
+}
+
+// startMailServer runs a go-smtp server on loopback with a self-signed
+// certificate; roots trusts it.
+func startMailServer(t *testing.T, o mailServerOpts) (addr string, box *mailbox, roots *x509.CertPool) {
+	t.Helper()
+	box = &mailbox{users: map[string]string{"hub": "correct horse"}, mechs: o.mechs}
+	if box.mechs == nil {
+		box.mechs = []string{sasl.Plain, sasl.Login}
+	}
+	srv := gosmtp.NewServer(box)
+	srv.Domain = "localhost"
+	srv.AllowInsecureAuth = o.plaintextAuth
+	srv.ErrorLog = log.New(io.Discard, "", 0)
+	srv.ReadTimeout, srv.WriteTimeout = time.Minute, time.Minute
+	cert, roots := selfSigned(t)
+	if !o.noTLS {
+		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}}
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = srv.Serve(l)
+	}()
+	t.Cleanup(func() {
+		_ = srv.Close()
+		<-done
+	})
+	return l.Addr().String(), box, roots
+}
+
+func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test mail server"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, BasicConstraintsValid: true, IsCA: true,
+		DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(leaf)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool
+}
+
+var mailNow = time.Date(2026, 8, 29, 13, 5, 0, 0, time.FixedZone("BST", 3600))
+
+func testSMTP(t *testing.T, addr string, roots *x509.CertPool, edit func(*SMTPOptions)) *SMTPNotifier {
+	t.Helper()
+	opts := SMTPOptions{Addr: addr, Username: "hub", Password: "correct horse",
+		From: "Watchroom <watchroom@hub.example>", To: []string{"Duty Inspector <duty@force.example>", "ops@force.example"},
+		TLSConfig: &tls.Config{RootCAs: roots}, Timeout: time.Minute, Now: func() time.Time { return mailNow }}
+	if edit != nil {
+		edit(&opts)
+	}
+	n, err := NewSMTPNotifier(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// a body that exercises quoted-printable: a leading dot, a long line,
+// trailing spaces, non-ASCII
+const mailText = "FIRING: Red list hit\n.a line that starts with a dot\n" +
+	"a long line: " + "0123456789 abcdefghij " + "0123456789 abcdefghij " + "0123456789 abcdefghij " + "0123456789 abcdefghij " + "end\n" +
+	"trailing spaces   \nGrüße aus dem Lagezentrum — 10 € fine\n"
+
+func TestSMTPNotifierDelivers(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		server   mailServerOpts
+		edit     func(*SMTPOptions)
+		n        Notification
+		wantTo   []string
+		wantMech string
+	}{
+		{name: "PLAIN to the default recipients",
+			n:      Notification{Kind: "alert", Subject: "[watchroom] FIRING: Red list hit · Carnival", Text: mailText},
+			wantTo: []string{"duty@force.example", "ops@force.example"}, wantMech: sasl.Plain},
+		{name: "LOGIN when asked for",
+			edit:   func(o *SMTPOptions) { o.Auth = "login" },
+			n:      Notification{Kind: "briefing", Subject: "Briefing: Carnival (T-24h)", Text: mailText},
+			wantTo: []string{"duty@force.example", "ops@force.example"}, wantMech: sasl.Login},
+		{name: "LOGIN when it is all the server offers", server: mailServerOpts{mechs: []string{sasl.Login}},
+			n:      Notification{Kind: "alert", Subject: "plain ASCII subject", Text: mailText},
+			wantTo: []string{"duty@force.example", "ops@force.example"}, wantMech: sasl.Login},
+		{name: "the notification's own recipients, once each",
+			n: Notification{Kind: "briefing", Subject: "Einsatzbesprechung: Umzug — Lagebild", Text: mailText,
+				To: []string{"north-team@force.example", "North Team <NORTH-team@force.example>", "Ünal Öz <unal@force.example>"}},
+			wantTo: []string{"north-team@force.example", "unal@force.example"}, wantMech: sasl.Plain},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			addr, box, roots := startMailServer(t, tc.server)
+			if err := testSMTP(t, addr, roots, tc.edit).Notify(context.Background(), tc.n); err != nil {
+				t.Fatal(err)
+			}
+			got, _, _ := box.snapshot()
+			if len(got) != 1 {
+				t.Fatalf("%d messages delivered", len(got))
+			}
+			d := got[0]
+			if d.from != "watchroom@hub.example" || !slices.Equal(d.to, tc.wantTo) || !d.tls || d.user != "hub" || d.mech != tc.wantMech {
+				t.Errorf("envelope from %q to %v, tls %v, user %q, mech %q", d.from, d.to, d.tls, d.user, d.mech)
+			}
+			checkMessage(t, d.data, tc.n, tc.wantTo)
+		})
+	}
+}
+
+// checkMessage reads a delivered message as a mail client would.
+func checkMessage(t *testing.T, data []byte, n Notification, wantTo []string) {
+	t.Helper()
+	msg, err := mail.ReadMessage(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("unreadable message: %v\n%s", err, data)
+	}
+	h := msg.Header
+	subject, err := new(mime.WordDecoder).DecodeHeader(h.Get("Subject"))
+	if err != nil || subject != n.Subject {
+		t.Errorf("subject %q (%v), want %q", subject, err, n.Subject)
+	}
+	ascii := strings.IndexFunc(n.Subject, func(r rune) bool { return r > 127 }) < 0
+	if encoded := strings.Contains(h.Get("Subject"), "=?utf-8?q?"); encoded == ascii {
+		t.Errorf("raw subject %q: RFC 2047 encoded %v, subject ASCII %v", h.Get("Subject"), encoded, ascii)
+	}
+	if from, err := mail.ParseAddress(h.Get("From")); err != nil || from.Address != "watchroom@hub.example" || from.Name != "Watchroom" {
+		t.Errorf("From %q: %v", h.Get("From"), err)
+	}
+	to, err := h.AddressList("To")
+	if err != nil || len(to) != len(wantTo) {
+		t.Fatalf("To %q: %v", h.Get("To"), err)
+	}
+	for i, a := range to {
+		if a.Address != wantTo[i] {
+			t.Errorf("To[%d] = %q, want %q", i, a.Address, wantTo[i])
+		}
+	}
+	if date, err := h.Date(); err != nil || !date.Equal(mailNow) {
+		t.Errorf("Date %q: %v", h.Get("Date"), err)
+	}
+	if id := h.Get("Message-ID"); !strings.HasPrefix(id, "<") || !strings.HasSuffix(id, "@hub.example>") {
+		t.Errorf("Message-ID %q", id)
+	}
+	for k, v := range map[string]string{"MIME-Version": "1.0", "Content-Type": "text/plain; charset=utf-8",
+		"Content-Transfer-Encoding": "quoted-printable", "Auto-Submitted": "auto-generated", HeaderKind: n.Kind} {
+		if h.Get(k) != v {
+			t.Errorf("%s: %q, want %q", k, h.Get(k), v)
+		}
+	}
+	raw, _ := io.ReadAll(msg.Body)
+	for _, line := range strings.Split(strings.ReplaceAll(string(raw), "\r\n", "\n"), "\n") {
+		if len(line) > 76 {
+			t.Errorf("body line of %d characters: %q", len(line), line)
+		}
+	}
+	body, err := io.ReadAll(quotedprintable.NewReader(bytes.NewReader(raw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.ReplaceAll(string(body), "\r\n", "\n"); got != n.Text {
+		t.Errorf("body\n%q\nwant\n%q", got, n.Text)
+	}
+}
+
+func TestSMTPNotifierRefuses(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		server    mailServerOpts
+		edit      func(*SMTPOptions)
+		to        []string
+		wantErr   error
+		errHas    string
+		wantAuths int
+		wantMails int
+	}{
+		{name: "wrong password", edit: func(o *SMTPOptions) { o.Password = "battery staple" },
+			wantErr: ErrSMTPAuth, errHas: `SMTP authentication failed: PLAIN as "hub": 535`, wantAuths: 1},
+		{name: "unknown user over LOGIN", edit: func(o *SMTPOptions) { o.Username, o.Auth = "someone", "LOGIN" },
+			wantErr: ErrSMTPAuth, errHas: "535", wantAuths: 1},
+		{name: "a server without STARTTLS, even one that would take a password in plain text",
+			server:  mailServerOpts{noTLS: true, plaintextAuth: true},
+			wantErr: ErrNoSTARTTLS, errHas: "does not offer STARTTLS"},
+		{name: "a certificate nobody vouches for", edit: func(o *SMTPOptions) { o.TLSConfig = nil },
+			errHas: "certificate"},
+		{name: "a certificate for another name", edit: func(o *SMTPOptions) { o.TLSConfig.ServerName = "mail.elsewhere.example" },
+			errHas: "certificate"},
+		{name: "no mechanism in common", server: mailServerOpts{mechs: []string{"XOAUTH2"}},
+			wantErr: ErrSMTPAuth, errHas: `offers "XOAUTH2" for AUTH, not PLAIN or LOGIN`},
+		{name: "a recipient the server refuses", to: []string{"ok@force.example", "nobody@force.example"},
+			wantErr: ErrNotifyRejected, errHas: "RCPT TO <nobody@force.example>: ", wantAuths: 1, wantMails: 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			addr, box, roots := startMailServer(t, tc.server)
+			err := testSMTP(t, addr, roots, tc.edit).Notify(context.Background(), Notification{Kind: "alert", Subject: "s", Text: "t", To: tc.to})
+			if err == nil || (tc.wantErr != nil && !errors.Is(err, tc.wantErr)) || !strings.Contains(err.Error(), tc.errHas) {
+				t.Fatalf("got %v, want %v containing %q", err, tc.wantErr, tc.errHas)
+			}
+			if strings.Contains(err.Error(), "correct horse") || strings.Contains(err.Error(), "battery staple") {
+				t.Errorf("the error shows the password: %v", err)
+			}
+			got, auths, mails := box.snapshot()
+			if len(got) != 0 || auths != tc.wantAuths || mails != tc.wantMails {
+				t.Errorf("%d delivered, %d AUTH, %d MAIL; want 0, %d, %d", len(got), auths, mails, tc.wantAuths, tc.wantMails)
+			}
+		})
+	}
+}
+
+// Plain text is for a relay on loopback, and only when asked for.
+func TestSMTPNotifierInsecurePlaintextOnLoopback(t *testing.T) {
+	addr, box, _ := startMailServer(t, mailServerOpts{noTLS: true, plaintextAuth: true})
+	n := testSMTP(t, addr, nil, func(o *SMTPOptions) { o.InsecurePlaintext = true })
+	if err := n.Notify(context.Background(), Notification{Kind: "alert", Subject: "s", Text: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	got, _, _ := box.snapshot()
+	if len(got) != 1 || got[0].tls || got[0].user != "hub" {
+		t.Fatalf("delivered %+v", got)
+	}
+}
+
+// A server that accepts and then says nothing: the caller's cancellation
+// and the notifier's timeout both end the wait.
+func TestSMTPNotifierStopsWaiting(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	accepted := make(chan net.Conn, 4)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			accepted <- c
+		}
+	}()
+	defer func() {
+		l.Close()
+		<-done
+		close(accepted)
+		for c := range accepted {
+			c.Close()
+		}
+	}()
+
+	t.Run("cancelled", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		errc := make(chan error, 1)
+		go func() {
+			errc <- testSMTP(t, l.Addr().String(), nil, nil).Notify(ctx, Notification{Kind: "alert", Subject: "s", Text: "t"})
+		}()
+		c := <-accepted
+		defer c.Close()
+		cancel()
+		if err := <-errc; !errors.Is(err, context.Canceled) {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("timed out", func(t *testing.T) {
+		n := testSMTP(t, l.Addr().String(), nil, func(o *SMTPOptions) { o.Timeout = 50 * time.Millisecond })
+		err := n.Notify(context.Background(), Notification{Kind: "alert", Subject: "s", Text: "t"})
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("got %v", err)
+		}
+	})
+}
+
+func TestNewSMTPNotifierChecks(t *testing.T) {
+	good := SMTPOptions{Addr: "mail.force.example:587", Username: "hub", Password: "pw",
+		From: "watchroom@hub.example", To: []string{"duty@force.example"}}
+	for _, tc := range []struct {
+		name string
+		edit func(*SMTPOptions)
+		ok   bool
+	}{
+		{"fine", func(*SMTPOptions) {}, true},
+		{"no recipients by default is fine", func(o *SMTPOptions) { o.To = nil }, true},
+		{"plain text on loopback", func(o *SMTPOptions) { o.Addr, o.InsecurePlaintext = "127.0.0.1:2525", true }, true},
+		{"plain text on localhost", func(o *SMTPOptions) { o.Addr, o.InsecurePlaintext = "localhost:2525", true }, true},
+		{"plain text elsewhere", func(o *SMTPOptions) { o.InsecurePlaintext = true }, false},
+		{"no port", func(o *SMTPOptions) { o.Addr = "mail.force.example" }, false},
+		{"bad sender", func(o *SMTPOptions) { o.From = "watchroom" }, false},
+		{"bad recipient", func(o *SMTPOptions) { o.To = []string{"duty at force"} }, false},
+		{"unknown mechanism", func(o *SMTPOptions) { o.Auth = "CRAM-MD5" }, false},
+		{"username without password", func(o *SMTPOptions) { o.Password = "" }, false},
+		{"negative timeout", func(o *SMTPOptions) { o.Timeout = -time.Second }, false},
+	} {
+		o := good
+		tc.edit(&o)
+		if _, err := NewSMTPNotifier(o); tc.ok != (err == nil) {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+	}
+
+	n, err := NewSMTPNotifier(SMTPOptions{Addr: "127.0.0.1:1", From: "watchroom@hub.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Notify(context.Background(), Notification{Subject: "s"}); !errors.Is(err, ErrNoRecipients) {
+		t.Errorf("no recipients: %v", err)
+	}
+	if err := n.Notify(context.Background(), Notification{Subject: "s", To: []string{"not an address"}}); err == nil {
+		t.Error("a bad recipient was accepted")
+	}
+}
+
+func TestFoldHeader(t *testing.T) {
+	long := "To: " + strings.Repeat("Someone Long <someone.long@force.example>, ", 6) + "last@force.example"
+	folded := foldHeader(long)
+	for _, l := range strings.Split(folded, "\r\n") {
+		if len(l) > 78 {
+			t.Errorf("line of %d: %q", len(l), l)
+		}
+	}
+	if strings.ReplaceAll(folded, "\r\n", "") != long {
+		t.Errorf("unfolding does not give back the line: %q", folded)
+	}
+	word := "=?utf-8?q?" + strings.Repeat("x", 70) + "?="
+	for _, tc := range []struct{ in, want string }{
+		{"Subject: short", "Subject: short"},
+		// a first word too long for the line stays beside the name
+		{"Subject: " + word + " =?utf-8?q?y?=", "Subject: " + word + "\r\n =?utf-8?q?y?="},
+	} {
+		if got := foldHeader(tc.in); got != tc.want {
+			t.Errorf("%q folded to %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
