@@ -25,6 +25,11 @@ type Options struct {
 	// source of another kind is a problem. When Kinds is empty any
 	// non-empty kind is accepted.
 	Kinds []string
+	// CheckSource checks a source's URL and options for its kind (the
+	// program passes source.CheckSource); each problem it reports, one
+	// error or several joined, becomes a problem of the file. Nil accepts
+	// any options.
+	CheckSource func(kind, url string, options map[string]string) error
 	// Env looks up environment overrides (os.Getenv); nil means none.
 	// WATCHROOM_LISTEN replaces server.listen and WATCHROOM_DATA_DIR
 	// replaces server.data_dir; an empty value is no override.
@@ -75,7 +80,10 @@ type Source struct {
 	Kind     string
 	URL      string // absolute http or https URL
 	Schedule string // robfig/cron spec: five fields or a descriptor such as "@every 5m"
-	Line     int    // where the entry starts in the file
+	// Options are per-kind settings, names to values (selectors, a page
+	// limit...); nil when the entry has none.
+	Options map[string]string
+	Line    int // where the entry starts in the file
 }
 
 // WatchList is a named set of terms to look for.

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -134,7 +135,7 @@ func TestParseValid(t *testing.T) {
 			check: func(t *testing.T, f *File) {
 				src, ok := f.Source("met-news")
 				wantSrc := Source{ID: "met-news", Name: "Met news", Kind: "feed", URL: "https://example.org/feed.xml", Schedule: "*/5 * * * *", Line: 13}
-				if !ok || src != wantSrc {
+				if !ok || !reflect.DeepEqual(src, wantSrc) {
 					t.Errorf("Source(met-news) = %+v, %v; want %+v", src, ok, wantSrc)
 				}
 				wl, ok := f.WatchList("ume")

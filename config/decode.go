@@ -19,6 +19,7 @@ type decoder struct {
 	data  []byte
 	vars  map[string]string
 	kinds []string
+	check func(kind, url string, options map[string]string) error
 	cron  cron.Parser
 	probs Problems
 }
@@ -29,6 +30,7 @@ func newDecoder(name string, data []byte, opts Options) *decoder {
 		data:  data,
 		vars:  opts.Vars,
 		kinds: opts.Kinds,
+		check: opts.CheckSource,
 		cron:  cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor),
 	}
 }

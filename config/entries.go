@@ -32,16 +32,21 @@ func (d *decoder) sources(sec field, r *refs) []Source {
 	entries, _ := d.items(sec)
 	var out []Source
 	for _, e := range entries {
-		fs, ok := d.fields(e.val, e.path, "id", "name", "kind", "url", "schedule")
+		fs, ok := d.fields(e.val, e.path, "id", "name", "kind", "url", "schedule", "options")
 		if !ok {
 			continue
 		}
 		d.require(e.val, e.path, fs, "id", "kind", "url", "schedule")
 		s := Source{ID: d.id(fs["id"], "source", r.sources), Line: e.val.Line}
 		scalar(d, fs["name"], &s.Name, anyText)
-		scalar(d, fs["kind"], &s.Kind, kindParser(d.kinds))
-		scalar(d, fs["url"], &s.URL, parseHTTPURL)
+		kindOK := scalar(d, fs["kind"], &s.Kind, kindParser(d.kinds))
+		urlOK := scalar(d, fs["url"], &s.URL, parseHTTPURL)
 		scalar(d, fs["schedule"], &s.Schedule, d.parseSchedule)
+		options, optionsOK := d.options(fs["options"])
+		s.Options = options
+		if kindOK && urlOK && optionsOK {
+			d.checkSource(s, e, fs)
+		}
 		out = append(out, s)
 	}
 	return out

@@ -17,6 +17,10 @@ type PollResult struct {
 	NotModified        bool
 	Items              []Item
 	ETag, LastModified string
+	// Cursor is the newest position (item key) this poll reached, to keep
+	// in SourceHealth.Cursor once the items are recorded; on a 304 it is
+	// the previous one.
+	Cursor string
 }
 
 // Poller fetches one source and parses what came back.

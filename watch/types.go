@@ -29,10 +29,13 @@ func (r Role) AtLeast(min Role) bool { return r.Valid() && roleRank[r] >= roleRa
 // Source is a configured public source to poll.
 type Source struct {
 	ID       string
-	Kind     string // "feed" for now; the source registry maps kinds to parsers
+	Kind     string // the source registry (watch/source) maps kinds to parsers
 	URL      string
 	Schedule string // a cron spec or "@every 5m"
 	Name     string
+	// Options are per-kind settings (selectors, page limit...); each kind
+	// documents its own keys. Nil means the kind's defaults.
+	Options map[string]string
 }
 
 // WatchList is a named keyword query. Terms are words or "quoted phrases".
@@ -69,6 +72,18 @@ type Item struct {
 	Text      string    `json:"text"`
 	Published time.Time `json:"published"` // zero when the source gave none
 	Found     time.Time `json:"found"`
+	// MediaLinks are http(s) links to the images, videos and linked pages
+	// the item carries.
+	MediaLinks []string `json:"media,omitempty"`
+	Language   string   `json:"language,omitempty"` // BCP 47 tag when the source says
+	// BodySHA256 is the SHA-256 (hex) of the raw response body the item
+	// was parsed from, so what was seen can be shown to be what was fetched.
+	BodySHA256 string `json:"body_sha256,omitempty"`
+	// EventStart, EventEnd and Location describe an event (calendar
+	// sources; pages may give a location); zero or empty otherwise.
+	EventStart time.Time `json:"event_start,omitzero"`
+	EventEnd   time.Time `json:"event_end,omitzero"`
+	Location   string    `json:"location,omitempty"`
 }
 
 // Span is a matched byte range [Start, End) within one field of an item.
@@ -160,6 +175,9 @@ type SourceHealth struct {
 	Failures     int       `json:"failures"` // consecutive
 	ETag         string    `json:"-"`
 	LastModified string    `json:"-"`
+	// Cursor is the newest position (item key) the last successful poll
+	// reached; paging sources stop following older pages there.
+	Cursor string `json:"-"`
 }
 
 // User is a person who may sign in.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -364,7 +365,7 @@ func TestFeedEdgeCases(t *testing.T) {
 				got := items[i]
 				checkInvariants(t, got)
 				want.SourceID, want.Found = got.SourceID, got.Found
-				if got != want {
+				if !reflect.DeepEqual(got, want) {
 					t.Errorf("item %d:\n got %+v\nwant %+v", i, got, want)
 				}
 			}

@@ -18,6 +18,10 @@ type Meta struct {
 	URL         string // the URL fetched (after redirects); the base for relative links
 	ContentType string // the response's Content-Type, charset included
 	Found       time.Time
+	Options     map[string]string // the source's per-kind options; nil means the defaults
+	// Cursor is the newest position (item key) the previous poll reached,
+	// "" when there was none. Paging kinds use it to page no further back.
+	Cursor string
 }
 
 // Parser turns one body into items.
@@ -31,14 +35,26 @@ var ErrUnparseable = errors.New("unparseable source content")
 
 // Kinds of source.
 const (
-	KindFeed = "feed"
+	KindFeed     = "feed"
+	KindReddit   = "reddit"
+	KindMastodon = "mastodon"
+	KindBluesky  = "bluesky"
+	KindTelegram = "telegram"
+	KindPage     = "page"
+	KindICal     = "ical"
 )
 
 // constructors is a function rather than a package variable so that the
 // registry cannot be changed at run time.
 func constructors() map[string]func() Parser {
 	return map[string]func() Parser{
-		KindFeed: func() Parser { return feedParser{} },
+		KindFeed:     func() Parser { return feedParser{} },
+		KindReddit:   func() Parser { return redditParser{} },
+		KindMastodon: func() Parser { return mastodonParser{} },
+		KindBluesky:  func() Parser { return blueskyParser{} },
+		KindTelegram: func() Parser { return telegramParser{} },
+		KindPage:     func() Parser { return pageParser{} },
+		KindICal:     func() Parser { return icalParser{} },
 	}
 }
 
@@ -53,8 +69,9 @@ func Lookup(kind string) (Parser, bool) {
 
 // Kinds returns the known kinds, sorted.
 func Kinds() []string {
-	kinds := make([]string, 0, 1)
-	for k := range constructors() {
+	cs := constructors()
+	kinds := make([]string, 0, len(cs))
+	for k := range cs {
 		kinds = append(kinds, k)
 	}
 	slices.Sort(kinds)
