@@ -28,13 +28,29 @@ type briefingsPage struct {
 	Generated string
 }
 
-// briefings lists every stored version, newest first.
+// mayRead says whether a person may read an operation's briefings: the hub
+// and control room read all; a viewer reads only their own team's.
+func (s *Server) mayRead(u watch.User, operation string) bool {
+	if u.Role.AtLeast(watch.RoleOfficer) {
+		return true
+	}
+	op, ok := s.ops[operation]
+	return ok && u.Team != "" && op.Team == u.Team
+}
+
+// briefings lists the stored versions a person may read, newest first.
 func (s *Server) briefings(c echo.Context) error {
-	vs, err := s.store.Briefings(c.Request().Context(), "")
+	all, err := s.store.Briefings(c.Request().Context(), "")
 	if err != nil {
 		return err
 	}
 	u, _ := userFrom(c)
+	vs := []store.Briefing{}
+	for _, b := range all {
+		if s.mayRead(u, b.Operation) {
+			vs = append(vs, b)
+		}
+	}
 	return s.render(c, http.StatusOK, "briefings.html", page{Title: "Briefings", Briefings: briefingsPage{
 		Versions: vs, Ops: s.opts.Operations, CanWrite: u.Role.AtLeast(watch.RoleAnalyst)}})
 }
@@ -61,6 +77,9 @@ func (s *Server) storedBriefing(c echo.Context) (store.Briefing, alerts.Briefing
 	sb, err := s.store.Briefing(c.Request().Context(), id)
 	if err != nil {
 		return sb, alerts.Briefing{}, err
+	}
+	if u, _ := userFrom(c); !s.mayRead(u, sb.Operation) {
+		return sb, alerts.Briefing{}, echo.NewHTTPError(http.StatusForbidden, "This briefing is for another team.")
 	}
 	var b alerts.Briefing
 	if err := json.Unmarshal([]byte(sb.Data), &b); err != nil {

@@ -186,6 +186,7 @@ type User struct {
 	Name         string
 	Role         Role
 	PasswordHash string
+	Team         string // the neighbourhood team a viewer belongs to; "" for the hub and control room
 	Disabled     bool
 	Created      time.Time
 }

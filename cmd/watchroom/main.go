@@ -17,7 +17,7 @@ const usage = `watchroom: a live watch console for public online content.
 Usage:
   watchroom serve [--config FILE] [--demo]   run the console (--demo: built-in scenario, no internet needed)
   watchroom check --config FILE              validate a config file; every problem, exit status 2
-  watchroom user add --config FILE --name NAME --role ROLE
+  watchroom user add --config FILE --name NAME --role ROLE [--team TEAM]
                                              add a user (admin, analyst, officer, viewer);
                                              the password is read from stdin or asked for
   watchroom user list --config FILE          list users

@@ -29,6 +29,7 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	path := fs.String("config", "", "config file (for the data folder)")
 	name := fs.String("name", "", "user name")
 	role := fs.String("role", "", "admin, analyst, officer or viewer")
+	team := fs.String("team", "", "the neighbourhood team (viewers see their team's briefings)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -58,7 +59,7 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			return 1
 		}
 		for _, u := range users {
-			fmt.Fprintf(stdout, "%s\t%s\n", u.Name, u.Role)
+			fmt.Fprintf(stdout, "%s\t%s\t%s\n", u.Name, u.Role, u.Team)
 		}
 		return 0
 	}
@@ -77,7 +78,7 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintf(stderr, "watchroom user add: %v\n", err)
 		return 2
 	}
-	if _, err := st.CreateUser(ctx, watch.User{Name: strings.TrimSpace(*name), Role: r, PasswordHash: hash}, "cli:"+osUser()); err != nil {
+	if _, err := st.CreateUser(ctx, watch.User{Name: strings.TrimSpace(*name), Role: r, PasswordHash: hash, Team: strings.TrimSpace(*team)}, "cli:"+osUser()); err != nil {
 		if errors.Is(err, store.ErrExists) {
 			fmt.Fprintf(stderr, "watchroom user add: a user named %q exists already\n", *name)
 			return 1

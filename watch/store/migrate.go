@@ -165,6 +165,10 @@ CREATE TABLE briefing_notes (
 ALTER TABLE annotations ADD COLUMN kind TEXT NOT NULL DEFAULT 'note';
 ALTER TABLE annotations ADD COLUMN team TEXT NOT NULL DEFAULT '';
 `,
+	// 6: a user's neighbourhood team (briefings are shown to their team).
+	`
+ALTER TABLE users ADD COLUMN team TEXT NOT NULL DEFAULT '';
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

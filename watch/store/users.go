@@ -19,8 +19,8 @@ func (s *Store) CreateUser(ctx context.Context, u watch.User, actor string) (wat
 	}
 	err := s.write(ctx, func(t *tx) error {
 		u.Created = t.now
-		res, err := t.ExecContext(ctx, `INSERT INTO users(name, role, password_hash, created) VALUES(?,?,?,?)`,
-			u.Name, string(u.Role), u.PasswordHash, fmtTime(u.Created))
+		res, err := t.ExecContext(ctx, `INSERT INTO users(name, role, password_hash, team, created) VALUES(?,?,?,?,?)`,
+			u.Name, string(u.Role), u.PasswordHash, u.Team, fmtTime(u.Created))
 		if err != nil {
 			var n int
 			if t.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE name = ?`, u.Name).Scan(&n) == nil && n > 0 {
@@ -31,25 +31,25 @@ func (s *Store) CreateUser(ctx context.Context, u watch.User, actor string) (wat
 		if u.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
-		return t.audit(ctx, watch.AuditEntry{Actor: actor, Action: "user_add", Target: "user:" + u.Name, Detail: "role=" + string(u.Role)})
+		return t.audit(ctx, watch.AuditEntry{Actor: actor, Action: "user_add", Target: "user:" + u.Name, Detail: "role=" + string(u.Role) + " team=" + u.Team})
 	})
 	return u, err
 }
 
 // UserByName looks a user up by name (case-insensitive).
 func (s *Store) UserByName(ctx context.Context, name string) (watch.User, error) {
-	return s.user(ctx, `SELECT id, name, role, password_hash, disabled, created FROM users WHERE name = ?`, name)
+	return s.user(ctx, `SELECT id, name, role, password_hash, team, disabled, created FROM users WHERE name = ?`, name)
 }
 
 // UserByID looks a user up by id.
 func (s *Store) UserByID(ctx context.Context, id int64) (watch.User, error) {
-	return s.user(ctx, `SELECT id, name, role, password_hash, disabled, created FROM users WHERE id = ?`, id)
+	return s.user(ctx, `SELECT id, name, role, password_hash, team, disabled, created FROM users WHERE id = ?`, id)
 }
 
 func (s *Store) user(ctx context.Context, q string, arg any) (watch.User, error) {
 	var u watch.User
 	var role, created string
-	err := s.r.QueryRowContext(ctx, q, arg).Scan(&u.ID, &u.Name, &role, &u.PasswordHash, &u.Disabled, &created)
+	err := s.r.QueryRowContext(ctx, q, arg).Scan(&u.ID, &u.Name, &role, &u.PasswordHash, &u.Team, &u.Disabled, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, fmt.Errorf("user %v: %w", arg, ErrNotFound)
 	}
@@ -62,7 +62,7 @@ func (s *Store) user(ctx context.Context, q string, arg any) (watch.User, error)
 
 // Users lists every user by name.
 func (s *Store) Users(ctx context.Context) ([]watch.User, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, name, role, disabled, created FROM users ORDER BY name`)
+	rows, err := s.r.QueryContext(ctx, `SELECT id, name, role, team, disabled, created FROM users ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("users: %w", err)
 	}
@@ -71,7 +71,7 @@ func (s *Store) Users(ctx context.Context) ([]watch.User, error) {
 	for rows.Next() {
 		var u watch.User
 		var role, created string
-		if err := rows.Scan(&u.ID, &u.Name, &role, &u.Disabled, &created); err != nil {
+		if err := rows.Scan(&u.ID, &u.Name, &role, &u.Team, &u.Disabled, &created); err != nil {
 			return nil, err
 		}
 		u.Role, u.Created = watch.Role(role), parseTime(created)
