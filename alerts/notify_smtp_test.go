@@ -3,209 +3,23 @@ package alerts
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
 	"io"
-	"log"
-	"math/big"
 	"mime"
 	"mime/quotedprintable"
 	"net"
 	"net/mail"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/emersion/go-sasl"
-	gosmtp "github.com/emersion/go-smtp"
+
+	"github.com/watchroom/watchroom/alerts/smtptest"
 )
-
-// mailbox is the backend of a real SMTP server run by the test: it checks
-// passwords and keeps what was delivered and what was tried.
-type mailbox struct {
-	mu        sync.Mutex
-	users     map[string]string
-	mechs     []string
-	delivered []delivered
-	auths     int // AUTH attempts, good or bad
-	mails     int // MAIL FROM commands
-}
-
-type delivered struct {
-	from string
-	to   []string
-	data []byte
-	tls  bool
-	user string
-	mech string
-}
-
-func (b *mailbox) NewSession(c *gosmtp.Conn) (gosmtp.Session, error) {
-	return &mailSession{box: b, conn: c}, nil
-}
-
-func (b *mailbox) snapshot() (ds []delivered, auths, mails int) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return slices.Clone(b.delivered), b.auths, b.mails
-}
-
-type mailSession struct {
-	box        *mailbox
-	conn       *gosmtp.Conn
-	user, mech string
-	from       string
-	to         []string
-}
-
-func (s *mailSession) AuthMechanisms() []string { return s.box.mechs }
-
-func (s *mailSession) Auth(mech string) (sasl.Server, error) {
-	s.box.mu.Lock()
-	s.box.auths++
-	s.box.mu.Unlock()
-	check := func(user, pass string) error {
-		s.box.mu.Lock()
-		defer s.box.mu.Unlock()
-		if want, ok := s.box.users[user]; !ok || want != pass {
-			return gosmtp.ErrAuthFailed
-		}
-		s.user, s.mech = user, mech
-		return nil
-	}
-	switch mech {
-	case sasl.Plain:
-		return sasl.NewPlainServer(func(_, user, pass string) error { return check(user, pass) }), nil
-	case sasl.Login:
-		return &loginServer{check: check}, nil
-	}
-	return nil, gosmtp.ErrAuthUnknownMechanism
-}
-
-func (s *mailSession) Mail(from string, _ *gosmtp.MailOptions) error {
-	s.box.mu.Lock()
-	s.box.mails++
-	s.box.mu.Unlock()
-	if s.user == "" {
-		return gosmtp.ErrAuthRequired
-	}
-	s.from = from
-	return nil
-}
-
-func (s *mailSession) Rcpt(to string, _ *gosmtp.RcptOptions) error {
-	if strings.HasPrefix(to, "nobody@") {
-		return &gosmtp.SMTPError{Code: 550, EnhancedCode: gosmtp.EnhancedCode{5, 1, 1}, Message: "no such mailbox"}
-	}
-	s.to = append(s.to, to)
-	return nil
-}
-
-func (s *mailSession) Data(r io.Reader) error {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	_, isTLS := s.conn.TLSConnectionState()
-	s.box.mu.Lock()
-	defer s.box.mu.Unlock()
-	s.box.delivered = append(s.box.delivered, delivered{from: s.from, to: s.to, data: data, tls: isTLS, user: s.user, mech: s.mech})
-	return nil
-}
-
-func (s *mailSession) Reset()        { s.from, s.to = "", nil }
-func (s *mailSession) Logout() error { return nil }
-
-// loginServer is the server side of AUTH LOGIN, which go-sasl no longer
-// ships: the username (often sent with the command), then the password.
-type loginServer struct {
-	check func(user, pass string) error
-	user  *string
-}
-
-func (l *loginServer) Next(resp []byte) ([]byte, bool, error) {
-	switch {
-	case l.user == nil && resp == nil:
-		return []byte("Username:"), false, nil
-	case l.user == nil:
-		u := string(resp)
-		l.user = &u
-		return []byte("Password:"), false, nil
-	}
-	return nil, true, l.check(*l.user, string(resp))
-}
-
-type mailServerOpts struct {
-	noTLS         bool     // offer no STARTTLS
-	plaintextAuth bool     // allow AUTH without TLS
-	mechs         []string // default PLAIN and LOGIN
-}
-
-// startMailServer runs a go-smtp server on loopback with a self-signed
-// certificate; roots trusts it.
-func startMailServer(t *testing.T, o mailServerOpts) (addr string, box *mailbox, roots *x509.CertPool) {
-	t.Helper()
-	box = &mailbox{users: map[string]string{"hub": "correct horse"}, mechs: o.mechs}
-	if box.mechs == nil {
-		box.mechs = []string{sasl.Plain, sasl.Login}
-	}
-	srv := gosmtp.NewServer(box)
-	srv.Domain = "localhost"
-	srv.AllowInsecureAuth = o.plaintextAuth
-	srv.ErrorLog = log.New(io.Discard, "", 0)
-	srv.ReadTimeout, srv.WriteTimeout = time.Minute, time.Minute
-	cert, roots := selfSigned(t)
-	if !o.noTLS {
-		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}}
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = srv.Serve(l)
-	}()
-	t.Cleanup(func() {
-		_ = srv.Close()
-		<-done
-	})
-	return l.Addr().String(), box, roots
-}
-
-func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test mail server"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, BasicConstraintsValid: true, IsCA: true,
-		DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(leaf)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool
-}
 
 var mailNow = time.Date(2026, 8, 29, 13, 5, 0, 0, time.FixedZone("BST", 3600))
 
@@ -233,7 +47,7 @@ const mailText = "FIRING: Red list hit\n.a line that starts with a dot\n" +
 func TestSMTPNotifierDelivers(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
-		server   mailServerOpts
+		server   smtptest.Options
 		edit     func(*SMTPOptions)
 		n        Notification
 		wantTo   []string
@@ -246,7 +60,7 @@ func TestSMTPNotifierDelivers(t *testing.T) {
 			edit:   func(o *SMTPOptions) { o.Auth = "login" },
 			n:      Notification{Kind: "briefing", Subject: "Briefing: Carnival (T-24h)", Text: mailText},
 			wantTo: []string{"duty@force.example", "ops@force.example"}, wantMech: sasl.Login},
-		{name: "LOGIN when it is all the server offers", server: mailServerOpts{mechs: []string{sasl.Login}},
+		{name: "LOGIN when it is all the server offers", server: smtptest.Options{Mechs: []string{sasl.Login}},
 			n:      Notification{Kind: "alert", Subject: "plain ASCII subject", Text: mailText},
 			wantTo: []string{"duty@force.example", "ops@force.example"}, wantMech: sasl.Login},
 		{name: "the notification's own recipients, once each",
@@ -255,19 +69,19 @@ func TestSMTPNotifierDelivers(t *testing.T) {
 			wantTo: []string{"north-team@force.example", "unal@force.example"}, wantMech: sasl.Plain},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			addr, box, roots := startMailServer(t, tc.server)
+			addr, box, roots, _ := smtptest.Start(t, tc.server)
 			if err := testSMTP(t, addr, roots, tc.edit).Notify(context.Background(), tc.n); err != nil {
 				t.Fatal(err)
 			}
-			got, _, _ := box.snapshot()
+			got, _, _ := box.Snapshot()
 			if len(got) != 1 {
 				t.Fatalf("%d messages delivered", len(got))
 			}
 			d := got[0]
-			if d.from != "watchroom@hub.example" || !slices.Equal(d.to, tc.wantTo) || !d.tls || d.user != "hub" || d.mech != tc.wantMech {
-				t.Errorf("envelope from %q to %v, tls %v, user %q, mech %q", d.from, d.to, d.tls, d.user, d.mech)
+			if d.From != "watchroom@hub.example" || !slices.Equal(d.To, tc.wantTo) || !d.TLS || d.User != "hub" || d.Mech != tc.wantMech {
+				t.Errorf("envelope from %q to %v, tls %v, user %q, mech %q", d.From, d.To, d.TLS, d.User, d.Mech)
 			}
-			checkMessage(t, d.data, tc.n, tc.wantTo)
+			checkMessage(t, d.Data, tc.n, tc.wantTo)
 		})
 	}
 }
@@ -330,7 +144,7 @@ func checkMessage(t *testing.T, data []byte, n Notification, wantTo []string) {
 func TestSMTPNotifierRefuses(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
-		server    mailServerOpts
+		server    smtptest.Options
 		edit      func(*SMTPOptions)
 		to        []string
 		wantErr   error
@@ -343,19 +157,19 @@ func TestSMTPNotifierRefuses(t *testing.T) {
 		{name: "unknown user over LOGIN", edit: func(o *SMTPOptions) { o.Username, o.Auth = "someone", "LOGIN" },
 			wantErr: ErrSMTPAuth, errHas: "535", wantAuths: 1},
 		{name: "a server without STARTTLS, even one that would take a password in plain text",
-			server:  mailServerOpts{noTLS: true, plaintextAuth: true},
+			server:  smtptest.Options{NoTLS: true, PlaintextAuth: true},
 			wantErr: ErrNoSTARTTLS, errHas: "does not offer STARTTLS"},
 		{name: "a certificate nobody vouches for", edit: func(o *SMTPOptions) { o.TLSConfig = nil },
 			errHas: "certificate"},
 		{name: "a certificate for another name", edit: func(o *SMTPOptions) { o.TLSConfig.ServerName = "mail.elsewhere.example" },
 			errHas: "certificate"},
-		{name: "no mechanism in common", server: mailServerOpts{mechs: []string{"XOAUTH2"}},
+		{name: "no mechanism in common", server: smtptest.Options{Mechs: []string{"XOAUTH2"}},
 			wantErr: ErrSMTPAuth, errHas: `offers "XOAUTH2" for AUTH, not PLAIN or LOGIN`},
 		{name: "a recipient the server refuses", to: []string{"ok@force.example", "nobody@force.example"},
 			wantErr: ErrNotifyRejected, errHas: "RCPT TO <nobody@force.example>: ", wantAuths: 1, wantMails: 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			addr, box, roots := startMailServer(t, tc.server)
+			addr, box, roots, _ := smtptest.Start(t, tc.server)
 			err := testSMTP(t, addr, roots, tc.edit).Notify(context.Background(), Notification{Kind: "alert", Subject: "s", Text: "t", To: tc.to})
 			if err == nil || (tc.wantErr != nil && !errors.Is(err, tc.wantErr)) || !strings.Contains(err.Error(), tc.errHas) {
 				t.Fatalf("got %v, want %v containing %q", err, tc.wantErr, tc.errHas)
@@ -363,7 +177,7 @@ func TestSMTPNotifierRefuses(t *testing.T) {
 			if strings.Contains(err.Error(), "correct horse") || strings.Contains(err.Error(), "battery staple") {
 				t.Errorf("the error shows the password: %v", err)
 			}
-			got, auths, mails := box.snapshot()
+			got, auths, mails := box.Snapshot()
 			if len(got) != 0 || auths != tc.wantAuths || mails != tc.wantMails {
 				t.Errorf("%d delivered, %d AUTH, %d MAIL; want 0, %d, %d", len(got), auths, mails, tc.wantAuths, tc.wantMails)
 			}
@@ -373,13 +187,13 @@ func TestSMTPNotifierRefuses(t *testing.T) {
 
 // Plain text is for a relay on loopback, and only when asked for.
 func TestSMTPNotifierInsecurePlaintextOnLoopback(t *testing.T) {
-	addr, box, _ := startMailServer(t, mailServerOpts{noTLS: true, plaintextAuth: true})
+	addr, box, _, _ := smtptest.Start(t, smtptest.Options{NoTLS: true, PlaintextAuth: true})
 	n := testSMTP(t, addr, nil, func(o *SMTPOptions) { o.InsecurePlaintext = true })
 	if err := n.Notify(context.Background(), Notification{Kind: "alert", Subject: "s", Text: "t"}); err != nil {
 		t.Fatal(err)
 	}
-	got, _, _ := box.snapshot()
-	if len(got) != 1 || got[0].tls || got[0].user != "hub" {
+	got, _, _ := box.Snapshot()
+	if len(got) != 1 || got[0].TLS || got[0].User != "hub" {
 		t.Fatalf("delivered %+v", got)
 	}
 }

@@ -45,6 +45,47 @@ type File struct {
 	WatchLists []WatchList
 	Operations []Operation
 	Alerts     []AlertRule
+	Notifiers  Notifiers
+	Teams      []Team
+}
+
+// Notifiers are where alerts and briefings are sent: nowhere else.
+type Notifiers struct {
+	BoardURL string // the console's public URL, for links in messages
+	Webhooks []Webhook
+	SMTP     *SMTP // nil: no e-mail
+}
+
+// Webhook is a signed JSON endpoint.
+type Webhook struct {
+	Name        string
+	URL         string
+	SecretEnv   string   // the environment variable that holds the signing secret
+	Kinds       []string // alert, briefing
+	Timeout     time.Duration
+	MaxAttempts int
+	Line        int
+}
+
+// SMTP is the mail server alerts and briefings are sent through.
+type SMTP struct {
+	Addr              string // host:port
+	Username          string
+	PasswordEnv       string // the environment variable that holds the password
+	Auth              string // "", PLAIN or LOGIN
+	From              string
+	To                []string // alert recipients; briefings go to their team
+	CAFile            string   // extra CA certificates (PEM) to trust for STARTTLS
+	InsecurePlaintext bool     // loopback test servers only
+}
+
+// Team is a neighbourhood team: operations name it, viewers belong to it,
+// and its briefings are delivered to its addresses.
+type Team struct {
+	Name     string
+	Emails   []string
+	Webhooks []string // webhook names
+	Line     int
 }
 
 // Server is how the console is served.

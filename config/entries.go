@@ -13,6 +13,7 @@ type refs struct {
 	sources map[string]int // id -> line of its definition
 	lists   map[string]int
 	ops     map[string]int // alert rules refer to operations
+	teams   map[string]int // operations name teams; checked once any team is defined
 	uses    []use
 }
 
@@ -25,7 +26,7 @@ type use struct {
 }
 
 func newRefs() *refs {
-	return &refs{sources: map[string]int{}, lists: map[string]int{}, ops: map[string]int{}}
+	return &refs{sources: map[string]int{}, lists: map[string]int{}, ops: map[string]int{}, teams: map[string]int{}}
 }
 
 func (d *decoder) sources(sec field, r *refs) []Source {
@@ -112,7 +113,9 @@ func (d *decoder) operations(sec field, r *refs) []Operation {
 		scalar(d, fs["kind"], &o.Kind, oneOf("planned", "ume", "gathering", "other"))
 		scalar(d, fs["risk"], &o.Risk, oneOf("low", "medium", "high"))
 		scalar(d, fs["place"], &o.Place, anyText)
-		scalar(d, fs["team"], &o.Team, anyText)
+		if scalar(d, fs["team"], &o.Team, anyText) && o.Team != "" {
+			r.uses = append(r.uses, use{at: fs["team"], owner: describeOwner("operation", o.ID), what: "team", id: o.Team})
+		}
 		if _, ok := fs["terms"]; ok {
 			o.Terms = d.terms(fs["terms"])
 		}
@@ -179,6 +182,11 @@ func (d *decoder) checkRefs(r *refs) {
 			defined = r.lists
 		case "operation":
 			defined = r.ops
+		case "team":
+			if len(r.teams) == 0 {
+				continue // teams are optional until any is defined
+			}
+			defined = r.teams
 		}
 		if _, ok := defined[u.id]; !ok {
 			d.problem(u.at.val, u.at.path, "%s names %s %q that is not defined", u.owner, u.what, u.id)

@@ -139,9 +139,7 @@ func (p *Pipeline) Poll(ctx context.Context, src Source) error {
 func (p *Pipeline) record(ctx context.Context, items []Item, rep *PollReport) error {
 	found := p.now().UTC()
 	for _, it := range items {
-		if it.Found.IsZero() {
-			it.Found = found
-		}
+		it.Found = found // the pipeline's clock says when an item was found
 		hits := p.match.Match(it)
 		isNew, views, err := p.rec.RecordItem(ctx, it, hits)
 		if err != nil {

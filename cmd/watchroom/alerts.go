@@ -12,7 +12,7 @@ import (
 )
 
 // newAlerts builds the alert engine and service from the config.
-func newAlerts(f *config.File, lists []watch.WatchList, ops []watch.Operation, st *store.Store, logger *slog.Logger, now func() time.Time) (*alerts.Service, error) {
+func newAlerts(f *config.File, lists []watch.WatchList, ops []watch.Operation, st *store.Store, logger *slog.Logger, now func() time.Time, n *notifiers) (*alerts.Service, error) {
 	var rules []alerts.Rule
 	for _, r := range f.Alerts {
 		rules = append(rules, alerts.Rule{ID: r.ID, Name: r.Name, Kind: alerts.Kind(r.Kind), Operation: r.Operation,
@@ -31,9 +31,10 @@ func newAlerts(f *config.File, lists []watch.WatchList, ops []watch.Operation, s
 	for _, l := range lists {
 		sev[l.ID] = l.Severity
 	}
-	log := logger.With("component", "alerts")
+	names := map[string]string{}
+	for _, op := range ops {
+		names[op.ID] = op.Name
+	}
 	return alerts.NewService(eng, st, logger, alerts.ServiceOptions{Severities: sev,
-		Notify: func(_ context.Context, c alerts.Change) {
-			log.Info("alert notification", "event", c.Event, "rule", c.Alert.RuleID, "operation", c.Alert.Operation, "state", c.Alert.State)
-		}}), nil
+		Notify: func(_ context.Context, c alerts.Change) { n.alert(c, names[c.Alert.Operation]) }}), nil
 }

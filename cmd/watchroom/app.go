@@ -36,6 +36,7 @@ type app struct {
 	server   *ui.Server
 	alerts   *alerts.Service
 	surge    *schedule.Surge
+	notify   *notifiers
 
 	ops        map[string]watch.Operation
 	lists      []watch.WatchList
@@ -52,6 +53,7 @@ type appOptions struct {
 	Demo     string // sign-in hint shown in demo mode
 	ConfigID string // what was loaded, for the audit log
 	Registry *prometheus.Registry
+	Getenv   func(string) string // secrets of notifiers; default os.Getenv
 }
 
 // converts config entries to domain types; only cmd knows both.
@@ -78,6 +80,9 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 	}
 	if o.Registry == nil {
 		o.Registry = prometheus.NewRegistry()
+	}
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
 	}
 	if err := os.MkdirAll(f.Server.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
@@ -114,7 +119,11 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 	m := newMetrics(o.Registry)
 	a.hub = live.NewHub(st, logger, live.Options{Now: o.Now})
 	m.watchHub(o.Registry, a.hub)
-	if a.alerts, err = newAlerts(f, lists, ops, st, logger, o.Now); err != nil {
+	if a.notify, err = newNotifiers(f, o.Getenv, logger); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if a.alerts, err = newAlerts(f, lists, ops, st, logger, o.Now, a.notify); err != nil {
 		st.Close()
 		return nil, err
 	}
@@ -248,6 +257,7 @@ func (a *app) close(ctx context.Context) error {
 	}
 	a.hub.CloseAll()
 	a.sched.Stop(ctx)
+	a.notify.wait()
 	return a.store.Close()
 }
 
