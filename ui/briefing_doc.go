@@ -57,8 +57,8 @@ func briefingCharts(b alerts.Briefing, loc *time.Location) (template.JS, error) 
 	}
 	j, err := json.Marshal(map[string]any{
 		"chart-over-time": charts.HitsOverTime("Hits per hour, last 48 hours", over, loc, false),
-		"chart-terms":     charts.TopTerms("Top terms", conv(b.TopTerms)),
-		"chart-sources":   charts.BySource("Hits by source", conv(b.BySource)),
+		"chart-terms":     charts.TopTerms("Top terms", conv(b.TopTerms), false),
+		"chart-sources":   charts.BySource("Hits by source", conv(b.BySource), false),
 	})
 	return template.JS(j), err
 }

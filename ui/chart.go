@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"sort"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -9,22 +10,48 @@ import (
 	"github.com/watchroom/watchroom/ui/charts"
 )
 
-// chart returns the board's hits-per-bucket chart as echarts options:
-// the last six hours in 15-minute buckets.
+func sorted(m map[string]int, n int) []charts.Counted {
+	out := make([]charts.Counted, 0, len(m))
+	for k, v := range m {
+		out = append(out, charts.Counted{Label: k, N: v})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].N != out[j].N {
+			return out[i].N > out[j].N
+		}
+		return out[i].Label < out[j].Label
+	})
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
+// chart returns the board's charts as echarts options built by go-echarts:
+// hits per 15 minutes by watch list over the last six hours, hits by
+// source, and the terms matched in the last hour.
 func (s *Server) chart(c echo.Context) error {
 	id := c.Param("id")
 	name, ok := s.boardName(id)
 	if !ok {
 		return echo.NewHTTPError(http.StatusNotFound, "There is no such board.")
 	}
-	width := 15 * time.Minute
-	counts, err := s.store.HitCounts(c.Request().Context(), id, s.opts.Now().Add(-6*time.Hour), width)
+	st, err := s.store.Stats(c.Request().Context(), id, s.opts.Now().Add(-6*time.Hour), 15*time.Minute)
 	if err != nil {
 		return err
 	}
-	b := make([]charts.Bucket, len(counts))
-	for i, x := range counts {
-		b[i] = charts.Bucket{Start: x.Start, Count: x.Count}
+	lists := make([]string, 0, len(st.ByList))
+	for l := range st.ByList {
+		lists = append(lists, l)
 	}
-	return c.JSON(http.StatusOK, charts.HitsOverTime("Hits per 15 minutes: "+name, b, s.opts.Location, true))
+	sort.Strings(lists)
+	series := make([]charts.ListSeries, 0, len(lists))
+	for _, l := range lists {
+		series = append(series, charts.ListSeries{List: l, Counts: st.ByList[l]})
+	}
+	return c.JSON(http.StatusOK, map[string]any{
+		"chart":         charts.HitsByList("Hits per 15 minutes by watch list: "+name, st.Buckets, series, s.opts.Location, true),
+		"chart-sources": charts.BySource("Hits by source, last 6 hours", sorted(st.BySource, 8), true),
+		"chart-terms":   charts.TopTerms("Top terms, last hour", sorted(st.TopTerms, 10), true),
+	})
 }

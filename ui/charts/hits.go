@@ -53,14 +53,22 @@ type Counted struct {
 	N     int
 }
 
+func fg(dark bool) string {
+	if dark {
+		return "#e6e6e6"
+	}
+	return "#222222"
+}
+
 // TopTerms is a horizontal bar chart of the most matched terms.
-func TopTerms(title string, counts []Counted) map[string]any {
+func TopTerms(title string, counts []Counted, dark bool) map[string]any {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(
-		charts.WithTitleOpts(opts.Title{Title: title, TitleStyle: &opts.TextStyle{FontSize: 14}}),
+		charts.WithTitleOpts(opts.Title{Title: title, TitleStyle: &opts.TextStyle{Color: fg(dark), FontSize: 14}}),
+		charts.WithYAxisOpts(opts.YAxis{AxisLabel: &opts.AxisLabel{Color: fg(dark)}}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true)}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "value", MinInterval: 1}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", MinInterval: 1, AxisLabel: &opts.AxisLabel{Color: fg(dark)}}),
 		charts.WithAnimation(false),
 	)
 	labels := make([]string, len(counts))
@@ -77,10 +85,10 @@ func TopTerms(title string, counts []Counted) map[string]any {
 }
 
 // BySource is a pie chart of hits by source.
-func BySource(title string, counts []Counted) map[string]any {
+func BySource(title string, counts []Counted, dark bool) map[string]any {
 	pie := charts.NewPie()
 	pie.SetGlobalOptions(
-		charts.WithTitleOpts(opts.Title{Title: title, TitleStyle: &opts.TextStyle{FontSize: 14}}),
+		charts.WithTitleOpts(opts.Title{Title: title, TitleStyle: &opts.TextStyle{Color: fg(dark), FontSize: 14}}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true)}),
 		charts.WithAnimation(false),
 	)
@@ -88,7 +96,40 @@ func BySource(title string, counts []Counted) map[string]any {
 	for i, c := range counts {
 		data[i] = opts.PieData{Name: c.Label, Value: c.N}
 	}
-	pie.AddSeries("sources", data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Formatter: "{b}: {c}"}))
+	pie.AddSeries("sources", data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Formatter: "{b}: {c}", Color: fg(dark)}))
 	pie.Validate()
 	return pie.JSON()
+}
+
+// ListSeries is one watch list's counts per bucket.
+type ListSeries struct {
+	List   string
+	Counts []int
+}
+
+// HitsByList is a stacked bar chart of hits per bucket, one colour a list.
+func HitsByList(title string, starts []time.Time, series []ListSeries, loc *time.Location, dark bool) map[string]any {
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(
+		charts.WithTitleOpts(opts.Title{Title: title, TitleStyle: &opts.TextStyle{Color: fg(dark), FontSize: 14}}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "bottom", TextStyle: &opts.TextStyle{Color: fg(dark)}}),
+		charts.WithYAxisOpts(opts.YAxis{Name: "hits", MinInterval: 1, AxisLabel: &opts.AxisLabel{Color: fg(dark)}}),
+		charts.WithXAxisOpts(opts.XAxis{AxisLabel: &opts.AxisLabel{Color: fg(dark)}}),
+		charts.WithAnimation(false),
+	)
+	x := make([]string, len(starts))
+	for i, t := range starts {
+		x[i] = t.In(loc).Format("15:04")
+	}
+	bar.SetXAxis(x)
+	for _, s := range series {
+		data := make([]opts.BarData, len(s.Counts))
+		for i, c := range s.Counts {
+			data[i] = opts.BarData{Value: c}
+		}
+		bar.AddSeries(s.List, data, charts.WithBarChartOpts(opts.BarChart{Stack: "hits"}))
+	}
+	bar.Validate()
+	return bar.JSON()
 }

@@ -245,15 +245,22 @@
     li.appendChild(detail);
   }
 
-  // Chart: options from the server (go-echarts), refreshed when hits arrive.
-  var chart = null, chartTimer = null;
+  // Charts: options from the server (go-echarts), refreshed when hits arrive.
+  var charts = {}, chartTimer = null;
   function loadChart() {
     chartTimer = null;
     if (!window.echarts) return;
-    if (!chart) chart = window.echarts.init(document.getElementById("chart"), null, { renderer: "canvas" });
     fetch("/api/boards/" + encodeURIComponent(board) + "/chart", { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
-      .then(function (o) { chart.setOption(o, true); document.getElementById("chart").dataset.loaded = "yes"; })
+      .then(function (all) {
+        Object.keys(all).forEach(function (id) {
+          var el = document.getElementById(id);
+          if (!el) return;
+          if (!charts[id]) charts[id] = window.echarts.init(el, null, { renderer: "canvas" });
+          charts[id].setOption(all[id], true);
+          el.dataset.loaded = "yes";
+        });
+      })
       .catch(function () {});
   }
   function chartSoon() { if (!chartTimer) chartTimer = setTimeout(loadChart, 2000); }
