@@ -129,6 +129,9 @@ func (p *Pipeline) Poll(ctx context.Context, src Source) error {
 	if !res.NotModified {
 		h.ETag, h.LastModified = res.ETag, res.LastModified
 	}
+	if res.Cursor != "" {
+		h.Cursor = res.Cursor
+	}
 	if err := p.rec.SaveSourceHealth(ctx, h); err != nil {
 		rep.Err = err
 		return err

@@ -60,7 +60,7 @@ type appOptions struct {
 func domain(f *config.File) ([]watch.Source, []watch.WatchList, []watch.Operation) {
 	var srcs []watch.Source
 	for _, s := range f.Sources {
-		srcs = append(srcs, watch.Source{ID: s.ID, Name: s.Name, Kind: s.Kind, URL: s.URL, Schedule: s.Schedule})
+		srcs = append(srcs, watch.Source{ID: s.ID, Name: s.Name, Kind: s.Kind, URL: s.URL, Schedule: s.Schedule, Options: s.Options})
 	}
 	var lists []watch.WatchList
 	for _, l := range f.WatchLists {
@@ -131,7 +131,7 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 		a.hub.Publish(evs)
 		a.alerts.Observe(evs)
 	})
-	a.pipeline = watch.NewPipeline(source.NewPoller(client), matcher, st, logger,
+	a.pipeline = watch.NewPipeline(source.NewPollerWith(client, source.PollerOptions{Now: o.Now, Logger: logger}), matcher, st, logger,
 		watch.PipelineOptions{Now: o.Now, OnPoll: m.observePoll})
 	a.sched = schedule.New(logger, f.Server.Location)
 	a.surge = schedule.NewSurge(ops, cadences(f))

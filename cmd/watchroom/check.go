@@ -12,7 +12,7 @@ import (
 )
 
 func configOptions() config.Options {
-	return config.Options{Kinds: source.Kinds(), Env: os.Getenv}
+	return config.Options{Kinds: source.Kinds(), CheckSource: source.CheckSource, Env: os.Getenv}
 }
 
 // loadConfig loads a config file and prints every problem it has.

@@ -14,8 +14,8 @@ import (
 func (s *Store) SourceHealth(ctx context.Context, id string) (watch.SourceHealth, error) {
 	h := watch.SourceHealth{SourceID: id, State: "new"}
 	var ls, lea string
-	err := s.r.QueryRowContext(ctx, `SELECT state, last_success, last_error, last_error_at, failures, etag, last_modified
-		FROM source_health WHERE source = ?`, id).Scan(&h.State, &ls, &h.LastError, &lea, &h.Failures, &h.ETag, &h.LastModified)
+	err := s.r.QueryRowContext(ctx, `SELECT state, last_success, last_error, last_error_at, failures, etag, last_modified, cursor
+		FROM source_health WHERE source = ?`, id).Scan(&h.State, &ls, &h.LastError, &lea, &h.Failures, &h.ETag, &h.LastModified, &h.Cursor)
 	if errors.Is(err, sql.ErrNoRows) {
 		return h, nil
 	}
@@ -62,11 +62,11 @@ func (s *Store) SaveSourceHealth(ctx context.Context, h watch.SourceHealth) erro
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("source health %s: %w", h.SourceID, err)
 		}
-		if _, err := t.ExecContext(ctx, `INSERT INTO source_health(source, state, last_success, last_error, last_error_at, failures, etag, last_modified)
-			VALUES(?,?,?,?,?,?,?,?) ON CONFLICT(source) DO UPDATE SET state=excluded.state, last_success=excluded.last_success,
+		if _, err := t.ExecContext(ctx, `INSERT INTO source_health(source, state, last_success, last_error, last_error_at, failures, etag, last_modified, cursor)
+			VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(source) DO UPDATE SET state=excluded.state, last_success=excluded.last_success,
 			last_error=excluded.last_error, last_error_at=excluded.last_error_at, failures=excluded.failures,
-			etag=excluded.etag, last_modified=excluded.last_modified`,
-			h.SourceID, h.State, fmtTime(h.LastSuccess), h.LastError, fmtTime(h.LastErrorAt), h.Failures, h.ETag, h.LastModified); err != nil {
+			etag=excluded.etag, last_modified=excluded.last_modified, cursor=excluded.cursor`,
+			h.SourceID, h.State, fmtTime(h.LastSuccess), h.LastError, fmtTime(h.LastErrorAt), h.Failures, h.ETag, h.LastModified, h.Cursor); err != nil {
 			return fmt.Errorf("save source health %s: %w", h.SourceID, err)
 		}
 		if oldState != h.State || oldErr != h.LastError {

@@ -12,21 +12,27 @@ import (
 )
 
 const hitColumns = `h.id, h.item_id, h.list, h.terms, h.spans, h.operations, h.found,
-	i.source, i.key, i.url, i.author, i.title, i.text, i.published, i.found`
+	i.source, i.key, i.url, i.author, i.title, i.text, i.published, i.found,
+	i.media, i.language, i.body_sha256, i.event_start, i.event_end, i.location`
 
 type scanner interface{ Scan(...any) error }
 
 func scanHit(r scanner) (watch.HitView, error) {
 	var v watch.HitView
-	var terms, spans, ops, found, pub, ifound string
+	var terms, spans, ops, found, pub, ifound, media, estart, eend string
 	err := r.Scan(&v.ID, &v.ItemID, &v.ListID, &terms, &spans, &ops, &found,
-		&v.Item.SourceID, &v.Item.Key, &v.Item.URL, &v.Item.Author, &v.Item.Title, &v.Item.Text, &pub, &ifound)
+		&v.Item.SourceID, &v.Item.Key, &v.Item.URL, &v.Item.Author, &v.Item.Title, &v.Item.Text, &pub, &ifound,
+		&media, &v.Item.Language, &v.Item.BodySHA256, &estart, &eend, &v.Item.Location)
 	if err != nil {
 		return v, err
 	}
 	v.Item.ID = v.ItemID
 	v.Found, v.Item.Published, v.Item.Found = parseTime(found), parseTime(pub), parseTime(ifound)
 	v.Operations = opsFromColumn(ops)
+	v.Item.EventStart, v.Item.EventEnd = parseTime(estart), parseTime(eend)
+	if err := json.Unmarshal([]byte(media), &v.Item.MediaLinks); err != nil {
+		return v, fmt.Errorf("hit %d media: %w", v.ID, err)
+	}
 	if err := json.Unmarshal([]byte(terms), &v.Terms); err != nil {
 		return v, fmt.Errorf("hit %d terms: %w", v.ID, err)
 	}

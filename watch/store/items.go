@@ -31,8 +31,11 @@ func (s *Store) RecordItem(ctx context.Context, it watch.Item, hits []watch.Hit)
 		if len(hits) == 0 {
 			return nil
 		}
-		res, err = t.ExecContext(ctx, `INSERT INTO items(source, key, url, author, title, text, published, found) VALUES(?,?,?,?,?,?,?,?)`,
-			it.SourceID, it.Key, it.URL, it.Author, it.Title, it.Text, fmtTime(it.Published), fmtTime(it.Found))
+		media, _ := json.Marshal(nonNil(it.MediaLinks))
+		res, err = t.ExecContext(ctx, `INSERT INTO items(source, key, url, author, title, text, published, found,
+			media, language, body_sha256, event_start, event_end, location) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			it.SourceID, it.Key, it.URL, it.Author, it.Title, it.Text, fmtTime(it.Published), fmtTime(it.Found),
+			string(media), it.Language, it.BodySHA256, fmtTime(it.EventStart), fmtTime(it.EventEnd), it.Location)
 		if err != nil {
 			return fmt.Errorf("insert item: %w", err)
 		}
@@ -72,4 +75,11 @@ func (s *Store) RecordItem(ctx context.Context, it watch.Item, hits []watch.Hit)
 		return false, nil, err
 	}
 	return isNew, views, nil
+}
+
+func nonNil(xs []string) []string {
+	if xs == nil {
+		return []string{}
+	}
+	return xs
 }

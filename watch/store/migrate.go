@@ -169,6 +169,16 @@ ALTER TABLE annotations ADD COLUMN team TEXT NOT NULL DEFAULT '';
 	`
 ALTER TABLE users ADD COLUMN team TEXT NOT NULL DEFAULT '';
 `,
+	// 7: paging cursors, and the item fields of the other source kinds.
+	`
+ALTER TABLE source_health ADD COLUMN cursor TEXT NOT NULL DEFAULT '';
+ALTER TABLE items ADD COLUMN media TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE items ADD COLUMN language TEXT NOT NULL DEFAULT '';
+ALTER TABLE items ADD COLUMN body_sha256 TEXT NOT NULL DEFAULT '';
+ALTER TABLE items ADD COLUMN event_start TEXT NOT NULL DEFAULT '';
+ALTER TABLE items ADD COLUMN event_end TEXT NOT NULL DEFAULT '';
+ALTER TABLE items ADD COLUMN location TEXT NOT NULL DEFAULT '';
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

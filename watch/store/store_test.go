@@ -378,3 +378,31 @@ func TestPruneHonoursRetention(t *testing.T) {
 		t.Fatalf("audit %+v", log[0])
 	}
 }
+
+func TestItemFieldsAndCursorRoundTrip(t *testing.T) {
+	s, _, _ := open(t)
+	ctx := context.Background()
+	it := item("ev", "Street party")
+	start := time.Date(2026, 8, 29, 18, 0, 0, 0, time.UTC)
+	it.MediaLinks, it.Language, it.BodySHA256 = []string{"https://example.org/a.jpg"}, "en", "abc123"
+	it.EventStart, it.EventEnd, it.Location = start, start.Add(4*time.Hour), "Ladbroke Grove"
+	_, v, err := s.RecordItem(ctx, it, []watch.Hit{{ListID: "l"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Hit(ctx, v[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := got.Item
+	if len(g.MediaLinks) != 1 || g.Language != "en" || g.BodySHA256 != "abc123" || !g.EventStart.Equal(start) ||
+		!g.EventEnd.Equal(start.Add(4*time.Hour)) || g.Location != "Ladbroke Grove" {
+		t.Fatalf("item %+v", g)
+	}
+	if err := s.SaveSourceHealth(ctx, watch.SourceHealth{SourceID: "m", State: "ok", Cursor: "117020593741189701"}); err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := s.SourceHealth(ctx, "m"); h.Cursor != "117020593741189701" {
+		t.Fatalf("cursor %q", h.Cursor)
+	}
+}
