@@ -21,6 +21,7 @@ Usage:
                                              add a user (admin, analyst, officer, viewer);
                                              the password is read from stdin or asked for
   watchroom user list --config FILE          list users
+  watchroom bench match [--terms N]          measure the watch-list matcher against a regexp baseline
 `
 
 func main() {
@@ -43,6 +44,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdCheck(args[1:], stdout, stderr)
 	case "user":
 		return cmdUser(ctx, args[1:], stdin, stdout, stderr)
+	case "bench":
+		return cmdBench(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

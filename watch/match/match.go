@@ -1,34 +1,52 @@
-// Package match finds watch-list terms in text: case-insensitive, whole-word,
-// in any script. It is pure (strings in, matches out) and imports nothing of
-// the project.
+// Package match finds what watch lists look for in text: terms, phrases,
+// wildcards and hashtags combined with AND, OR, NOT and NEAR, through the
+// folding and spelling games that gang and drill-scene posts play
+// (docs/watchlists.md). All lists are compiled into one automaton, so the
+// cost of a text hardly depends on how many lists there are. The package is
+// pure (strings in, matches out) and imports nothing of the project.
 package match
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
-	"slices"
+	"sync"
 )
 
 // Field names used in Span.
 const (
-	FieldTitle = "title"
-	FieldText  = "text"
+	FieldTitle  = "title"
+	FieldText   = "text"
+	FieldAuthor = "author"
+	FieldURL    = "url"
 )
 
-// List is a watch list. A term is a word or a phrase, optionally surrounded
-// by double quotes.
+// Severities a list may carry; alert rules act on them. An empty severity
+// is routine.
+const (
+	SeverityCritical = "critical"
+	SeverityHigh     = "high"
+	SeverityRoutine  = "routine"
+)
+
+// List is a watch list. When Query is set it is what the list looks for
+// (docs/watchlists.md); otherwise the list matches any of its Terms, each a
+// word or a phrase, optionally in double quotes. Setting both is an error
+// (ErrQueryAndTerms); a list with neither matches nothing.
 type List struct {
-	ID    string
-	Terms []string
+	ID       string
+	Terms    []string
+	Query    string
+	Severity string // critical, high or routine (the default)
 }
 
-// Doc is the text to search.
+// Doc is the text to search. Terms without a field scope are looked for in
+// Title and Text; author: and url: terms in Author and URL.
 type Doc struct {
 	Title, Text string
+	Author, URL string
 }
 
-// Span is a matched byte range [Start, End) of Doc.Title or Doc.Text.
+// Span is a matched byte range [Start, End) of one Doc field.
 type Span struct {
 	Field string
 	Start int
@@ -37,36 +55,70 @@ type Span struct {
 
 // Result is what one list found in a Doc.
 type Result struct {
-	ListID string
-	Terms  []string // matched terms as written in the list, unique, in list order
-	Spans  []Span   // title spans first, then text; by start, then end
+	ListID   string
+	Severity string
+	Terms    []string // matched terms as written in the list, unique, in list order; negated terms are not reported
+	Spans    []Span   // by field (title, text, author, url), then start, then end
+	// Score ranks results of one list: the sum over matched terms of the
+	// term's word count times 1 + ln(occurrences), half as much again for a
+	// term found in the title.
+	Score float64
 }
 
 // Matcher is a compiled set of lists. It is safe for concurrent use.
 type Matcher struct {
-	lists []list
-	// byFirst indexes terms by their first word, so a document is scanned
-	// once whatever the number of terms.
-	byFirst map[string][]termRef
+	rt      *runeTable
+	auto    *automaton
+	vocab   []vocabWord
+	byFirst [][]int32 // vocabulary word → terms that start with it
+	terms   []cterm
+	lists   []clist
+	fields  fieldMask // the fields any term looks in
+	spaced  bool      // some term allows spaced-out spelling
+	accents bool      // some term keeps diacritics
+	pool    sync.Pool // *scratch
 }
 
-type list struct {
-	id    string
-	terms []term
+// vocabWord is a word of some term, as the verifier checks it.
+type vocabWord struct {
+	plain    []rune      // folded, without diacritics
+	runs     []letterRun // plain, in runs
+	accRuns  []letterRun // folded with diacritics, for fAccents
+	prefix   bool
+	flags    wordFlags
+	skeleton []byte
 }
 
-type term struct {
-	raw   string
-	words []string
+// cterm is a compiled term of one list.
+type cterm struct {
+	list     int32
+	src      string
+	words    []int32 // vocabulary ids
+	field    fieldMask
+	mark     tokFlags
+	emoji    bool
+	positive bool // appears outside NOT
 }
 
-type termRef struct{ list, term int }
+type clist struct {
+	id, severity string
+	root         *enode // nil: matches nothing
+	terms        []int32
+}
+
+// enode is a node of a compiled query.
+type enode struct {
+	kind nodeKind
+	kids []*enode
+	term int32
+	dist int
+}
 
 // Compile checks and compiles lists. The error joins every problem found;
-// each is a *TermError or wraps ErrEmptyListID or ErrDuplicateListID.
+// each is a *TermError, a *QueryError (whose Err holds the position), or
+// wraps ErrEmptyListID, ErrDuplicateListID, ErrQueryAndTerms or ErrSeverity.
 func Compile(lists []List) (*Matcher, error) {
-	n := newNormalizer()
-	m := &Matcher{byFirst: make(map[string][]termRef)}
+	b := newBuilder()
 	var errs []error
 	seen := make(map[string]bool, len(lists))
 	for li, l := range lists {
@@ -77,91 +129,54 @@ func Compile(lists []List) (*Matcher, error) {
 			errs = append(errs, fmt.Errorf("watch list %q: %w", l.ID, ErrDuplicateListID))
 		}
 		seen[l.ID] = true
-		cl := list{id: l.ID}
-		for ti, raw := range l.Terms {
-			words, err := n.parseTerm(raw)
-			if err != nil {
-				errs = append(errs, &TermError{ListID: l.ID, Index: ti, Term: raw, Err: err})
-				continue
-			}
-			ref := termRef{list: len(m.lists), term: len(cl.terms)}
-			cl.terms = append(cl.terms, term{raw: raw, words: words})
-			m.byFirst[words[0]] = append(m.byFirst[words[0]], ref)
+		sev := l.Severity
+		switch sev {
+		case "":
+			sev = SeverityRoutine
+		case SeverityCritical, SeverityHigh, SeverityRoutine:
+		default:
+			errs = append(errs, fmt.Errorf("watch list %q: severity %q: %w", l.ID, l.Severity, ErrSeverity))
 		}
-		m.lists = append(m.lists, cl)
+		root, err := listQuery(b.tz, l)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		b.addList(l.ID, sev, root)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	return m, nil
+	return b.build(), nil
 }
 
-// Match returns one Result per list with at least one matched term, in list order.
-func (m *Matcher) Match(d Doc) []Result {
-	n := newNormalizer()
-	type found struct {
-		terms []bool
-		spans []Span
-	}
-	hits := make(map[int]*found)
-	for _, f := range []struct{ name, text string }{{FieldTitle, d.Title}, {FieldText, d.Text}} {
-		toks := n.tokenize(f.text)
-		for i, tok := range toks {
-			for _, ref := range m.byFirst[tok.norm] {
-				words := m.lists[ref.list].terms[ref.term].words
-				if !wordsAt(toks, i, words) {
-					continue
-				}
-				h := hits[ref.list]
-				if h == nil {
-					h = &found{terms: make([]bool, len(m.lists[ref.list].terms))}
-					hits[ref.list] = h
-				}
-				h.terms[ref.term] = true
-				h.spans = append(h.spans, Span{Field: f.name, Start: tok.start, End: toks[i+len(words)-1].end})
-			}
+// listQuery returns a list's query tree: its Query, or the OR of its Terms.
+func listQuery(tz tokenizer, l List) (*node, error) {
+	if l.Query != "" {
+		if len(l.Terms) > 0 {
+			return nil, fmt.Errorf("watch list %q: %w", l.ID, ErrQueryAndTerms)
 		}
+		root, perr := parse(l.Query)
+		if perr != nil {
+			return nil, &QueryError{ListID: l.ID, Query: l.Query, Err: perr}
+		}
+		return root, nil
 	}
-
-	var out []Result
-	for li, l := range m.lists {
-		h := hits[li]
-		if h == nil {
+	var errs []error
+	or := &node{kind: nodeOr}
+	for ti, raw := range l.Terms {
+		t, err := legacyTerm(tz, raw)
+		if err != nil {
+			errs = append(errs, &TermError{ListID: l.ID, Index: ti, Term: raw, Err: err})
 			continue
 		}
-		r := Result{ListID: l.id}
-		for ti, ok := range h.terms {
-			if ok && !slices.Contains(r.Terms, l.terms[ti].raw) {
-				r.Terms = append(r.Terms, l.terms[ti].raw)
-			}
-		}
-		// Spans were found title first, then in start order; terms of
-		// different lengths starting at one word need the end order too.
-		slices.SortStableFunc(h.spans, func(a, b Span) int {
-			return cmp.Or(fieldRank(a.Field)-fieldRank(b.Field), a.Start-b.Start, a.End-b.End)
-		})
-		r.Spans = slices.Compact(h.spans)
-		out = append(out, r)
+		or.kids = append(or.kids, &node{kind: nodeTerm, term: t})
 	}
-	return out
-}
-
-func fieldRank(f string) int {
-	if f == FieldTitle {
-		return 0
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
-	return 1
-}
-
-// wordsAt reports whether toks, from index i, are exactly words.
-func wordsAt(toks []token, i int, words []string) bool {
-	if i+len(words) > len(toks) {
-		return false
+	if len(or.kids) == 0 {
+		return nil, nil
 	}
-	for k, w := range words {
-		if toks[i+k].norm != w {
-			return false
-		}
-	}
-	return true
+	return or, nil
 }

@@ -14,6 +14,8 @@ var (
 	ErrEmptyTerm       = errors.New("empty term")
 	ErrUnbalancedQuote = errors.New("unbalanced double quote: quotes may only surround the whole term")
 	ErrNoWords         = errors.New("term has no letters or digits")
+	ErrQueryAndTerms   = errors.New("watch list has both a query and terms: write the terms into the query")
+	ErrSeverity        = errors.New("unknown severity: use critical, high or routine")
 )
 
 // TermError is a problem with one term of one list.
@@ -30,13 +32,25 @@ func (e *TermError) Error() string {
 
 func (e *TermError) Unwrap() error { return e.Err }
 
-// parseTerm strips the optional surrounding quotes and splits the term into
-// normalised words.
-func (n *normalizer) parseTerm(raw string) ([]string, error) {
+// QueryError is a problem in a list's query; Err tells where.
+type QueryError struct {
+	ListID string
+	Query  string
+	Err    *Error
+}
+
+func (e *QueryError) Error() string {
+	return fmt.Sprintf("watch list %q, query: %v", e.ListID, e.Err)
+}
+
+func (e *QueryError) Unwrap() error { return e.Err }
+
+// legacyTerm turns an entry of List.Terms into a term: a word or a phrase,
+// optionally in double quotes, every word required in order. Punctuation
+// and emoji separate words here, as they always have for Terms.
+func legacyTerm(tz tokenizer, raw string) (*termSpec, error) {
 	s := strings.TrimSpace(raw)
 	if q := strings.Count(s, `"`); q > 0 {
-		// Quotes are reserved for the future query language: only a pair
-		// around the whole term is accepted now.
 		if q != 2 || len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
 			return nil, ErrUnbalancedQuote
 		}
@@ -45,15 +59,21 @@ func (n *normalizer) parseTerm(raw string) ([]string, error) {
 	if s == "" {
 		return nil, ErrEmptyTerm
 	}
-	toks := n.tokenize(s)
-	if len(toks) == 0 || !strings.ContainsFunc(s, isLetterOrDigit) {
+	t := &termSpec{src: raw, field: inDefault}
+	for i := 0; ; {
+		tok, after, ok := tz.next(s, i)
+		if !ok {
+			break
+		}
+		if tok.kind != kindEmoji {
+			t.words = append(t.words, wordSpec{text: s[tok.start:tok.end]})
+		}
+		i = after
+	}
+	if len(t.words) == 0 || !strings.ContainsFunc(s, isLetterOrDigit) {
 		return nil, ErrNoWords
 	}
-	words := make([]string, len(toks))
-	for i, t := range toks {
-		words[i] = t.norm
-	}
-	return words, nil
+	return t, nil
 }
 
 func isLetterOrDigit(r rune) bool { return unicode.In(r, unicode.L, unicode.N) }

@@ -1,113 +1,234 @@
 package match
 
 import (
-	"strings"
-	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/cases"
-	"golang.org/x/text/unicode/norm"
 )
 
-// token is one word of a text: its byte range in the original and its
-// normalised form, which is what terms are compared against.
+type tokKind uint8
+
+const (
+	kindWord  tokKind = iota // letters, digits and marks
+	kindCJK                  // one Han or kana rune with its marks
+	kindEmoji                // one pictograph with its variation selector or skin tone
+)
+
+type tokFlags uint8
+
+const (
+	tokHash      tokFlags = 1 << iota // written right after '#'
+	tokMention                        // written right after '@'
+	tokJoined                         // single letters joined across separators: d.r.i.l.l
+	tokASCII                          // every byte is ASCII
+	tokSlow                           // holds a rune that folds with its neighbours
+	tokSingle                         // one rune: a candidate for spaced-out spelling
+	tokSpacedOut                      // a word spelled out with spaces: d r i l l
+)
+
+// token is one word of a text: its byte range in the original, which is what
+// spans report, without a leading '#' or '@'.
 type token struct {
 	start, end int
-	norm       string
+	kind       tokKind
+	flags      tokFlags
 }
 
-// isWordRune reports whether r belongs to a word: letters, digits and marks.
-func isWordRune(r rune) bool {
-	return unicode.In(r, unicode.L, unicode.N, unicode.M)
-}
+// Bits of asciiClass.
+const (
+	aWord   = 1 << iota // letter or digit
+	aLetter             // letter
+	aJoin               // may separate the letters of a spelled-out word
+)
 
-// isCJK reports whether r is written without spaces between words. Each such
-// rune is a word of its own, so a term in these scripts matches as a sequence
-// of runes wherever it occurs.
-func isCJK(r rune) bool {
-	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
-}
-
-// extendsCJK reports whether r, right after a CJK rune, belongs to it:
-// combining marks and modifier letters such as the halfwidth voiced sound
-// mark, which NFKC merges with the kana before it, and the prolonged sound
-// mark.
-func extendsCJK(r rune) bool {
-	return !isCJK(r) && unicode.In(r, unicode.M, unicode.Lm)
-}
-
-// normalizer folds case and compatibility forms. It holds a cases.Caser,
-// which is stateful, so each goroutine needs its own.
-type normalizer struct {
-	fold cases.Caser
-}
-
-func newNormalizer() *normalizer { return &normalizer{fold: cases.Fold()} }
-
-// normalize maps a word to the form used for comparison: NFKC (so fullwidth,
-// halfwidth and ligature forms meet their plain ones), full Unicode case
-// folding, and without Arabic tatweel and short vowel marks, which writers
-// add or leave out freely.
-func (n *normalizer) normalize(word string) string {
-	if isASCII(word) {
-		// NFKC leaves ASCII alone and folding it is lower-casing.
-		return strings.ToLower(word)
+// asciiClass classifies ASCII bytes; '@' and '$' are handled apart because
+// whether they belong to a word depends on their neighbours.
+var asciiClass = func() (t [utf8.RuneSelf]uint8) {
+	for b := '0'; b <= '9'; b++ {
+		t[b] = aWord
 	}
-	s := norm.NFKC.String(word)
-	s = n.fold.String(s)
-	s = norm.NFKC.String(s)
-	if strings.ContainsFunc(s, isArabicOptional) {
-		s = strings.Map(func(r rune) rune {
-			if isArabicOptional(r) {
-				return -1
+	for b := 'a'; b <= 'z'; b++ {
+		t[b] = aWord | aLetter
+		t[b-'a'+'A'] = aWord | aLetter
+	}
+	for _, b := range ".-_*|+" {
+		t[b] = aJoin
+	}
+	return t
+}()
+
+// tokenizer splits text into tokens. A word is a run of letters, digits and
+// marks; '@' and '$' inside a word stand for letters (p@rty, ca$h), and a '$'
+// right before a letter starts a word ($hit). A Han or kana rune is a word by
+// itself, so terms in these scripts match wherever they occur; so is an emoji.
+// Single letters separated by one of . - _ * | + are joined into one word
+// (d.r.i.l.l, U.K). Invalid UTF-8 separates words like punctuation does.
+type tokenizer struct {
+	rt *runeTable
+}
+
+// decode returns the rune at s[i], its size and its info; invalid UTF-8 is a
+// separator.
+func (tz tokenizer) decode(s string, i int) (rune, int, runeInfo) {
+	b := s[i]
+	if b < utf8.RuneSelf {
+		return rune(b), 1, tz.rt.low[b]
+	}
+	r, w := utf8.DecodeRuneInString(s[i:])
+	if r == utf8.RuneError && w <= 1 {
+		return r, 1, runeInfo{}
+	}
+	return r, w, tz.rt.info(r)
+}
+
+// next returns the first token at or after i and the position after it; ok
+// is false when no token is left.
+func (tz tokenizer) next(s string, i int) (tok token, after int, ok bool) {
+	for i < len(s) {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			c := asciiClass[b]
+			if c&aWord != 0 || b == '$' && tz.letterAt(s, i+1) {
+				return tz.word(s, i)
 			}
-			return r
-		}, s)
-	}
-	return s
-}
-
-// isArabicOptional matches tatweel (U+0640) and the harakat U+064B..U+0652.
-func isArabicOptional(r rune) bool {
-	return r == 0x0640 || (r >= 0x064B && r <= 0x0652)
-}
-
-// tokenize splits s into words. A word is a run of letters, digits and marks,
-// except that a CJK rune (with any marks following it) is a word by itself.
-// Invalid UTF-8 separates words like punctuation does.
-func (n *normalizer) tokenize(s string) []token {
-	var toks []token
-	for i := 0; i < len(s); {
-		r, w := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && w <= 1 || !isWordRune(r) {
-			i += w
+			i++
 			continue
 		}
-		start := i
+		_, w, inf := tz.decode(s, i)
+		switch {
+		case inf.flags&rEmoji != 0:
+			end := tz.skipDropped(s, i+w)
+			return token{start: i, end: end, kind: kindEmoji, flags: tokSingle}, end, true
+		case inf.flags&rCJK != 0:
+			end := i + w
+			fl := tokSingle
+			for end < len(s) {
+				_, w2, inf2 := tz.decode(s, end)
+				if !extendsCJK(inf2) {
+					break
+				}
+				if inf2.flags&rSlow != 0 {
+					fl |= tokSlow
+				}
+				end += w2
+			}
+			return token{start: i, end: end, kind: kindCJK, flags: fl}, end, true
+		case inf.flags&rWord != 0:
+			return tz.word(s, i)
+		}
 		i += w
-		cjk := isCJK(r)
-		for i < len(s) {
-			r, w := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && w <= 1 {
-				break
-			}
-			if cjk && !extendsCJK(r) || !cjk && (!isWordRune(r) || isCJK(r)) {
-				break
-			}
-			i += w
-		}
-		if nm := n.normalize(s[start:i]); nm != "" {
-			toks = append(toks, token{start: start, end: i, norm: nm})
-		}
 	}
-	return toks
+	return token{}, len(s), false
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
+// extendsCJK reports whether a rune right after a CJK rune belongs to it:
+// marks (such as the halfwidth voiced sound mark, which NFKC merges with
+// the kana before it) and modifier letters such as the prolonged sound mark.
+func extendsCJK(inf runeInfo) bool {
+	return inf.flags&rCJK == 0 && inf.flags&(rExtend|rDrop) != 0
+}
+
+func (tz tokenizer) skipDropped(s string, i int) int {
+	for i < len(s) {
+		_, w, inf := tz.decode(s, i)
+		if inf.flags&rDrop == 0 {
+			break
+		}
+		i += w
+	}
+	return i
+}
+
+// letterAt reports whether a letter starts at s[i].
+func (tz tokenizer) letterAt(s string, i int) bool {
+	if i >= len(s) {
+		return false
+	}
+	_, _, inf := tz.decode(s, i)
+	return inf.flags&rLetter != 0 && inf.flags&rCJK == 0
+}
+
+// wordAt reports whether a word rune (not CJK, not emoji) starts at s[i].
+func (tz tokenizer) wordAt(s string, i int) bool {
+	if i >= len(s) {
+		return false
+	}
+	if b := s[i]; b < utf8.RuneSelf {
+		return asciiClass[b]&aWord != 0
+	}
+	_, _, inf := tz.decode(s, i)
+	return inf.flags&rWord != 0 && inf.flags&rCJK == 0
+}
+
+// wordEnd scans a word from start and returns where it ends, with flags.
+func (tz tokenizer) wordEnd(s string, start int) (int, tokFlags) {
+	fl := tokASCII
+	runes := 0
+	i := start
+	for i < len(s) {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			switch {
+			case asciiClass[b]&aWord != 0, b == '$':
+			case b == '@' && i > start && tz.wordAt(s, i+1):
+			default:
+				goto done
+			}
+			i++
+			runes++
+			continue
+		}
+		_, w, inf := tz.decode(s, i)
+		if inf.flags&(rWord|rDrop) == 0 || inf.flags&rCJK != 0 {
+			break
+		}
+		if inf.flags&rSlow != 0 {
+			fl |= tokSlow
+		}
+		if inf.flags&rDrop == 0 {
+			runes++
+		}
+		fl &^= tokASCII
+		i += w
+	}
+done:
+	if runes == 1 {
+		fl |= tokSingle
+	}
+	return i, fl
+}
+
+// word returns the word starting at start, joining spelled-out letters.
+func (tz tokenizer) word(s string, start int) (token, int, bool) {
+	end, fl := tz.wordEnd(s, start)
+	tok := token{start: start, end: end, kind: kindWord, flags: fl}
+	if start > 0 {
+		switch s[start-1] {
+		case '#':
+			tok.flags |= tokHash
+		case '@':
+			tok.flags |= tokMention
 		}
 	}
-	return true
+	if fl&tokSingle == 0 {
+		return tok, end, true
+	}
+	// Join single letters separated by one separator each: d.r.i.l.l.
+	letter := tz.letterAt(s, start)
+	joined := tok
+	n := 1
+	for joined.end+1 < len(s) && s[joined.end] < utf8.RuneSelf && asciiClass[s[joined.end]]&aJoin != 0 && tz.wordAt(s, joined.end+1) {
+		e2, fl2 := tz.wordEnd(s, joined.end+1)
+		if fl2&tokSingle == 0 {
+			break
+		}
+		letter = letter || tz.letterAt(s, joined.end+1)
+		joined.flags &^= tokASCII &^ fl2
+		joined.flags |= fl2 & tokSlow
+		joined.end = e2
+		n++
+	}
+	if n < 2 || !letter {
+		return tok, end, true
+	}
+	joined.flags = joined.flags&^tokSingle | tokJoined
+	return joined, joined.end, true
 }
