@@ -159,9 +159,8 @@ func (s *Server) routes() {
 		a.GET("/api/boards/:id/alerts", s.boardAlerts)
 		a.POST("/api/alerts/:fp/:action", s.alertAction, requireRole(watch.RoleOfficer))
 	}
-	if s.opts.PollNow != nil {
-		a.POST("/api/sources/:id/poll", s.pollNow, requireRole(watch.RoleAnalyst))
-	}
+	a.POST("/api/sources/:id/:action", s.sourceAction, requireRole(watch.RoleAnalyst))
+	a.GET("/sources", s.sourcesPage, requireRole(watch.RoleAnalyst))
 }
 
 // securityHeaders sets a strict CSP (no inline script, no plugins, no

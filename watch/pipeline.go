@@ -12,6 +12,16 @@ import (
 // ErrBusy is returned when a poll of the source is already running.
 var ErrBusy = errors.New("a poll of this source is already running")
 
+// ErrPaused is returned when the schedule reaches a paused source.
+var ErrPaused = errors.New("the source is paused")
+
+// Poll outcomes as the poll log keeps them.
+const (
+	PollOK          = "ok"
+	PollNotModified = "not_modified"
+	PollError       = "error"
+)
+
 // PollResult is what one poll of a source brought back.
 type PollResult struct {
 	NotModified        bool
@@ -33,6 +43,7 @@ type Recorder interface {
 	RecordItem(ctx context.Context, it Item, hits []Hit) (bool, []HitView, error)
 	SourceHealth(ctx context.Context, id string) (SourceHealth, error)
 	SaveSourceHealth(ctx context.Context, h SourceHealth) error
+	RecordPoll(ctx context.Context, source string, at time.Time, outcome string, newItems int) error
 }
 
 // PollReport describes one finished poll, for metrics and logs.
@@ -95,7 +106,21 @@ func (p *Pipeline) release(id string) {
 // second caller gets ErrBusy. A failure marks the source failing with the
 // reason; the ETag and Last-Modified advance only once every item is
 // recorded, so nothing is skipped after a failed write.
-func (p *Pipeline) Poll(ctx context.Context, src Source) error {
+func (p *Pipeline) Poll(ctx context.Context, src Source) error { return p.poll(ctx, src, false) }
+
+// PollNow polls a source at once, even a paused one (an analyst asked).
+func (p *Pipeline) PollNow(ctx context.Context, src Source) error { return p.poll(ctx, src, true) }
+
+// classOf finds an error's class anywhere in its chain.
+func classOf(err error) string {
+	var c interface{ ErrorClass() string }
+	if errors.As(err, &c) {
+		return c.ErrorClass()
+	}
+	return "internal"
+}
+
+func (p *Pipeline) poll(ctx context.Context, src Source, force bool) error {
 	if !p.claim(src.ID) {
 		return ErrBusy
 	}
@@ -109,6 +134,10 @@ func (p *Pipeline) Poll(ctx context.Context, src Source) error {
 		rep.Err = err
 		return err
 	}
+	if h.Paused && !force {
+		rep.Err = ErrPaused
+		return ErrPaused
+	}
 	res, err := p.poller.Poll(ctx, src, h)
 	if err == nil {
 		rep.NotModified, rep.Items = res.NotModified, len(res.Items)
@@ -117,15 +146,27 @@ func (p *Pipeline) Poll(ctx context.Context, src Source) error {
 	now := p.now().UTC()
 	if err != nil {
 		rep.Err = err
-		h.State, h.LastError, h.LastErrorAt = "failing", err.Error(), now
+		if ctx.Err() != nil {
+			return err // shutting down: not the source's fault
+		}
+		h.State, h.LastError, h.LastErrorAt, h.ErrorClass = "failing", err.Error(), now, classOf(err)
 		h.Failures++
+		_ = p.rec.RecordPoll(ctx, src.ID, now, PollError, 0)
 		p.log.Warn("poll failed", "source", src.ID, "err", err, "failures", h.Failures)
 		if serr := p.rec.SaveSourceHealth(ctx, h); serr != nil {
 			return errors.Join(err, serr)
 		}
 		return err
 	}
-	h.State, h.LastSuccess, h.LastError, h.Failures = "ok", now, "", 0
+	h.State, h.LastSuccess, h.LastError, h.ErrorClass, h.Failures = "ok", now, "", "", 0
+	outcome := PollOK
+	if res.NotModified {
+		outcome = PollNotModified
+	}
+	if err := p.rec.RecordPoll(ctx, src.ID, now, outcome, rep.New); err != nil {
+		rep.Err = err
+		return err
+	}
 	if !res.NotModified {
 		h.ETag, h.LastModified = res.ETag, res.LastModified
 	}

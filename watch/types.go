@@ -172,7 +172,9 @@ type SourceHealth struct {
 	LastSuccess  time.Time `json:"last_success"`
 	LastError    string    `json:"last_error"`
 	LastErrorAt  time.Time `json:"last_error_at"`
-	Failures     int       `json:"failures"` // consecutive
+	Failures     int       `json:"failures"`    // consecutive
+	ErrorClass   string    `json:"error_class"` // dns, timeout, http_5xx, blocked, unparseable, ...
+	Paused       bool      `json:"paused"`
 	ETag         string    `json:"-"`
 	LastModified string    `json:"-"`
 	// Cursor is the newest position (item key) the last successful poll

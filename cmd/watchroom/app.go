@@ -37,6 +37,7 @@ type app struct {
 	alerts   *alerts.Service
 	surge    *schedule.Surge
 	notify   *notifiers
+	backoff  *backoffs
 
 	ops        map[string]watch.Operation
 	lists      []watch.WatchList
@@ -131,13 +132,14 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 		a.hub.Publish(evs)
 		a.alerts.Observe(evs)
 	})
+	a.backoff = newBackoffs(o.Now)
 	a.pipeline = watch.NewPipeline(source.NewPollerWith(client, source.PollerOptions{Now: o.Now, Logger: logger}), matcher, st, logger,
-		watch.PipelineOptions{Now: o.Now, OnPoll: m.observePoll})
+		watch.PipelineOptions{Now: o.Now, OnPoll: func(r watch.PollReport) { m.observePoll(r); a.backoff.note(r) }})
 	a.sched = schedule.New(logger, f.Server.Location)
 	a.surge = schedule.NewSurge(ops, cadences(f))
 	for _, s := range srcs {
 		s := s
-		if err := a.sched.AddSource(s.ID, s.Schedule, a.surge, func(ctx context.Context) { _ = a.pipeline.Poll(ctx, s) }); err != nil {
+		if err := a.sched.AddSource(s.ID, s.Schedule, a.surge, a.backoff.until, func(ctx context.Context) { _ = a.pipeline.Poll(ctx, s) }); err != nil {
 			st.Close()
 			return nil, err
 		}
@@ -229,7 +231,7 @@ func (a *app) pollNow(ctx context.Context, id string) error {
 	if !ok {
 		return fmt.Errorf("no source %q", id)
 	}
-	return a.pipeline.Poll(ctx, s)
+	return a.pipeline.PollNow(ctx, s)
 }
 
 // start runs the schedules and a first poll of every source.

@@ -342,7 +342,8 @@
   }
 
   fetch("/api/sources", { credentials: "same-origin" }).then(function (r) { return r.json(); })
-    .then(function (list) { list.forEach(renderSource); }).catch(function () {});
+    .then(function (reply) { reply.sources.forEach(function (s) { renderSource(Object.assign({ source: s.id }, s)); }); })
+    .catch(function () {});
 
   fetch("/api/boards/" + encodeURIComponent(board) + "/snapshot", { credentials: "same-origin" })
     .then(function (r) {

@@ -62,6 +62,9 @@ func (e *Error) Error() string {
 // Unwrap returns the underlying cause.
 func (e *Error) Unwrap() error { return e.Err }
 
+// ErrorClass names the class for callers that cannot import this package.
+func (e *Error) ErrorClass() string { return string(e.Class) }
+
 // ClassOf returns the class of a fetch failure anywhere in err's chain, or
 // "" when err is nil or is not a fetch failure.
 func ClassOf(err error) Class {

@@ -101,6 +101,7 @@ type surgeSchedule struct {
 	base   cron.Schedule
 	source string
 	surge  *Surge
+	hold   func(source string) time.Time // not before this (backoff after failures); nil: none
 }
 
 func (ss surgeSchedule) Next(t time.Time) time.Time {
@@ -113,18 +114,27 @@ func (ss surgeSchedule) Next(t time.Time) time.Time {
 	if b := ss.surge.nextBoundary(ss.source, t); !b.IsZero() && b.Before(next) {
 		next = b
 	}
+	// a failing source backs off, whatever its cadence: polling it harder
+	// helps no one and can get the force's address blocked
+	if ss.hold != nil {
+		if h := ss.hold(ss.source); h.After(next) {
+			next = h
+		}
+	}
 	return next
 }
 
-// AddSource schedules a source's poll on its spec, tightened by surge.
-func (s *Scheduler) AddSource(source, spec string, surge *Surge, job func(ctx context.Context)) error {
+// AddSource schedules a source's poll on its spec, tightened by surge and
+// held back by hold (the time before which it must not run; may be nil).
+func (s *Scheduler) AddSource(source, spec string, surge *Surge, hold func(source string) time.Time, job func(ctx context.Context)) error {
 	base, err := parser.Parse(spec)
 	if err != nil {
 		return fmt.Errorf("schedule %q: %w", source, err)
 	}
 	var sched cron.Schedule = base
-	if surge != nil {
-		sched = surgeSchedule{base: base, source: source, surge: surge}
+	if surge == nil {
+		surge = NewSurge(nil, nil)
 	}
+	sched = surgeSchedule{base: base, source: source, surge: surge, hold: hold}
 	return s.addSchedule(source, sched, job)
 }

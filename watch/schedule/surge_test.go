@@ -68,3 +68,15 @@ func TestSurgeScheduleNext(t *testing.T) {
 		}
 	}
 }
+
+func TestSurgeScheduleHoldsBackAFailingSource(t *testing.T) {
+	base, _ := Parse("@every 1m")
+	until := start.Add(10 * time.Minute)
+	ss := surgeSchedule{base: base, source: "feed", surge: surgeFixture(), hold: func(string) time.Time { return until }}
+	if got := ss.Next(start.Add(time.Hour)); !got.Equal(start.Add(time.Hour + time.Minute)) {
+		t.Errorf("after the hold: %s", got.Sub(start)) // the carnival is live: every minute
+	}
+	if got := ss.Next(start); !got.Equal(until) {
+		t.Errorf("during the hold: next %s, want %s", got.Sub(start), until.Sub(start))
+	}
+}

@@ -179,6 +179,20 @@ ALTER TABLE items ADD COLUMN event_start TEXT NOT NULL DEFAULT '';
 ALTER TABLE items ADD COLUMN event_end TEXT NOT NULL DEFAULT '';
 ALTER TABLE items ADD COLUMN location TEXT NOT NULL DEFAULT '';
 `,
+	// 8: source health for the health board: error class, paused, and a
+	// log of polls (outcome, new items) kept a week.
+	`
+ALTER TABLE source_health ADD COLUMN error_class TEXT NOT NULL DEFAULT '';
+ALTER TABLE source_health ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE polls (
+	id INTEGER PRIMARY KEY,
+	source TEXT NOT NULL,
+	at TEXT NOT NULL,
+	outcome TEXT NOT NULL,
+	new_items INTEGER NOT NULL
+);
+CREATE INDEX polls_source_at ON polls(source, at);
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

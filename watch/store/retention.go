@@ -36,6 +36,9 @@ func (s *Store) Prune(ctx context.Context, keep time.Duration) (Pruned, error) {
 			return fmt.Errorf("prune seen: %w", err)
 		}
 		p.Seen, _ = res.RowsAffected()
+		if _, err := t.ExecContext(ctx, `DELETE FROM polls WHERE at < ?`, fmtTime(t.now.Add(-7*24*time.Hour))); err != nil {
+			return fmt.Errorf("prune polls: %w", err)
+		}
 		if p.Items+p.Events+p.Seen == 0 {
 			return nil
 		}

@@ -1,0 +1,83 @@
+// The source health board: every source's state, live from the timeline's
+// "source" events, with pause, resume and poll now. Text only.
+(function () {
+  "use strict";
+  var body = document.querySelector("#sources-table tbody");
+  var statusEl = document.getElementById("status");
+  var csrf = document.querySelector('meta[name="csrf-token"]').content;
+  var rows = {}, data = {}, lastSeq = 0, epoch = "", attempt = 0;
+  var fmt = new Intl.DateTimeFormat("en-GB", { year: "numeric", month: "short", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  function when(iso) { return (!iso || iso.indexOf("0001-") === 0) ? "never" : fmt.format(new Date(iso)); }
+  function cell(text) { var td = document.createElement("td"); td.textContent = text; return td; }
+  function state(s) { return s.paused ? "paused" : (s.state === "failing" && s.failures > 0 ? "failing, backing off" : s.state); }
+
+  function act(id, action) {
+    return fetch("/api/sources/" + encodeURIComponent(id) + "/" + action, {
+      method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": csrf }
+    }).then(function (r) { return r.json(); }).then(function (j) {
+      if (j.error) rows[id].querySelector(".formerror").textContent = j.error;
+    });
+  }
+
+  function render(s) {
+    var id = s.id || s.source;
+    s = Object.assign({}, data[id] || {}, s, { id: id });
+    data[id] = s;
+    var tr = rows[id];
+    if (!tr) { tr = document.createElement("tr"); tr.id = "src-" + id; rows[id] = tr; body.appendChild(tr); }
+    tr.textContent = "";
+    tr.className = "state-" + (s.paused ? "paused" : s.state);
+    tr.dataset.state = state(s);
+    tr.appendChild(cell(s.name || id));
+    tr.appendChild(cell(s.kind || ""));
+    tr.appendChild(cell(state(s)));
+    tr.appendChild(cell(when(s.last_success)));
+    tr.appendChild(cell(s.last_error ? (s.error_class || "error") + ": " + s.last_error + " (" + when(s.last_error_at) + ")" : ""));
+    tr.appendChild(cell(s.cadence ? s.cadence + " (" + s.cadence_why + ")" : ""));
+    tr.appendChild(cell(s.next_run ? when(s.next_run) : ""));
+    tr.appendChild(cell(String(s.new_items_24h || 0)));
+    tr.appendChild(cell(Math.round(100 * (s.share_304 || 0)) + "% of " + (s.polls_24h || 0)));
+    var td = document.createElement("td");
+    [[s.paused ? "resume" : "pause", s.paused ? "Resume" : "Pause"], ["poll", "Poll now"]].forEach(function (a) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "act-" + a[0];
+      b.textContent = a[1];
+      b.addEventListener("click", function () { act(id, a[0]); });
+      td.appendChild(b);
+    });
+    var err = document.createElement("span");
+    err.className = "formerror";
+    td.appendChild(err);
+    tr.appendChild(td);
+  }
+
+  function connect() {
+    var proto = location.protocol === "https:" ? "wss:" : "ws:";
+    var ws = new WebSocket(proto + "//" + location.host + "/ws?board=all&after=" + lastSeq + "&epoch=" + encodeURIComponent(epoch));
+    ws.onopen = function () { attempt = 0; statusEl.textContent = "Live"; statusEl.className = "status live"; document.body.dataset.live = "yes"; };
+    ws.onmessage = function (ev) {
+      var m;
+      try { m = JSON.parse(ev.data); } catch (e) { return; }
+      if (m.type === "reset") { location.reload(); return; }
+      if (m.seq <= lastSeq) return;
+      lastSeq = m.seq;
+      if (m.type === "source") render(m.data);
+    };
+    ws.onclose = function (ev) {
+      document.body.dataset.live = "no";
+      if (ev.code === 4009) { location.reload(); return; }
+      statusEl.textContent = "Connection lost. Reconnecting…";
+      statusEl.className = "status reconnecting";
+      var cap = Math.min(15000, 500 * Math.pow(2, attempt++));
+      setTimeout(connect, Math.floor(Math.random() * cap) + 250);
+    };
+  }
+
+  fetch("/api/sources", { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (reply) {
+    epoch = reply.epoch;
+    lastSeq = reply.head;
+    reply.sources.forEach(render);
+    connect();
+  });
+})();
