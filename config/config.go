@@ -30,6 +30,9 @@ type Options struct {
 	// error or several joined, becomes a problem of the file. Nil accepts
 	// any options.
 	CheckSource func(kind, url string, options map[string]string) error
+	// CheckQuery checks a watch list's query (the program passes the
+	// matcher's parser); its error is shown as it is, caret and all.
+	CheckQuery func(query string) error
 	// Env looks up environment overrides (os.Getenv); nil means none.
 	// WATCHROOM_LISTEN replaces server.listen and WATCHROOM_DATA_DIR
 	// replaces server.data_dir; an empty value is no override.
@@ -134,6 +137,7 @@ type WatchList struct {
 	Terms    []string // words or phrases, quotes optional; surrounding space trimmed
 	Sources  []string // source ids; empty means every source
 	Severity string   // critical, high or routine (the default); alert rules use it
+	Query    string   // a query in the watch-list language (docs/watchlists.md); instead of terms
 	Line     int
 }
 

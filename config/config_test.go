@@ -317,8 +317,8 @@ func TestExampleFile(t *testing.T) {
 	if err != nil {
 		t.Fatalf("example.yaml: %v", err)
 	}
-	if len(f.Sources) != 2 || len(f.WatchLists) != 2 || len(f.Operations) != 1 {
-		t.Errorf("example has %d sources, %d watch lists, %d operations; want 2, 2, 1",
+	if len(f.Sources) != 2 || len(f.WatchLists) != 3 || len(f.Operations) != 1 {
+		t.Errorf("example has %d sources, %d watch lists, %d operations; want 2, 3, 1",
 			len(f.Sources), len(f.WatchLists), len(f.Operations))
 	}
 }

@@ -15,23 +15,25 @@ import (
 // structs, so that every problem can be reported with its line, column and
 // key path, and so that one problem does not hide the next.
 type decoder struct {
-	name  string
-	data  []byte
-	vars  map[string]string
-	kinds []string
-	check func(kind, url string, options map[string]string) error
-	cron  cron.Parser
-	probs Problems
+	name       string
+	data       []byte
+	vars       map[string]string
+	kinds      []string
+	check      func(kind, url string, options map[string]string) error
+	checkQuery func(query string) error
+	cron       cron.Parser
+	probs      Problems
 }
 
 func newDecoder(name string, data []byte, opts Options) *decoder {
 	return &decoder{
-		name:  name,
-		data:  data,
-		vars:  opts.Vars,
-		kinds: opts.Kinds,
-		check: opts.CheckSource,
-		cron:  cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor),
+		name:       name,
+		data:       data,
+		vars:       opts.Vars,
+		kinds:      opts.Kinds,
+		check:      opts.CheckSource,
+		checkQuery: opts.CheckQuery,
+		cron:       cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor),
 	}
 }
 

@@ -57,14 +57,30 @@ func (d *decoder) watchLists(sec field, r *refs) []WatchList {
 	entries, _ := d.items(sec)
 	var out []WatchList
 	for _, e := range entries {
-		fs, ok := d.fields(e.val, e.path, "id", "name", "terms", "sources", "severity")
+		fs, ok := d.fields(e.val, e.path, "id", "name", "terms", "query", "sources", "severity")
 		if !ok {
 			continue
 		}
-		d.require(e.val, e.path, fs, "id", "terms")
+		_, hasQuery := fs["query"]
+		_, hasTerms := fs["terms"]
+		switch {
+		case hasQuery && hasTerms:
+			d.problem(fs["query"].val, fs["query"].path, "give terms or a query, not both")
+		case hasQuery:
+			d.require(e.val, e.path, fs, "id")
+		default:
+			d.require(e.val, e.path, fs, "id", "terms")
+		}
 		w := WatchList{ID: d.id(fs["id"], "watch list", r.lists), Line: e.val.Line}
 		scalar(d, fs["name"], &w.Name, anyText)
-		w.Terms = d.terms(fs["terms"])
+		if hasTerms {
+			w.Terms = d.terms(fs["terms"])
+		}
+		if hasQuery && scalar(d, fs["query"], &w.Query, nonEmpty) && d.checkQuery != nil {
+			if err := d.checkQuery(w.Query); err != nil {
+				d.problem(fs["query"].val, fs["query"].path, "%v", err)
+			}
+		}
 		owner := describeOwner("watch list", w.ID)
 		w.Sources = d.idRefs(fs["sources"], r, owner, "source")
 		w.Severity = "routine"

@@ -31,7 +31,7 @@ func (m *Matcher) Update(lists []WatchList, ops []Operation) error {
 	specs := make([]match.List, 0, len(lists))
 	byID := make(map[string]WatchList, len(lists))
 	for _, l := range lists {
-		specs = append(specs, match.List{ID: l.ID, Terms: l.Terms})
+		specs = append(specs, match.List{ID: l.ID, Terms: l.Terms, Query: l.Query, Severity: l.Severity})
 		byID[l.ID] = l
 	}
 	mm, err := match.Compile(specs)
@@ -56,7 +56,7 @@ func contains(xs []string, x string) bool {
 func (m *Matcher) Match(it Item) []Hit {
 	c := m.cur.Load()
 	var hits []Hit
-	for _, r := range c.m.Match(match.Doc{Title: it.Title, Text: it.Text}) {
+	for _, r := range c.m.Match(match.Doc{Title: it.Title, Text: it.Text, Author: it.Author, URL: it.URL}) {
 		l := c.lists[r.ListID]
 		if len(l.Sources) > 0 && !contains(l.Sources, it.SourceID) {
 			continue

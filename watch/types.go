@@ -45,6 +45,7 @@ type WatchList struct {
 	Terms    []string
 	Sources  []string // empty: every source
 	Severity string   // critical, high or routine
+	Query    string   // the list as a query (docs/watchlists.md), instead of Terms
 }
 
 // Operation groups watch lists and sources around an event; each has a board.

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -48,6 +49,10 @@ func TestBrowserConcurrentAnnotationsAndKinds(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	waitFor(t, "both annotations stored", 20*time.Second, func() bool {
+		v, err := a.store.Hit(context.Background(), 1)
+		return err == nil && len(v.Annotations) == 2
+	})
 	for _, tb := range []*tab{one, two} {
 		var notes string
 		tb.run(t, "both annotations", chromedp.WaitVisible(`#hits li.hit .annotation:nth-child(2)`, chromedp.ByQuery),

@@ -45,11 +45,19 @@ type tab struct {
 
 func newTab(t *testing.T) *tab {
 	t.Helper()
+	// Chromium's helper processes can still be writing to the profile for a
+	// moment after the browser is gone, so the profile is removed here,
+	// best effort, rather than by t.TempDir's strict cleanup.
+	profile, err := os.MkdirTemp("", "watchroom-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(profile) })
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath(t)), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 	}
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(alloc)

@@ -8,11 +8,23 @@ import (
 	"os"
 
 	"github.com/watchroom/watchroom/config"
+	"github.com/watchroom/watchroom/watch/match"
 	"github.com/watchroom/watchroom/watch/source"
 )
 
 func configOptions() config.Options {
-	return config.Options{Kinds: source.Kinds(), CheckSource: source.CheckSource, Env: os.Getenv}
+	return config.Options{Kinds: source.Kinds(), CheckSource: source.CheckSource, CheckQuery: checkQuery, Env: os.Getenv}
+}
+
+// checkQuery parses a watch list's query; a problem shows the query with a
+// caret under the offending part.
+func checkQuery(q string) error {
+	_, err := match.Parse(q)
+	var e *match.Error
+	if errors.As(err, &e) {
+		return fmt.Errorf("%s\n%s", e.Error(), e.Caret(q))
+	}
+	return err
 }
 
 // loadConfig loads a config file and prints every problem it has.

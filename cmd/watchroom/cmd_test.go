@@ -99,3 +99,27 @@ func TestUserAddFromStdin(t *testing.T) {
 		t.Fatalf("password flag: exit %d %s", code, stderr)
 	}
 }
+
+func TestCheckShowsQueryErrorWithCaret(t *testing.T) {
+	p := writeFile(t, "q.yaml", `watchlists:
+  - id: ume
+    query: 'rave AND (drill OR'
+  - id: ok
+    query: '"free party" -cancelled'
+  - id: both
+    query: rave
+    terms: [rave]
+`)
+	code, _, stderr := runCmd(t, "", "check", "--config", p)
+	if code != 2 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	for _, want := range []string{p + ":3:12: watchlists[0].query: column ", "rave AND (drill OR\n", "^", p + ":7:12: watchlists[2].query: give terms or a query, not both"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if strings.Contains(stderr, "watchlists[1]") {
+		t.Errorf("a good query was refused:\n%s", stderr)
+	}
+}
