@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"encoding/json"
 	"net/http"
 	"sort"
 
@@ -15,6 +16,7 @@ type boardLink struct {
 }
 
 type boardPage struct {
+	Severities  string // JSON: watch list id -> severity, for the severity filter
 	ID, Name    string
 	Epoch       string
 	TimeZone    string
@@ -44,8 +46,13 @@ func (s *Server) board(c echo.Context) error {
 	for _, op := range ops {
 		links = append(links, boardLink{ID: op.ID, Name: op.Name, Current: op.ID == id})
 	}
+	sev := map[string]string{}
+	for _, l := range s.opts.WatchLists {
+		sev[l.ID] = l.Severity
+	}
+	sevJSON, _ := json.Marshal(sev)
 	return s.render(c, http.StatusOK, "board.html", page{Title: name, Wall: c.QueryParam("wall") == "1", Board: boardPage{
-		ID: id, Name: name, Epoch: s.store.Epoch(), TimeZone: s.opts.Location.String(),
+		ID: id, Name: name, Epoch: s.store.Epoch(), Severities: string(sevJSON), TimeZone: s.opts.Location.String(),
 		CanAnnotate: u.Role.AtLeast(watch.RoleOfficer), Boards: links,
 	}})
 }

@@ -70,6 +70,31 @@ func TestBrowserBoardTools(t *testing.T) {
 		t.Fatalf("note %q", note)
 	}
 
+	// filters: by tag (from the annotation just made) and by severity
+	visible := func(what string) int {
+		var n int
+		tb.run(t, what, chromedp.Evaluate(`Array.from(document.querySelectorAll('#hits li.hit')).filter(e => !e.hidden).length`, &n))
+		return n
+	}
+	tb.run(t, "tag filter", chromedp.SetValue(`#filter-tag`, "ume", chromedp.ByID),
+		chromedp.Evaluate(`document.getElementById('filter-tag').dispatchEvent(new Event('change'))`, nil))
+	if n := visible("after tag filter"); n != 1 {
+		t.Fatalf("%d hits with the tag ume, want 1", n)
+	}
+	tb.run(t, "severity filter", chromedp.SetValue(`#filter-tag`, "", chromedp.ByID),
+		chromedp.SetValue(`#filter-severity`, "critical", chromedp.ByID),
+		chromedp.Evaluate(`document.getElementById('filter-severity').dispatchEvent(new Event('change'))`, nil))
+	if n := visible("after severity filter"); n != 0 {
+		t.Fatalf("%d critical hits, want 0 (the list is high)", n)
+	}
+	tb.run(t, "severity high", chromedp.SetValue(`#filter-severity`, "high", chromedp.ByID),
+		chromedp.Evaluate(`document.getElementById('filter-severity').dispatchEvent(new Event('change'))`, nil))
+	if n := visible("after severity high"); n != 3 {
+		t.Fatalf("%d high hits, want 3", n)
+	}
+	tb.run(t, "clear filters", chromedp.SetValue(`#filter-severity`, "", chromedp.ByID),
+		chromedp.Evaluate(`document.getElementById('filter-severity').dispatchEvent(new Event('change'))`, nil))
+
 	// search: / focuses it, results replace the list, Esc brings the list back
 	tb.run(t, "search", chromedp.KeyEvent("/"), chromedp.KeyEvent("warehouse"),
 		chromedp.WaitVisible(`#results li.result`, chromedp.ByQuery))

@@ -9,6 +9,8 @@
   var epoch = root.dataset.epoch;
   var tz = root.dataset.tz;
   var canAnnotate = root.dataset.canAnnotate === "yes";
+  var severities = {};
+  try { severities = JSON.parse(root.dataset.severities || "{}"); } catch (e) { severities = {}; }
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
   var hitsEl = document.getElementById("hits");
   var statusEl = document.getElementById("status");
@@ -84,6 +86,11 @@
     li.id = "ann-" + a.id;
     var card = list.parentNode;
     if (card && card.dataset && a.kind === "flag") card.dataset.flagged = "yes";
+    if (card && card.dataset && (a.tags || []).length) {
+      var tags = (card.dataset.tags || "").split(" ").filter(Boolean);
+      a.tags.forEach(function (t) { var k = encodeURIComponent(t); if (tags.indexOf(k) < 0) tags.push(k); });
+      card.dataset.tags = tags.join(" ");
+    }
     var who = document.createElement("span");
     who.className = "author";
     who.textContent = reveal(a.author);
@@ -180,6 +187,7 @@
     li.id = "hit-" + h.id;
     li.dataset.hit = h.id;
     li.dataset.list = h.list;
+    li.dataset.severity = severities[h.list] || "routine";
     li.dataset.source = h.item.source;
     li.dataset.annotated = (h.annotations || []).length > 0 ? "yes" : "no";
     li.tabIndex = -1;

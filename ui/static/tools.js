@@ -10,6 +10,8 @@
   var fSource = document.getElementById("filter-source");
   var fUnann = document.getElementById("filter-unannotated");
   var fFlag = document.getElementById("filter-flagged");
+  var fSev = document.getElementById("filter-severity");
+  var fTag = document.getElementById("filter-tag");
   var board = root.dataset.board;
 
   function addOption(sel, v) {
@@ -29,14 +31,18 @@
       var li = items[i];
       addOption(fList, li.dataset.list);
       addOption(fSource, li.dataset.source);
+      (li.dataset.tags || "").split(" ").filter(Boolean).forEach(function (k) { addOption(fTag, decodeURIComponent(k)); });
+      var tags = (li.dataset.tags || "").split(" ");
       li.hidden = (fList.value && li.dataset.list !== fList.value) ||
         (fSource.value && li.dataset.source !== fSource.value) ||
         (fUnann.checked && li.dataset.annotated === "yes") ||
-        (fFlag.checked && li.dataset.flagged !== "yes");
+        (fFlag.checked && li.dataset.flagged !== "yes") ||
+        (fSev.value && li.dataset.severity !== fSev.value) ||
+        (fTag.value && tags.indexOf(encodeURIComponent(fTag.value)) < 0);
     }
   }
-  [fList, fSource, fUnann, fFlag].forEach(function (el) { el.addEventListener("change", refilter); });
-  new MutationObserver(refilter).observe(hits, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-annotated", "data-flagged"] });
+  [fList, fSource, fUnann, fFlag, fSev, fTag].forEach(function (el) { el.addEventListener("change", refilter); });
+  new MutationObserver(refilter).observe(hits, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-annotated", "data-flagged", "data-tags"] });
 
   // Search: results replace the live list until the search is cleared.
   var searchTimer = null;
