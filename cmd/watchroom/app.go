@@ -55,6 +55,7 @@ type appOptions struct {
 	ConfigID string // what was loaded, for the audit log
 	Registry *prometheus.Registry
 	Getenv   func(string) string // secrets of notifiers; default os.Getenv
+	Live     live.Options        // websocket hub tuning; zero fields take the hub's defaults (Now is o.Now)
 }
 
 // converts config entries to domain types; only cmd knows both.
@@ -118,7 +119,9 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 		return nil, err
 	}
 	m := newMetrics(o.Registry)
-	a.hub = live.NewHub(st, logger, live.Options{Now: o.Now})
+	hubOpts := o.Live
+	hubOpts.Now = o.Now
+	a.hub = live.NewHub(st, logger, hubOpts)
 	m.watchHub(o.Registry, a.hub)
 	if a.notify, err = newNotifiers(f, o.Getenv, logger); err != nil {
 		st.Close()

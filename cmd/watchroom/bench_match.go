@@ -23,6 +23,10 @@ const benchUsage = `Usage:
       match N watch-list terms (F of them taken from the corpus, the others
       made up) against at least M MB of text built from the sample corpus,
       and a Go regexp alternation of the same terms on the same text
+  watchroom bench fanout [--clients N] [--rate R] [--duration D] [--stall-percent P] [--restart]
+      N real websocket boards on loopback, signed in as in production, and
+      R timeline events a second through the real write path; checks that
+      every board got every event in order (see docs/benchmarks.md)
 `
 
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -33,6 +37,8 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	switch args[0] {
 	case "match":
 		return benchMatch(ctx, args[1:], stdout, stderr)
+	case "fanout":
+		return benchFanout(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, benchUsage)
 		return 0

@@ -22,6 +22,8 @@ Usage:
                                              the password is read from stdin or asked for
   watchroom user list --config FILE          list users
   watchroom bench match [--terms N]          measure the watch-list matcher against a regexp baseline
+  watchroom bench fanout [--clients N --rate R --duration D --stall-percent P --restart]
+                                             load the live boards over real websockets
 `
 
 func main() {

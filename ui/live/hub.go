@@ -37,7 +37,15 @@ type Options struct {
 	WriteWait  time.Duration // deadline for one write (default 10s)
 	PingPeriod time.Duration // default 30s; a client silent for twice this is dropped
 	MaxReplay  int           // more missed events than this means reset (default 10000)
-	Now        func() time.Time
+	// SendBuffer is the kernel's send buffer per connection in bytes
+	// (default 64 KB). Left to autotuning it grows to megabytes for a
+	// client that stops reading, which then goes unnoticed for minutes at
+	// a board's rate while the kernel holds its backlog.
+	SendBuffer int
+	// Recent is how many of the latest encoded events the hub keeps for
+	// replays (default 1024, about 2 MB of 1 KB events).
+	Recent int
+	Now    func() time.Time
 }
 
 func (o *Options) defaults() {
@@ -53,6 +61,12 @@ func (o *Options) defaults() {
 	if o.MaxReplay <= 0 {
 		o.MaxReplay = 10000
 	}
+	if o.SendBuffer <= 0 {
+		o.SendBuffer = 64 << 10
+	}
+	if o.Recent <= 0 {
+		o.Recent = 1024
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -67,12 +81,19 @@ type Hub struct {
 	clients map[*client]struct{}
 	slow    atomic.Int64
 	sent    atomic.Int64
+	encoded atomic.Int64
+	recent  *recent
+	// writeBufs lends a write buffer to a connection only while it writes a
+	// frame that is not prepared (a reset); prepared messages and control
+	// frames need none, so an idle connection holds no write buffer.
+	writeBufs sync.Pool
 }
 
 // NewHub makes a hub reading replays from log.
 func NewHub(log Log, logger *slog.Logger, opts Options) *Hub {
 	opts.defaults()
-	return &Hub{log: log, logger: logger.With("component", "live"), opts: opts, clients: map[*client]struct{}{}}
+	return &Hub{log: log, logger: logger.With("component", "live"), opts: opts, clients: map[*client]struct{}{},
+		recent: newRecent(opts.Recent)}
 }
 
 // message is one event as it goes over the wire.
@@ -108,17 +129,15 @@ func (h *Hub) Publish(evs []watch.Event) {
 			h.logger.Error("encode event", "seq", ev.Seq, "err", err)
 			continue
 		}
+		h.encoded.Add(1)
+		h.recent.put(ev, out)
 		h.mu.RLock()
 		for c := range h.clients {
 			if !ev.VisibleOn(c.board) {
 				continue
 			}
-			select {
-			case c.queue <- out:
-			default:
-				if c.markSlow() {
-					h.slow.Add(1)
-				}
+			if !c.enqueue(out, h.opts.QueueSize) && c.markSlow() {
+				h.slow.Add(1)
 			}
 		}
 		h.mu.RUnlock()
@@ -128,8 +147,9 @@ func (h *Hub) Publish(evs []watch.Event) {
 // Stats are counters for metrics.
 type Stats struct {
 	Clients      int
-	SlowDropped  int64
+	SlowDropped  int64 // closed for a full queue or a write that passed its deadline
 	MessagesSent int64
+	Encoded      int64 // events encoded: one per event, whatever the number of clients (replays reuse recent ones)
 }
 
 // Stats returns the hub's counters.
@@ -137,7 +157,7 @@ func (h *Hub) Stats() Stats {
 	h.mu.RLock()
 	n := len(h.clients)
 	h.mu.RUnlock()
-	return Stats{Clients: n, SlowDropped: h.slow.Load(), MessagesSent: h.sent.Load()}
+	return Stats{Clients: n, SlowDropped: h.slow.Load(), MessagesSent: h.sent.Load(), Encoded: h.encoded.Load()}
 }
 
 // CloseAll closes every connection (going away); clients reconnect and resume.
