@@ -12,13 +12,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
 	mrand "math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/watchroom/watchroom/watch/fetch"
 )
 
 // Webhook request headers. The signature covers "<timestamp>.<body>", so a
@@ -207,46 +208,16 @@ func (w *WebhookNotifier) send(ctx context.Context, kind, delivery string, body 
 	}
 	err = fmt.Errorf("HTTP %d%s", resp.StatusCode, quoteSnippet(snippet))
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
-		return parseRetryAfter(resp.Header.Get("Retry-After"), w.opts.Now()), err
+		return fetch.RetryAfter(resp.Header.Get("Retry-After"), w.opts.Now()), err
 	}
 	return 0, fmt.Errorf("%w: %w", ErrNotifyRejected, err)
 }
 
-// backoff is BaseDelay doubled per failure up to MaxDelay with "equal
-// jitter" (a random point in the upper half), and never less than what the
-// receiver asked for. Jitter keeps hubs that failed together from retrying
-// together; the floor keeps a retry from coming at once by chance.
+// backoff is BaseDelay doubled per failure up to MaxDelay with equal
+// jitter, never less than what the receiver asked for: the same policy as
+// the fetcher's.
 func (w *WebhookNotifier) backoff(failures int, retryAfter time.Duration) time.Duration {
-	d := w.opts.BaseDelay
-	for i := 1; i < failures && d < w.opts.MaxDelay; i++ {
-		d *= 2
-	}
-	d = min(d, w.opts.MaxDelay)
-	f := w.opts.Jitter()
-	if math.IsNaN(f) || f < 0 {
-		f = 0
-	}
-	half := d / 2
-	d = half + time.Duration(min(f, 1)*float64(d-half))
-	return max(d, retryAfter)
-}
-
-// parseRetryAfter reads delay-seconds or an HTTP date; 0 if absent or bad.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if s <= 0 {
-			return 0
-		}
-		return time.Duration(min(s, int64(math.MaxInt64/time.Second))) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0)
-	}
-	return 0
+	return fetch.Backoff{Base: w.opts.BaseDelay, Max: w.opts.MaxDelay, Jitter: w.opts.Jitter}.Next(failures, retryAfter)
 }
 
 func quoteSnippet(b []byte) string {

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/watchroom/watchroom/watch/fetch"
 )
 
 var webhookSecret = []byte("s3cret-shared-with-the-receiver")
@@ -348,7 +350,7 @@ func TestParseRetryAfter(t *testing.T) {
 		{webhookNow.Add(-time.Hour).Format(http.TimeFormat), 0},
 		{"99999999999999999999", 0},
 	} {
-		if got := parseRetryAfter(tc.in, webhookNow); got != tc.want {
+		if got := fetch.RetryAfter(tc.in, webhookNow); got != tc.want {
 			t.Errorf("%q: %v, want %v", tc.in, got, tc.want)
 		}
 	}

@@ -42,7 +42,7 @@ func (c *Client) statusError(resp *http.Response) *Error {
 		}
 	}
 	if code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable {
-		e.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), c.opts.Now())
+		e.RetryAfter = RetryAfter(resp.Header.Get("Retry-After"), c.opts.Now())
 		if e.RetryAfter > 0 {
 			e.Msg += fmt.Sprintf(", retry after %s", e.RetryAfter)
 		}
@@ -57,8 +57,9 @@ func statusText(code int) string {
 	return strconv.Itoa(code)
 }
 
-// retryAfter reads a Retry-After value: delay-seconds or an HTTP-date.
-func retryAfter(v string, now time.Time) time.Duration {
+// RetryAfter reads a Retry-After value: delay-seconds or an HTTP-date,
+// capped at 24 hours; 0 when absent or unreadable.
+func RetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
