@@ -319,3 +319,15 @@ func TestGroupingByOperationAndEvidenceCap(t *testing.T) {
 	}
 	_ = fmt.Sprint
 }
+
+func TestSeededAuthorsAreNotNew(t *testing.T) {
+	c := newClock()
+	e := engine(t, c, Rule{ID: "newbie", Kind: KindNewAuthor, Window: time.Hour})
+	e.SeedAuthors("op", []string{"@known"}, t0.Add(-48*time.Hour))
+	if got := summary(e.ObserveHit(Hit{ID: 1, At: t0, Operations: []string{"op"}, Author: "@known"})); got != "" {
+		t.Fatalf("a seeded author alerted: %q", got)
+	}
+	if got := summary(e.ObserveHit(Hit{ID: 2, At: t0, Operations: []string{"op"}, Author: "@stranger"})); got != "firing!" {
+		t.Fatalf("a new author: %q", got)
+	}
+}

@@ -27,6 +27,14 @@ func newAlerts(f *config.File, lists []watch.WatchList, ops []watch.Operation, s
 	if err != nil {
 		return nil, err
 	}
+	// authors stored before a restart are not new to their operation
+	for _, op := range ops {
+		authors, err := st.AuthorsOf(context.Background(), op.ID)
+		if err != nil {
+			return nil, err
+		}
+		eng.SeedAuthors(op.ID, authors, now())
+	}
 	sev := map[string]string{}
 	for _, l := range lists {
 		sev[l.ID] = l.Severity

@@ -149,3 +149,24 @@ func (s *Store) HitCounts(ctx context.Context, board string, from time.Time, wid
 	}
 	return out, rows.Err()
 }
+
+// AuthorsOf returns the authors of an operation's stored hits: who the
+// operation has seen before.
+func (s *Store) AuthorsOf(ctx context.Context, operation string) ([]string, error) {
+	where, args := boardFilter(operation, "h.operations")
+	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT i.author FROM hits h JOIN items i ON i.id = h.item_id
+		WHERE i.author != '' AND `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("authors of %s: %w", operation, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

@@ -406,3 +406,22 @@ func TestItemFieldsAndCursorRoundTrip(t *testing.T) {
 		t.Fatalf("cursor %q", h.Cursor)
 	}
 }
+
+func TestAuthorsOf(t *testing.T) {
+	s, _, _ := open(t)
+	ctx := context.Background()
+	for i, a := range []string{"@a", "@b", "@a", ""} {
+		it := item(string(rune('k'+i)), "t")
+		it.Author = a
+		if _, _, err := s.RecordItem(ctx, it, []watch.Hit{{ListID: "l", Operations: []string{"op"}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	it := item("other", "t")
+	it.Author = "@c"
+	s.RecordItem(ctx, it, []watch.Hit{{ListID: "l", Operations: []string{"op2"}}})
+	got, err := s.AuthorsOf(ctx, "op")
+	if err != nil || len(got) != 2 || !((got[0] == "@a" && got[1] == "@b") || (got[0] == "@b" && got[1] == "@a")) {
+		t.Fatalf("authors %v %v", got, err)
+	}
+}
