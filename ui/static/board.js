@@ -15,7 +15,6 @@
   var hitsEl = document.getElementById("hits");
   var statusEl = document.getElementById("status");
   var lastSeq = 0;
-  var attempt = 0;
   var hitEls = {}; // hit id -> element
   var annSeen = {}; // annotation id -> true
 
@@ -308,8 +307,6 @@
   window.watchroomBoard = { togglePause: function () { setPaused(!paused); }, renderHit: renderHit, quick: quick };
 
   function handle(msg) {
-    if (msg.type === "reset") { location.reload(); return; }
-    if (msg.seq <= lastSeq) return; // duplicate after a resume
     lastSeq = msg.seq;
     root.dataset.seq = lastSeq;
     if (msg.type === "hit") {
@@ -328,25 +325,13 @@
   }
 
   function connect() {
-    var proto = location.protocol === "https:" ? "wss:" : "ws:";
-    var url = proto + "//" + location.host + "/ws?board=" + encodeURIComponent(board) +
-      "&after=" + lastSeq + "&epoch=" + encodeURIComponent(epoch);
-    var ws = new WebSocket(url);
-    ws.onopen = function () { attempt = 0; setStatus("Live", "live"); root.dataset.live = "yes"; };
-    ws.onmessage = function (ev) {
-      var msg;
-      try { msg = JSON.parse(ev.data); } catch (e) { return; }
-      handle(msg);
-    };
-    ws.onclose = function (ev) {
-      root.dataset.live = "no";
-      if (ev.code === 4009) { location.reload(); return; }
-      // exponential backoff with full jitter, 0.5 s doubling to 15 s
-      var cap = Math.min(15000, 500 * Math.pow(2, attempt++));
-      var wait = Math.floor(Math.random() * cap) + 250;
-      setStatus("Connection lost. Reconnecting…", "reconnecting");
-      setTimeout(connect, wait);
-    };
+    window.watchroomLive.follow({
+      board: board, after: lastSeq, epoch: epoch, onEvent: handle,
+      onStatus: function (live) {
+        root.dataset.live = live ? "yes" : "no";
+        if (live) setStatus("Live", "live"); else setStatus("Connection lost. Reconnecting…", "reconnecting");
+      }
+    });
   }
 
   fetch("/api/sources", { credentials: "same-origin" }).then(function (r) { return r.json(); })

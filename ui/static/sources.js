@@ -5,7 +5,7 @@
   var body = document.querySelector("#sources-table tbody");
   var statusEl = document.getElementById("status");
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
-  var rows = {}, data = {}, lastSeq = 0, epoch = "", attempt = 0;
+  var rows = {}, data = {};
   var fmt = new Intl.DateTimeFormat("en-GB", { year: "numeric", month: "short", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
   function when(iso) { return (!iso || iso.indexOf("0001-") === 0) ? "never" : fmt.format(new Date(iso)); }
   function cell(text) { var td = document.createElement("td"); td.textContent = text; return td; }
@@ -52,32 +52,16 @@
     tr.appendChild(td);
   }
 
-  function connect() {
-    var proto = location.protocol === "https:" ? "wss:" : "ws:";
-    var ws = new WebSocket(proto + "//" + location.host + "/ws?board=all&after=" + lastSeq + "&epoch=" + encodeURIComponent(epoch));
-    ws.onopen = function () { attempt = 0; statusEl.textContent = "Live"; statusEl.className = "status live"; document.body.dataset.live = "yes"; };
-    ws.onmessage = function (ev) {
-      var m;
-      try { m = JSON.parse(ev.data); } catch (e) { return; }
-      if (m.type === "reset") { location.reload(); return; }
-      if (m.seq <= lastSeq) return;
-      lastSeq = m.seq;
-      if (m.type === "source") render(m.data);
-    };
-    ws.onclose = function (ev) {
-      document.body.dataset.live = "no";
-      if (ev.code === 4009) { location.reload(); return; }
-      statusEl.textContent = "Connection lost. Reconnecting…";
-      statusEl.className = "status reconnecting";
-      var cap = Math.min(15000, 500 * Math.pow(2, attempt++));
-      setTimeout(connect, Math.floor(Math.random() * cap) + 250);
-    };
-  }
-
   fetch("/api/sources", { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (reply) {
-    epoch = reply.epoch;
-    lastSeq = reply.head;
     reply.sources.forEach(render);
-    connect();
+    window.watchroomLive.follow({
+      board: "all", after: reply.head, epoch: reply.epoch,
+      onEvent: function (m) { if (m.type === "source") render(m.data); },
+      onStatus: function (live) {
+        document.body.dataset.live = live ? "yes" : "no";
+        statusEl.textContent = live ? "Live" : "Connection lost. Reconnecting…";
+        statusEl.className = "status " + (live ? "live" : "reconnecting");
+      }
+    });
   });
 })();

@@ -1,0 +1,34 @@
+// The timeline client of docs/protocol.md, shared by every live page: it
+// connects at a position, drops anything not newer than the last seq it
+// handed on, reloads on reset, and reconnects after any drop with
+// exponential backoff and full jitter (0.5 s doubling to 15 s).
+(function () {
+  "use strict";
+  // follow calls onEvent(msg) for each new event of the board, in seq
+  // order, and onStatus(true/false) as the connection opens and drops.
+  function follow(o) {
+    var lastSeq = o.after, attempt = 0;
+    function connect() {
+      var proto = location.protocol === "https:" ? "wss:" : "ws:";
+      var ws = new WebSocket(proto + "//" + location.host + "/ws?board=" + encodeURIComponent(o.board) +
+        "&after=" + lastSeq + "&epoch=" + encodeURIComponent(o.epoch));
+      ws.onopen = function () { attempt = 0; o.onStatus(true); };
+      ws.onmessage = function (ev) {
+        var msg;
+        try { msg = JSON.parse(ev.data); } catch (e) { return; }
+        if (msg.type === "reset") { location.reload(); return; }
+        if (msg.seq <= lastSeq) return; // a duplicate after a resume
+        lastSeq = msg.seq;
+        o.onEvent(msg);
+      };
+      ws.onclose = function (ev) {
+        if (ev.code === 4009) { location.reload(); return; }
+        o.onStatus(false);
+        var cap = Math.min(15000, 500 * Math.pow(2, attempt++));
+        setTimeout(connect, Math.floor(Math.random() * cap) + 250);
+      };
+    }
+    connect();
+  }
+  window.watchroomLive = { follow: follow };
+})();
