@@ -119,35 +119,21 @@ type Bucket struct {
 }
 
 // HitCounts counts a board's hits found since from, in buckets of width,
-// returning every bucket up to now (empty ones too).
+// returning every bucket up to now (empty ones too): Stats, all lists
+// together.
 func (s *Store) HitCounts(ctx context.Context, board string, from time.Time, width time.Duration) ([]Bucket, error) {
-	from = from.UTC().Truncate(width)
-	where, args := boardFilter(board, "h.operations")
-	rows, err := s.r.QueryContext(ctx, `SELECT h.found FROM hits h WHERE h.found >= ? AND `+where,
-		append([]any{fmtTime(from)}, args...)...)
+	st, err := s.Stats(ctx, board, from, width)
 	if err != nil {
-		return nil, fmt.Errorf("hit counts: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	n := int(s.now().UTC().Sub(from)/width) + 1
-	if n < 1 {
-		n = 1
-	}
-	out := make([]Bucket, n)
-	for i := range out {
-		out[i].Start = from.Add(time.Duration(i) * width)
-	}
-	for rows.Next() {
-		var f string
-		if err := rows.Scan(&f); err != nil {
-			return nil, err
-		}
-		i := int(parseTime(f).Sub(from) / width)
-		if i >= 0 && i < n {
-			out[i].Count++
+	out := make([]Bucket, len(st.Buckets))
+	for i, start := range st.Buckets {
+		out[i].Start = start
+		for _, counts := range st.ByList {
+			out[i].Count += counts[i]
 		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // AuthorsOf returns the authors of an operation's stored hits: who the
