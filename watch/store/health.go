@@ -27,33 +27,6 @@ func (s *Store) SourceHealth(ctx context.Context, id string) (watch.SourceHealth
 	return h, nil
 }
 
-// AllSourceHealth returns the health of every source polled so far.
-func (s *Store) AllSourceHealth(ctx context.Context) ([]watch.SourceHealth, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT source FROM source_health ORDER BY source`)
-	if err != nil {
-		return nil, fmt.Errorf("source health: %w", err)
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	out := make([]watch.SourceHealth, 0, len(ids))
-	for _, id := range ids {
-		h, err := s.SourceHealth(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, h)
-	}
-	return out, nil
-}
-
 // SaveSourceHealth stores a source's health. When its state or error
 // changes, a "source" timeline event tells every board.
 func (s *Store) SaveSourceHealth(ctx context.Context, h watch.SourceHealth) error {
