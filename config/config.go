@@ -101,6 +101,9 @@ type Server struct {
 	TLSCert    string // both or neither of TLSCert and TLSKey are set
 	TLSKey     string
 	SessionTTL time.Duration
+	// ClaimTimeout is how long an officer's soft claim on a hit lasts
+	// unless released or renewed.
+	ClaimTimeout time.Duration
 }
 
 // Fetch is how sources are fetched.
@@ -182,6 +185,7 @@ const (
 	DefaultDataDir        = "./data"
 	DefaultTimezone       = "Europe/London"
 	DefaultSessionTTL     = 12 * time.Hour
+	DefaultClaimTimeout   = 10 * time.Minute
 	DefaultTimeout        = 20 * time.Second
 	DefaultConnectTimeout = 5 * time.Second
 	DefaultMaxBodyBytes   = 5 << 20
@@ -225,10 +229,11 @@ func Parse(name string, data []byte, opts Options) (*File, error) {
 func defaults() *File {
 	return &File{
 		Server: Server{
-			Listen:     DefaultListen,
-			DataDir:    DefaultDataDir,
-			Timezone:   DefaultTimezone,
-			SessionTTL: DefaultSessionTTL,
+			Listen:       DefaultListen,
+			DataDir:      DefaultDataDir,
+			Timezone:     DefaultTimezone,
+			SessionTTL:   DefaultSessionTTL,
+			ClaimTimeout: DefaultClaimTimeout,
 		},
 		Fetch: Fetch{
 			Timeout:        DefaultTimeout,

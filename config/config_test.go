@@ -33,7 +33,8 @@ func TestParseValid(t *testing.T) {
 			name: "empty file gives defaults",
 			yaml: "",
 			check: func(t *testing.T, f *File) {
-				want := Server{Listen: "127.0.0.1:8080", DataDir: "./data", Timezone: "Europe/London", SessionTTL: 12 * time.Hour}
+				want := Server{Listen: "127.0.0.1:8080", DataDir: "./data", Timezone: "Europe/London", SessionTTL: 12 * time.Hour,
+					ClaimTimeout: 10 * time.Minute}
 				got := f.Server
 				got.Location = nil
 				if got != want {
@@ -80,6 +81,7 @@ func TestParseValid(t *testing.T) {
 				"  tls_cert: /etc/watchroom/cert.pem",
 				"  tls_key: /etc/watchroom/key.pem",
 				"  session_ttl: 8h",
+				"  claim_timeout: 5m",
 				"fetch:",
 				"  timeout: 1m",
 				"  connect_timeout: 2s",
@@ -93,7 +95,8 @@ func TestParseValid(t *testing.T) {
 				s := f.Server
 				s.Location = nil
 				want := Server{Listen: ":0", BaseURL: "https://watch.example.org/", DataDir: "/var/lib/watchroom", Timezone: "UTC",
-					TLSCert: "/etc/watchroom/cert.pem", TLSKey: "/etc/watchroom/key.pem", SessionTTL: 8 * time.Hour}
+					TLSCert: "/etc/watchroom/cert.pem", TLSKey: "/etc/watchroom/key.pem", SessionTTL: 8 * time.Hour,
+					ClaimTimeout: 5 * time.Minute}
 				if s != want {
 					t.Errorf("server = %+v, want %+v", s, want)
 				}

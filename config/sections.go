@@ -34,7 +34,7 @@ func (d *decoder) file(root *yaml.Node, f *File) {
 }
 
 func (d *decoder) server(sec field, s *Server) {
-	fs, ok := d.fields(sec.val, sec.path, "listen", "base_url", "data_dir", "timezone", "tls_cert", "tls_key", "session_ttl")
+	fs, ok := d.fields(sec.val, sec.path, "listen", "base_url", "data_dir", "timezone", "tls_cert", "tls_key", "session_ttl", "claim_timeout")
 	if !ok {
 		return
 	}
@@ -52,6 +52,7 @@ func (d *decoder) server(sec field, s *Server) {
 		d.tlsHalf(fs, s)
 	}
 	scalar(d, fs["session_ttl"], &s.SessionTTL, parseDuration)
+	scalar(d, fs["claim_timeout"], &s.ClaimTimeout, parseDuration)
 }
 
 // tlsHalf reports a TLS certificate without its key or the other way round.

@@ -81,5 +81,6 @@ func (s *Server) annotate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.releaseOnAnnotate(c, hitID, u.Name, req.Kind)
 	return c.JSON(http.StatusCreated, a)
 }

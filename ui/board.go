@@ -21,6 +21,7 @@ type boardPage struct {
 	Epoch       string
 	TimeZone    string
 	CanAnnotate bool
+	Me          string // the signed-in user's name: their own claims show as theirs
 	Boards      []boardLink
 }
 
@@ -53,7 +54,7 @@ func (s *Server) board(c echo.Context) error {
 	sevJSON, _ := json.Marshal(sev)
 	return s.render(c, http.StatusOK, "board.html", page{Title: name, Wall: c.QueryParam("wall") == "1", Board: boardPage{
 		ID: id, Name: name, Epoch: s.store.Epoch(), Severities: string(sevJSON), TimeZone: s.opts.Location.String(),
-		CanAnnotate: u.Role.AtLeast(watch.RoleOfficer), Boards: links,
+		CanAnnotate: u.Role.AtLeast(watch.RoleOfficer), Me: u.Name, Boards: links,
 	}})
 }
 

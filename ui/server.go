@@ -154,6 +154,9 @@ func (s *Server) routes() {
 	a.GET("/api/sources", s.sources)
 	a.GET("/ws", s.websocket)
 	a.POST("/api/hits/:id/annotations", s.annotate, requireRole(watch.RoleOfficer))
+	a.POST("/api/hits/:id/claim", s.claim, requireRole(watch.RoleOfficer))
+	a.POST("/api/hits/:id/release", s.release, requireRole(watch.RoleOfficer))
+	a.GET("/api/claims", s.claims)
 	a.GET("/api/hits/:id", s.hit)
 	if s.opts.Alerts != nil {
 		a.GET("/api/boards/:id/alerts", s.boardAlerts)

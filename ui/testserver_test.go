@@ -54,7 +54,7 @@ func newEnvWithAt(t *testing.T, path string, edit func(*Options)) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hub := live.NewHub(st, testLogger, live.Options{})
+	hub := live.NewHub(st, testLogger, live.Options{Audit: st.Audit})
 	st.SetPublisher(hub.Publish)
 	opts := Options{Store: st, Hub: hub, Logger: testLogger,
 		Operations: []watch.Operation{{ID: "op1", Name: "Operation One", WatchLists: []string{"ume"}}},

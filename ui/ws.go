@@ -50,6 +50,8 @@ func (s *Server) websocket(c echo.Context) error {
 		}
 		after = n
 	}
-	s.hub.Serve(c.Response(), c.Request(), s.up, live.Position{Board: board, After: after, Epoch: c.QueryParam("epoch")})
+	u, _ := userFrom(c)
+	s.hub.Serve(c.Response(), c.Request(), s.up, live.Position{Board: board, After: after, Epoch: c.QueryParam("epoch"),
+		Viewer: live.Viewer{Name: u.Name, Role: string(u.Role)}})
 	return nil
 }

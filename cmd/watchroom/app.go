@@ -121,6 +121,10 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 	m := newMetrics(o.Registry)
 	hubOpts := o.Live
 	hubOpts.Now = o.Now
+	hubOpts.Audit = st.Audit
+	if hubOpts.ClaimTTL == 0 {
+		hubOpts.ClaimTTL = f.Server.ClaimTimeout
+	}
 	a.hub = live.NewHub(st, logger, hubOpts)
 	m.watchHub(o.Registry, a.hub)
 	if a.notify, err = newNotifiers(f, o.Getenv, logger); err != nil {
@@ -152,6 +156,11 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 			logger.Error("alerts tick", "err", err)
 		}
 	}); err != nil {
+		st.Close()
+		return nil, err
+	}
+	// soft claims lapse on the hub's clock; this only looks at them
+	if err := a.sched.Add("claims", "@every 5s", func(ctx context.Context) { a.hub.ExpireClaims(ctx) }); err != nil {
 		st.Close()
 		return nil, err
 	}

@@ -10,6 +10,9 @@ type Position struct {
 	Board string
 	After int64  // last seq the client has; 0 = none
 	Epoch string // epoch the client's After belongs to; "" = none
+	// Viewer is who is connected, for presence and claims; a connection
+	// without one gets neither.
+	Viewer Viewer
 }
 
 // client is one connection's side of the fan-out. Its queue is a slice
@@ -17,6 +20,7 @@ type Position struct {
 // queue memory (a channel of QueueSize would hold 4 KB each, idle or not).
 type client struct {
 	board  string
+	viewer Viewer
 	mu     sync.Mutex
 	queue  []outgoing    // waiting for the writer
 	spare  []outgoing    // the writer's drained batch, reused; only the writer touches it
@@ -28,8 +32,8 @@ type client struct {
 	text   string
 }
 
-func newClient(board string) *client {
-	return &client{board: board, wake: make(chan struct{}, 1), done: make(chan struct{})}
+func newClient(board string, v Viewer) *client {
+	return &client{board: board, viewer: v, wake: make(chan struct{}, 1), done: make(chan struct{})}
 }
 
 // enqueue adds an event unless max are already waiting; it never blocks.

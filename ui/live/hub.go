@@ -45,7 +45,15 @@ type Options struct {
 	// Recent is how many of the latest encoded events the hub keeps for
 	// replays (default 1024, about 2 MB of 1 KB events).
 	Recent int
-	Now    func() time.Time
+	// PresenceDelay gathers a board's joins and leaves into one presence
+	// message (default 250ms).
+	PresenceDelay time.Duration
+	ClaimTTL      time.Duration // a claim lapses after this (default 10m)
+	ClaimGrace    time.Duration // a claim lapses this long after its holder's last board closed (default 30s)
+	MaxClaims     int           // claims one person may hold at once (default 20)
+	// Audit records claims taken and released; nil records nothing.
+	Audit func(ctx context.Context, e watch.AuditEntry) error
+	Now   func() time.Time
 }
 
 func (o *Options) defaults() {
@@ -67,6 +75,18 @@ func (o *Options) defaults() {
 	if o.Recent <= 0 {
 		o.Recent = 1024
 	}
+	if o.PresenceDelay <= 0 {
+		o.PresenceDelay = 250 * time.Millisecond
+	}
+	if o.ClaimTTL <= 0 {
+		o.ClaimTTL = 10 * time.Minute
+	}
+	if o.ClaimGrace <= 0 {
+		o.ClaimGrace = 30 * time.Second
+	}
+	if o.MaxClaims <= 0 {
+		o.MaxClaims = 20
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -87,13 +107,22 @@ type Hub struct {
 	// frame that is not prepared (a reset); prepared messages and control
 	// frames need none, so an idle connection holds no write buffer.
 	writeBufs sync.Pool
+
+	present      presence // guarded by mu
+	pmu          sync.Mutex
+	dirty        map[string]bool // boards whose presence changed since the last flush
+	flushPending bool
+	// cmu guards the claims and orders their messages; taken before mu.
+	cmu       sync.Mutex
+	claims    map[int64]*Claim
+	claimsOut outgoing // the current list, encoded, for clients that connect
 }
 
 // NewHub makes a hub reading replays from log.
 func NewHub(log Log, logger *slog.Logger, opts Options) *Hub {
 	opts.defaults()
 	return &Hub{log: log, logger: logger.With("component", "live"), opts: opts, clients: map[*client]struct{}{},
-		recent: newRecent(opts.Recent)}
+		recent: newRecent(opts.Recent), present: presence{}, dirty: map[string]bool{}, claims: map[int64]*Claim{}}
 }
 
 // message is one event as it goes over the wire.
@@ -107,8 +136,9 @@ type message struct {
 
 // outgoing is an encoded event ready for any number of connections.
 type outgoing struct {
-	seq int64
-	pm  *websocket.PreparedMessage
+	seq       int64
+	pm        *websocket.PreparedMessage
+	ephemeral bool // presence or claims: no seq, never skipped as a duplicate
 }
 
 func (h *Hub) encode(ev watch.Event) (outgoing, error) {
@@ -172,11 +202,24 @@ func (h *Hub) CloseAll() {
 func (h *Hub) add(c *client) {
 	h.mu.Lock()
 	h.clients[c] = struct{}{}
+	if c.viewer.Name != "" {
+		h.present.join(c.board, c.viewer)
+	}
 	h.mu.Unlock()
+	if c.viewer.Name != "" {
+		h.joined(c)
+	}
 }
 
 func (h *Hub) remove(c *client) {
 	h.mu.Lock()
+	_, was := h.clients[c]
 	delete(h.clients, c)
+	if was && c.viewer.Name != "" {
+		h.present.leave(c.board, c.viewer)
+	}
 	h.mu.Unlock()
+	if was && c.viewer.Name != "" {
+		h.left(c)
+	}
 }

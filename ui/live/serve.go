@@ -31,7 +31,7 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, up *websocket.Upgrad
 	}
 	conn.SetReadLimit(4096)
 	h.limitSendBuffer(conn.NetConn())
-	c := newClient(pos.Board)
+	c := newClient(pos.Board, pos.Viewer)
 	// Subscribe before replaying: an event committed meanwhile is in both
 	// the replay and the queue, and the writer drops the duplicate by seq.
 	h.add(c)
@@ -220,13 +220,15 @@ func (h *Hub) drain(conn *websocket.Conn, c *client, last int64) (int64, error) 
 			return last, nil
 		}
 		c.queued.Add(-1)
-		if out.seq <= last {
+		if !out.ephemeral && out.seq <= last {
 			continue // already replayed
 		}
 		if err := h.write(conn, c, out.pm); err != nil {
 			return last, err
 		}
-		last = out.seq
+		if !out.ephemeral {
+			last = out.seq
+		}
 	}
 	return last, nil
 }

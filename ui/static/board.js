@@ -9,6 +9,7 @@
   var epoch = root.dataset.epoch;
   var tz = root.dataset.tz;
   var canAnnotate = root.dataset.canAnnotate === "yes";
+  var me = root.dataset.me;
   var severities = {};
   try { severities = JSON.parse(root.dataset.severities || "{}"); } catch (e) { severities = {}; }
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
@@ -205,6 +206,7 @@
     (h.annotations || []).forEach(function (x) { renderAnnotation(list, x); });
     if (canAnnotate) li.appendChild(annotateForm(h.id));
     hitEls[h.id] = li;
+    showClaim(h.id);
     if (atTop) hitsEl.insertBefore(li, hitsEl.firstChild); else hitsEl.appendChild(li);
     document.getElementById("empty").hidden = true;
   }
@@ -304,7 +306,90 @@
       body: JSON.stringify({ kind: kind, tags: [] })
     });
   }
-  window.watchroomBoard = { togglePause: function () { setPaused(!paused); }, renderHit: renderHit, quick: quick };
+
+  // Presence: who has this board open, as the server last said.
+  var presenceEl = document.getElementById("presence");
+  function showPresence(d) {
+    presenceEl.textContent = "";
+    (d.watchers || []).forEach(function (w) {
+      var li = document.createElement("li");
+      li.dataset.name = w.name;
+      var who = document.createElement("bdi");
+      who.className = "who";
+      who.textContent = reveal(w.name);
+      var role = document.createElement("span");
+      role.className = "role small";
+      role.textContent = " " + w.role + (w.name === me ? " (you)" : "");
+      li.appendChild(who);
+      li.appendChild(role);
+      presenceEl.appendChild(li);
+    });
+    if (d.more) {
+      var more = document.createElement("li");
+      more.className = "small";
+      more.textContent = "and " + d.more + " more";
+      presenceEl.appendChild(more);
+    }
+    root.dataset.watchers = (d.watchers || []).length + (d.more || 0);
+  }
+
+  // Soft claims ("working on this"): the server sends the whole list on
+  // every change and on connect; each hit shown says who holds it.
+  var claims = {}; // hit id -> claim
+  function showClaim(hitID) {
+    var li = hitEls[hitID];
+    if (!li) return;
+    var c = claims[hitID];
+    var el = li.querySelector(".claim");
+    el.textContent = "";
+    el.hidden = !c;
+    if (c) {
+      li.dataset.claimedBy = c.name;
+      var who = document.createElement("bdi");
+      who.textContent = reveal(c.name);
+      var since = document.createElement("time");
+      showTime(since, c.at);
+      el.appendChild(document.createTextNode("claimed by "));
+      el.appendChild(who);
+      el.appendChild(document.createTextNode(c.name === me ? " (you) since " : " since "));
+      el.appendChild(since);
+    } else {
+      delete li.dataset.claimedBy;
+    }
+    var btn = li.querySelector("button.claim-toggle");
+    if (btn && canAnnotate) {
+      btn.hidden = false;
+      btn.disabled = !!c && c.name !== me;
+      btn.textContent = c && c.name === me ? "Release" : "Working on this";
+      btn.setAttribute("aria-pressed", c && c.name === me ? "true" : "false");
+    }
+  }
+  function showClaims(d) {
+    var old = claims;
+    claims = {};
+    (d.claims || []).forEach(function (c) { claims[c.hit_id] = c; });
+    Object.keys(old).concat(Object.keys(claims)).forEach(function (id) { showClaim(id); });
+  }
+  function toggleClaim(hitID) {
+    var li = hitEls[hitID];
+    if (!li || !canAnnotate) return;
+    var mine = claims[hitID] && claims[hitID].name === me;
+    var err = li.querySelector(".claimerror");
+    err.textContent = "";
+    fetch("/api/hits/" + hitID + (mine ? "/release" : "/claim"), {
+      method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": csrf }
+    }).then(function (r) {
+      if (r.ok) return;
+      return r.json().then(function (j) { throw new Error(j.error || ("HTTP " + r.status)); });
+    }).catch(function (e) { err.textContent = e.message; });
+  }
+  hitsEl.addEventListener("click", function (ev) {
+    var btn = ev.target.closest && ev.target.closest("button.claim-toggle");
+    if (btn) toggleClaim(btn.closest("li.hit").dataset.hit);
+  });
+
+  window.watchroomBoard = { togglePause: function () { setPaused(!paused); }, renderHit: renderHit, quick: quick,
+    toggleClaim: toggleClaim };
 
   function handle(msg) {
     lastSeq = msg.seq;
@@ -327,6 +412,10 @@
   function connect() {
     window.watchroomLive.follow({
       board: board, after: lastSeq, epoch: epoch, onEvent: handle,
+      onState: function (msg) {
+        if (msg.type === "presence" && msg.board === board) showPresence(msg.data);
+        else if (msg.type === "claims") showClaims(msg.data);
+      },
       onStatus: function (live) {
         root.dataset.live = live ? "yes" : "no";
         if (live) setStatus("Live", "live"); else setStatus("Connection lost. Reconnecting…", "reconnecting");

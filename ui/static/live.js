@@ -5,7 +5,9 @@
 (function () {
   "use strict";
   // follow calls onEvent(msg) for each new event of the board, in seq
-  // order, and onStatus(true/false) as the connection opens and drops.
+  // order, onState(msg) for each presence or claims message (no seq: each
+  // replaces the last), and onStatus(true/false) as the connection opens
+  // and drops.
   function follow(o) {
     var lastSeq = o.after, attempt = 0;
     function connect() {
@@ -17,6 +19,7 @@
         var msg;
         try { msg = JSON.parse(ev.data); } catch (e) { return; }
         if (msg.type === "reset") { location.reload(); return; }
+        if (!msg.seq) { if (o.onState) o.onState(msg); return; } // presence, claims: no seq, latest wins
         if (msg.seq <= lastSeq) return; // a duplicate after a resume
         lastSeq = msg.seq;
         o.onEvent(msg);

@@ -112,6 +112,13 @@
       case "p": e.preventDefault(); window.watchroomBoard.togglePause(); break;
       case "/": e.preventDefault(); search.focus(); break;
       case "n": e.preventDefault(); break; // acted on at keyup, so the key is not typed into the note
+      case "w":
+        var held = hits.querySelector("li.hit.focused");
+        if (held && root.dataset.canAnnotate === "yes") {
+          e.preventDefault();
+          window.watchroomBoard.toggleClaim(held.dataset.hit);
+        }
+        break;
       case "a":
       case "f":
         var sel = hits.querySelector("li.hit.focused");
