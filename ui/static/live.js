@@ -9,13 +9,18 @@
   // replaces the last), and onStatus(true/false) as the connection opens
   // and drops.
   function follow(o) {
-    var lastSeq = o.after, attempt = 0;
+    var lastSeq = o.after, attempt = 0, ws = null, hidden = false;
+    // A page leaving (or going into the back-forward cache) closes its
+    // socket, so it stops counting as watching the board; it resumes from
+    // its last seq if it is shown again.
+    window.addEventListener("pagehide", function () { hidden = true; if (ws) ws.close(1000, "page hidden"); });
+    window.addEventListener("pageshow", function (ev) { if (ev.persisted && hidden) { hidden = false; connect(); } });
     function connect() {
       var proto = location.protocol === "https:" ? "wss:" : "ws:";
-      var ws = new WebSocket(proto + "//" + location.host + "/ws?board=" + encodeURIComponent(o.board) +
+      var sock = ws = new WebSocket(proto + "//" + location.host + "/ws?board=" + encodeURIComponent(o.board) +
         "&after=" + lastSeq + "&epoch=" + encodeURIComponent(o.epoch));
-      ws.onopen = function () { attempt = 0; o.onStatus(true); };
-      ws.onmessage = function (ev) {
+      sock.onopen = function () { attempt = 0; o.onStatus(true); };
+      sock.onmessage = function (ev) {
         var msg;
         try { msg = JSON.parse(ev.data); } catch (e) { return; }
         if (msg.type === "reset") { location.reload(); return; }
@@ -24,9 +29,11 @@
         lastSeq = msg.seq;
         o.onEvent(msg);
       };
-      ws.onclose = function (ev) {
+      sock.onclose = function (ev) {
+        if (sock !== ws) return; // an old socket, already replaced
         if (ev.code === 4009) { location.reload(); return; }
         o.onStatus(false);
+        if (hidden) return;
         var cap = Math.min(15000, 500 * Math.pow(2, attempt++));
         setTimeout(connect, Math.floor(Math.random() * cap) + 250);
       };
