@@ -27,6 +27,10 @@ const benchUsage = `Usage:
       N real websocket boards on loopback, signed in as in production, and
       R timeline events a second through the real write path; checks that
       every board got every event in order (see docs/benchmarks.md)
+  watchroom bench search [--items N] [--corpus DIR] [--runs R] [--dir DIR]
+      N items built from the sample corpus in a new store, then common,
+      rare, phrase, prefix and board-filtered queries through the board's
+      search (Store.Search), against a LIKE scan of the same queries
 `
 
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -39,6 +43,8 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return benchMatch(ctx, args[1:], stdout, stderr)
 	case "fanout":
 		return benchFanout(ctx, args[1:], stdout, stderr)
+	case "search":
+		return benchSearch(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, benchUsage)
 		return 0

@@ -23,6 +23,7 @@ Usage:
   watchroom user list --config FILE          list users
   watchroom bench match [--terms N]          measure the watch-list matcher against a regexp baseline
   watchroom bench fanout [--clients N --rate R --duration D --stall-percent P --restart]
+  watchroom bench search [--items N]         time the board's full-text search on N stored items against a LIKE scan
                                              load the live boards over real websockets
 `
 

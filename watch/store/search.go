@@ -32,9 +32,13 @@ func (s *Store) Search(ctx context.Context, board, q string, limit int) ([]watch
 		return []watch.HitView{}, nil
 	}
 	where, args := boardFilter(board, "h.operations")
+	// Newest first by the index's own docid order, which is the items'
+	// order and so their hits' (an item's hits are written with it): the
+	// full-text index is read newest first and the query stops at limit,
+	// instead of joining and sorting every match of a common word.
 	rows, err := s.r.QueryContext(ctx, `SELECT `+hitColumns+` FROM items_fts
-		JOIN items i ON i.id = items_fts.docid JOIN hits h ON h.item_id = i.id
-		WHERE items_fts MATCH ? AND `+where+` ORDER BY h.id DESC LIMIT ?`, append(append([]any{m}, args...), limit)...)
+		CROSS JOIN items i ON i.id = items_fts.docid CROSS JOIN hits h ON h.item_id = i.id
+		WHERE items_fts MATCH ? AND `+where+` ORDER BY items_fts.docid DESC LIMIT ?`, append(append([]any{m}, args...), limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}

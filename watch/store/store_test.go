@@ -25,7 +25,7 @@ func (c *clock) add(d time.Duration) {
 	c.mu.Unlock()
 }
 
-func open(t *testing.T) (*Store, *clock, string) {
+func open(t testing.TB) (*Store, *clock, string) {
 	t.Helper()
 	c := &clock{t: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
 	path := filepath.Join(t.TempDir(), "w.db")
