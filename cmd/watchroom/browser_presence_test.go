@@ -2,11 +2,17 @@ package main
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/gorilla/websocket"
 
 	"github.com/watchroom/watchroom/watch"
 )
@@ -89,6 +95,22 @@ func TestBrowserPresenceAndClaims(t *testing.T) {
 		t.Fatalf("audit %q", audited)
 	}
 
+	// a hostile display name joins (from a plain websocket client): shown as
+	// text, its controls made visible, nothing of it run
+	evil := "pc\u202egnp.exe<img src=x onerror=alert(1)>\u200b"
+	addUser(t, a, evil, watch.RoleViewer)
+	ws := dialBoard(t, base, evil, "op1")
+	var shownEvil string
+	var imgs int
+	one.run(t, "hostile name", chromedp.WaitVisible(`#presence li:nth-child(3)`, chromedp.ByQuery),
+		chromedp.Evaluate(`Array.from(document.querySelectorAll('#presence li .who')).map(e => e.textContent).join('|')`, &shownEvil),
+		chromedp.Evaluate(`document.querySelectorAll('#presence img').length`, &imgs))
+	if !strings.Contains(shownEvil, "pc[RLO]gnp.exe<img src=x onerror=alert(1)>[ZWSP]") || imgs != 0 || one.dialogs.Load() != 0 {
+		t.Fatalf("hostile name shown as %q, %d images, %d dialogs", shownEvil, imgs, one.dialogs.Load())
+	}
+	ws.Close()
+	one.run(t, "hostile name gone", chromedp.WaitNotPresent(`#presence li:nth-child(3)`, chromedp.ByQuery))
+
 	// pc2 leaves the board: gone from pc1's list
 	two.run(t, "leave", chromedp.Navigate("about:blank"))
 	// the page closes its socket when it is hidden, even into the back-forward cache
@@ -100,4 +122,37 @@ func TestBrowserPresenceAndClaims(t *testing.T) {
 			t.Fatalf("%d script errors: %s", n, <-tb.logs)
 		}
 	}
+}
+
+// dialBoard signs name in over HTTP and opens a board's websocket as a
+// browser would (session cookie, same origin).
+func dialBoard(t *testing.T, base, name, board string) *websocket.Conn {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	token := func(path string) string {
+		r, err := c.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Body.Close()
+		b, _ := io.ReadAll(r.Body)
+		m := regexp.MustCompile(`name="csrf-token" content="([^"]+)"`).FindSubmatch(b)
+		if m == nil {
+			t.Fatalf("no CSRF token on %s", path)
+		}
+		return string(m[1])
+	}
+	r, err := c.PostForm(base+"/login", url.Values{"username": {name}, "password": {"secret-" + name}, "_csrf": {token("/login")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	d := websocket.Dialer{Jar: jar, HandshakeTimeout: 5 * time.Second}
+	ws, _, err := d.Dial("ws"+strings.TrimPrefix(base, "http")+"/ws?board="+board, http.Header{"Origin": {base}})
+	if err != nil {
+		t.Fatalf("dial as %q: %v", name, err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	return ws
 }
