@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -269,4 +270,46 @@ func TestClaimLimit(t *testing.T) {
 	if _, err := e.hub.Claim(ctx, 20, live.Viewer{Name: "pc1"}); err != nil {
 		t.Fatalf("renewing a held claim: %v", err)
 	}
+}
+
+// Claims messages go through the bounded queue like events: a signed-in
+// client that stops reading while they pile up is closed as slow (4008),
+// and the others are not held up.
+func TestSlowClientClosedByClaimsMessages(t *testing.T) {
+	e := newStateEnv(t)
+	stalled := e.dial(t, "all", "pc1")
+	reader := e.dial(t, "all", "pc2")
+	waitFor(t, "both on the board", 5*time.Second, func() bool { return len(e.hub.Presence("all")) == 2 })
+	var got atomic.Int64
+	go func() {
+		for {
+			_, b, err := reader.ReadMessage()
+			if err != nil {
+				return
+			}
+			if strings.Contains(string(b), `"type":"claims"`) {
+				got.Add(1)
+			}
+		}
+	}()
+	ctx := context.Background()
+	long := live.Viewer{Name: strings.Repeat("n", 4000), Role: "officer"}
+	changes := 0
+	for i := 0; i < 100000 && e.hub.Stats().SlowDropped == 0; i++ {
+		if _, err := e.hub.Claim(ctx, 1, long); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.hub.Release(ctx, 1, long.Name, live.ReleaseDone); err != nil {
+			t.Fatal(err)
+		}
+		changes += 2
+	}
+	if e.hub.Stats().SlowDropped != 1 {
+		t.Fatalf("%d slow clients after %d claims messages, want 1", e.hub.Stats().SlowDropped, changes)
+	}
+	if code := closeCode(t, stalled); code != live.CloseSlow {
+		t.Fatalf("stalled client closed with %d, want %d", code, live.CloseSlow)
+	}
+	// the reader gets every one: the list on connect and each change
+	waitFor(t, "the reader's claims messages", 10*time.Second, func() bool { return got.Load() == int64(changes)+1 })
 }
