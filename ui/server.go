@@ -38,7 +38,8 @@ type Options struct {
 	Logger         *slog.Logger
 	Operations     []watch.Operation
 	Sources        []watch.Source
-	WatchLists     []watch.WatchList
+	WatchLists     []watch.WatchList // the config file's lists, when Lists is nil
+	Lists          *watch.Lists      // the lists in force (config and database); nil: built from WatchLists and Store
 	Secure         bool          // served over TLS: cookies get Secure
 	AllowedOrigins []string      // extra origins for the websocket, e.g. the public base URL
 	SessionTTL     time.Duration // default 12h
@@ -67,6 +68,7 @@ type Server struct {
 	limiter *loginLimiter
 	up      *websocket.Upgrader
 	ops     map[string]watch.Operation
+	lists   *watch.Lists
 
 	dummyOnce sync.Once
 	dummy     []byte
@@ -95,6 +97,12 @@ func New(opts Options) (*Server, error) {
 		ops: map[string]watch.Operation{}}
 	for _, op := range opts.Operations {
 		s.ops[op.ID] = op
+	}
+	if s.lists = opts.Lists; s.lists == nil {
+		s.lists = watch.NewLists(opts.WatchLists, opts.Operations, opts.Store, nil, opts.Logger, opts.Now)
+		if err := s.lists.Load(context.Background()); err != nil {
+			return nil, err
+		}
 	}
 	s.up = &websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, CheckOrigin: s.checkOrigin}
 	s.e.HideBanner, s.e.HidePort = true, true
@@ -139,7 +147,7 @@ func (s *Server) routes() {
 	a.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/board/all") })
 	a.GET("/board/:id", s.board)
 	a.GET("/operations", s.operations)
-	a.GET("/watchlists", s.watchLists, requireRole(watch.RoleAnalyst))
+	s.watchListRoutes(a)
 	if s.opts.Briefings != nil {
 		a.GET("/briefings", s.briefings)
 		a.GET("/briefings/:id", s.briefing)
@@ -195,6 +203,10 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	switch {
 	case errors.As(err, &he):
 		code = he.Code
+		if body, ok := he.Message.(map[string]any); ok && (isAPI(c) || c.Request().Method != http.MethodGet) {
+			_ = c.JSON(code, body) // a refusal with details, e.g. where a query is wrong
+			return
+		}
 		if m, ok := he.Message.(string); ok {
 			msg = m
 		} else {
@@ -230,7 +242,7 @@ type page struct {
 	Operations operationsPage
 	Briefings  briefingsPage
 	Note       notePage
-	Lists      []listRow
+	WatchLists watchListsPage
 }
 
 func (s *Server) render(c echo.Context, code int, name string, p page) error {
