@@ -40,9 +40,9 @@ type Options struct {
 	Sources        []watch.Source
 	WatchLists     []watch.WatchList // the config file's lists, when Lists is nil
 	Lists          *watch.Lists      // the lists in force (config and database); nil: built from WatchLists and Store
-	Secure         bool          // served over TLS: cookies get Secure
-	AllowedOrigins []string      // extra origins for the websocket, e.g. the public base URL
-	SessionTTL     time.Duration // default 12h
+	Secure         bool              // served over TLS: cookies get Secure
+	AllowedOrigins []string          // extra origins for the websocket, e.g. the public base URL
+	SessionTTL     time.Duration     // default 12h
 	Location       *time.Location
 	Demo           string // non-empty in demo mode: the sign-in hint shown on every page
 	Now            func() time.Time

@@ -19,13 +19,13 @@ type termRow struct {
 }
 
 type listRow struct {
-	List       watch.WatchList
-	Entry      watch.ListEntry
-	Origin     string // as a person reads it
-	Query      string // the query, or the terms written as one
-	Updated    string
-	Broken     string
-	Terms      []termRow
+	List    watch.WatchList
+	Entry   watch.ListEntry
+	Origin  string // as a person reads it
+	Query   string // the query, or the terms written as one
+	Updated string
+	Broken  string
+	Terms   []termRow
 }
 
 // watchListsPage is the /watchlists page: the editor, and each list's
