@@ -38,11 +38,10 @@ type Options struct {
 	Logger         *slog.Logger
 	Operations     []watch.Operation
 	Sources        []watch.Source
-	WatchLists     []watch.WatchList // the config file's lists, when Lists is nil
-	Lists          *watch.Lists      // the lists in force (config and database); nil: built from WatchLists and Store
-	Secure         bool              // served over TLS: cookies get Secure
-	AllowedOrigins []string          // extra origins for the websocket, e.g. the public base URL
-	SessionTTL     time.Duration     // default 12h
+	WatchLists     []watch.WatchList
+	Secure         bool          // served over TLS: cookies get Secure
+	AllowedOrigins []string      // extra origins for the websocket, e.g. the public base URL
+	SessionTTL     time.Duration // default 12h
 	Location       *time.Location
 	Demo           string // non-empty in demo mode: the sign-in hint shown on every page
 	Now            func() time.Time
@@ -55,6 +54,9 @@ type Options struct {
 	Briefings    BriefingGenerator // nil: no briefings
 	BlobDir      string            // where briefing documents are kept, by SHA-256
 	PasswordCost int               // bcrypt cost of the dummy hash for unknown names; default PasswordCost
+	// Lists are the watch lists in force (the config file's and the
+	// database's); nil: built from WatchLists and Store.
+	Lists *watch.Lists
 }
 
 // Server is the console's HTTP server.
@@ -242,7 +244,7 @@ type page struct {
 	Operations operationsPage
 	Briefings  briefingsPage
 	Note       notePage
-	WatchLists watchListsPage
+	Lists      watchListsPage
 }
 
 func (s *Server) render(c echo.Context, code int, name string, p page) error {

@@ -112,7 +112,7 @@ func (s *Server) watchLists(c echo.Context) error {
 		}
 		p.Rows = append(p.Rows, r)
 	}
-	return s.render(c, http.StatusOK, "watchlists.html", page{Title: "Watch lists", WatchLists: p})
+	return s.render(c, http.StatusOK, "watchlists.html", page{Title: "Watch lists", Lists: p})
 }
 
 // listView is a list as the editor reads it.
