@@ -105,7 +105,6 @@ func TestListsRebuildSwapsInStoredLists(t *testing.T) {
 	}
 }
 
-
 // A failed build keeps the lists in force and reports why.
 func TestListsFailedBuildKeepsOld(t *testing.T) {
 	src := &switchSource{}
@@ -189,4 +188,3 @@ func TestListsSwapIsWhole(t *testing.T) {
 	close(done)
 	wg.Wait()
 }
-
