@@ -99,6 +99,9 @@ func (s *Server) watchLists(c echo.Context) error {
 		if e.Broken != nil {
 			r.Broken = e.Broken.Error()
 		}
+		if e.Config != nil {
+			r.Config = listQuery(*e.Config)
+		}
 		if e.Origin != watch.OriginConfig {
 			r.Updated = fmt.Sprintf("%s, %s", e.UpdatedBy, e.Updated.In(s.opts.Location).Format("2 Jan 2006 15:04"))
 		}
