@@ -32,9 +32,9 @@ type dayCell struct {
 type operationsPage struct {
 	CanEditLists bool // analysts: the lists link to the editor
 	Upcoming     []opRow
-	Past     []opRow
-	Weeks    []weekRow
-	TimeZone string
+	Past         []opRow
+	Weeks        []weekRow
+	TimeZone     string
 }
 
 // operations lists operations by start (upcoming and running first) and

@@ -23,6 +23,7 @@ type listRow struct {
 	Entry   watch.ListEntry
 	Origin  string // as a person reads it
 	Query   string // the query, or the terms written as one
+	Config  string // the config file's version, when changed in the web
 	Updated string
 	Broken  string
 	Terms   []termRow
