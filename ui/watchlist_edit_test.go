@@ -73,7 +73,7 @@ func TestWatchListEditorRolesAndCSRF(t *testing.T) {
 				t.Errorf("%s GET %s: HTTP %d", name, path, code)
 			}
 		}
-		for _, path := range []string{"/api/watchlists", "/api/watchlists/check", "/api/watchlists/try", "/api/watchlists/ume", "/api/watchlists/ume/disable"} {
+		for _, path := range []string{"/api/watchlists", "/api/watchlists/check", "/api/watchlists/try", "/api/watchlists/ume/save", "/api/watchlists/ume/disable"} {
 			if code, _ := s.postJSON(t, path, draft, true); code != http.StatusForbidden {
 				t.Errorf("%s POST %s: HTTP %d", name, path, code)
 			}
@@ -133,13 +133,13 @@ func TestWatchListCreateEditRevertDeleteAudited(t *testing.T) {
 	}
 
 	// edit the web list; a stale revision is refused
-	if code, _ := s.postJSON(t, "/api/watchlists/drill", map[string]any{"query": "drill* OR grime", "rev": 1}, true); code != 200 {
+	if code, _ := s.postJSON(t, "/api/watchlists/drill/save", map[string]any{"query": "drill* OR grime", "rev": 1}, true); code != 200 {
 		t.Fatalf("edit: HTTP %d", code)
 	}
 	if a, o, n := lastAudit(t, e); a != "watchlist_edit" || o != `drill* -police` || n != `drill* OR grime` {
 		t.Fatalf("audit %s %q %q", a, o, n)
 	}
-	if code, _ := s.postJSON(t, "/api/watchlists/drill", map[string]any{"query": "grime", "rev": 1}, true); code != http.StatusConflict {
+	if code, _ := s.postJSON(t, "/api/watchlists/drill/save", map[string]any{"query": "grime", "rev": 1}, true); code != http.StatusConflict {
 		t.Fatalf("stale edit: HTTP %d", code)
 	}
 
@@ -147,7 +147,7 @@ func TestWatchListCreateEditRevertDeleteAudited(t *testing.T) {
 	if l := listOf(t, s, "ume"); l["origin"] != "config" || l["query"] != `"rave" OR "free party"` {
 		t.Fatalf("config list %v", l)
 	}
-	if code, _ := s.postJSON(t, "/api/watchlists/ume", map[string]any{"query": `rave -cancelled`, "severity": "high", "rev": 0}, true); code != 200 {
+	if code, _ := s.postJSON(t, "/api/watchlists/ume/save", map[string]any{"query": `rave -cancelled`, "severity": "high", "rev": 0}, true); code != 200 {
 		t.Fatalf("override: HTTP %d", code)
 	}
 	if a, o, n := lastAudit(t, e); a != "watchlist_edit" || o != `"rave" OR "free party"` || n != `rave -cancelled` {
@@ -158,7 +158,8 @@ func TestWatchListCreateEditRevertDeleteAudited(t *testing.T) {
 		t.Fatalf("override %v", l)
 	}
 	_, html := s.page(t, "/watchlists")
-	if !strings.Contains(html, "config, changed in the web") || !strings.Contains(html, `data-action="revert"`) {
+	if !strings.Contains(html, "config, changed in the web") || !strings.Contains(html, `data-action="revert"`) ||
+		!strings.Contains(html, `The config file's version, in force again if this change is reverted: <span class="mono">&#34;rave&#34; OR &#34;free party&#34;</span>`) {
 		t.Fatal("the page does not show the override")
 	}
 	if code, _ := s.postJSON(t, "/api/watchlists/ume/delete", map[string]any{"rev": 1}, true); code != http.StatusConflict {
@@ -183,6 +184,23 @@ func TestWatchListCreateEditRevertDeleteAudited(t *testing.T) {
 	}
 	if a, _, _ := lastAudit(t, e); a != "watchlist_disable" {
 		t.Fatalf("audit %s", a)
+	}
+	// enabled again, it is the config file's list again, not an override
+	if code, _ := s.postJSON(t, "/api/watchlists/ume/enable", map[string]any{"rev": 1}, true); code != 200 {
+		t.Fatalf("enable: HTTP %d", code)
+	}
+	if l := listOf(t, s, "ume"); l["disabled"] != false || l["origin"] != "config" {
+		t.Fatalf("enabled %v", l)
+	}
+	if a, _, _ := lastAudit(t, e); a != "watchlist_enable" {
+		t.Fatalf("audit %s", a)
+	}
+	// a list whose id is a word of the API is edited like any other
+	if code, body := s.postJSON(t, "/api/watchlists", map[string]any{"id": "check", "query": "x"}, true); code != 200 {
+		t.Fatalf("create check: HTTP %d %v", code, body)
+	}
+	if code, _ := s.postJSON(t, "/api/watchlists/check/save", map[string]any{"query": "y", "rev": 1}, true); code != 200 {
+		t.Fatalf("edit check: HTTP %d", code)
 	}
 	if code, _ := s.postJSON(t, "/api/watchlists/drill/delete", map[string]any{"rev": 2}, true); code != 200 {
 		t.Fatalf("delete: HTTP %d", code)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -141,11 +142,7 @@ func (s *Server) createList(c echo.Context) error {
 
 // editList changes a list. A config file's list is changed by an override
 // kept in the database, which wins over the file until it is reverted.
-func (s *Server) editList(c echo.Context) error {
-	e, ok := s.lists.Entry(c.Param("id"))
-	if !ok {
-		return echo.NewHTTPError(http.StatusNotFound, "There is no such watch list.")
-	}
+func (s *Server) editList(c echo.Context, e watch.ListEntry) error {
 	var req listRequest
 	if err := c.Bind(&req); err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "The request is not valid JSON.")
@@ -161,12 +158,15 @@ func (s *Server) editList(c echo.Context) error {
 		Detail: auditDetail(auditOf(e.StoredList), auditOf(sl))})
 }
 
-// listAction disables, enables, deletes (lists made in the web) or
-// reverts (a web change to a config list) a list.
+// listAction saves (editList), disables, enables, deletes (lists made in
+// the web) or reverts (a web change to a config list) a list.
 func (s *Server) listAction(c echo.Context) error {
 	e, ok := s.lists.Entry(c.Param("id"))
 	if !ok {
 		return echo.NewHTTPError(http.StatusNotFound, "There is no such watch list.")
+	}
+	if c.Param("action") == "save" {
+		return s.editList(c, e)
 	}
 	var req struct {
 		Rev int64 `json:"rev"`
@@ -181,6 +181,14 @@ func (s *Server) listAction(c echo.Context) error {
 		sl := e.StoredList
 		sl.Disabled, sl.Rev, sl.Override = action == "disable", req.Rev, e.Origin != watch.OriginWeb
 		audit.Action, audit.Detail = "watchlist_"+action, auditDetail(auditOf(e.StoredList), auditOf(sl))
+		if action == "enable" && e.Config != nil && reflect.DeepEqual(e.List, *e.Config) && len(e.Operations) == 0 {
+			// an override that only disabled a config list: enabling it
+			// is the config file's list again
+			if err := s.store.DeleteWatchList(c.Request().Context(), e.List.ID, req.Rev, audit); err != nil {
+				return storeListError(err)
+			}
+			return s.listsChanged(c, e.List.ID)
+		}
 		return s.saveList(c, sl, audit)
 	case "delete", "revert":
 		if action == "delete" && e.Origin != watch.OriginWeb {

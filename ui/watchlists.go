@@ -47,8 +47,7 @@ func (s *Server) watchListRoutes(a *echo.Group) {
 	a.POST("/api/watchlists/check", s.checkQuery, analyst)
 	a.POST("/api/watchlists/try", s.tryList, analyst)
 	a.POST("/api/watchlists", s.createList, analyst)
-	a.POST("/api/watchlists/:id", s.editList, analyst)
-	a.POST("/api/watchlists/:id/:action", s.listAction, analyst)
+	a.POST("/api/watchlists/:id/:action", s.listAction, analyst) // save, disable, enable, delete, revert
 }
 
 func originText(o string) string {

@@ -165,7 +165,7 @@
     ev.preventDefault();
     errEl.textContent = "";
     var d = draft();
-    var path = form.elements.mode.value === "new" ? "/api/watchlists" : "/api/watchlists/" + encodeURIComponent(d.id);
+    var path = form.elements.mode.value === "new" ? "/api/watchlists" : "/api/watchlists/" + encodeURIComponent(d.id) + "/save";
     var button = document.getElementById("wl-save");
     button.disabled = true;
     post(path, d).then(function (r) {
