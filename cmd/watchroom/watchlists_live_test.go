@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/watchroom/watchroom/watch"
 )
@@ -105,7 +107,7 @@ func TestSavedListMatchesWithoutRestart(t *testing.T) {
 	}
 	w := signInHTTP(t, base, "an1")
 	out := w.post(t, "/api/watchlists", map[string]any{"id": "drill", "name": "Drill", "query": "drill* -police",
-		"severity": "critical", "operations": []string{"op1"}})
+		"severity": "high", "operations": []string{"op1"}})
 	if out["in_force"] != true {
 		t.Fatalf("save: %v", out)
 	}
@@ -117,9 +119,12 @@ func TestSavedListMatchesWithoutRestart(t *testing.T) {
 	if len(hits) != 1 || hits[0].Item.Title != "Drill video dropped" || hits[0].Terms[0] != "drill*" {
 		t.Fatalf("drill hits on op1: %+v", hits)
 	}
-	if a.lists.Severity("drill") != "critical" {
-		t.Fatal("the alerts do not see the new list's severity")
-	}
+	// the alert rule for high-severity hits sees the new list's severity
+	waitFor(t, "an alert on op1 from the new list's hit", 20*time.Second, func() bool {
+		open, err := a.store.OpenAlerts(ctx, "op1")
+		return err == nil && len(open) == 1 && strings.Contains(string(open[0]), `"rule":"ume-hit"`) &&
+			strings.Contains(string(open[0]), fmt.Sprintf(`"evidence":[%d]`, hits[0].ID))
+	})
 	if _, page := w.get(t, "/watchlists"); !strings.Contains(page, "<td>drill*</td><td>1</td><td>1</td>") {
 		t.Error("the term figures do not count the new list's hit")
 	}
