@@ -101,10 +101,14 @@ func (l *Lists) build(ctx context.Context) error {
 		}
 	}
 	ops := LinkOperations(l.ops, entries)
-	if err := l.matcher.Update(active, ops); err != nil {
+	c, err := compileLists(active, ops)
+	if err != nil {
 		return err
 	}
+	// the set first: whoever sees a hit of the new matcher (the alerts
+	// reading a list's severity) finds the new set
 	l.cur.Store(&listState{entries: entries, active: active, ops: ops, sev: sev, built: l.now()})
+	l.matcher.cur.Store(c)
 	return nil
 }
 
