@@ -292,3 +292,21 @@ func TestWatchListTryItNewLostUnchanged(t *testing.T) {
 		t.Fatalf("bad draft: HTTP %d %v", code, body)
 	}
 }
+
+// Try it shows at most tryShowMax items, counting them all.
+func TestWatchListTryItShowsACappedNumber(t *testing.T) {
+	e := listsEnv(t)
+	ctx := context.Background()
+	for i := 0; i < tryShowMax+10; i++ {
+		if _, _, err := e.store.RecordItem(ctx, watch.Item{SourceID: "src", Key: fmt.Sprint(i), Title: fmt.Sprintf("drill %d", i)},
+			[]watch.Hit{{ListID: "ume"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := e.signIn(t, "an1")
+	code, body := s.postJSON(t, "/api/watchlists/try", map[string]any{"list": map[string]any{"id": "new1", "query": "drill"}, "days": 99}, true)
+	if code != 200 || body["new"] != float64(tryShowMax+10) || body["shown"] != float64(tryShowMax) || len(body["items"].([]any)) != tryShowMax ||
+		body["days"] != float64(tryDaysMax) || body["capped"] != false {
+		t.Fatalf("try: HTTP %d new=%v shown=%v days=%v", code, body["new"], body["shown"], body["days"])
+	}
+}
