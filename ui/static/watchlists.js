@@ -151,8 +151,8 @@
         li.appendChild(text);
         var meta = document.createElement("div");
         meta.className = "small";
-        meta.textContent = x.item.source + " · " + (x.item.author || "") + " · " + new Date(x.item.found).toISOString().replace("T", " ").slice(0, 16) +
-          " · terms: " + (x.terms || []).join(", ");
+        meta.textContent = [x.item.source, x.item.author, new Date(x.item.found).toISOString().replace("T", " ").slice(0, 16) + " UTC",
+          "terms: " + (x.terms || []).join(", ")].filter(function (p) { return p; }).join(" · ");
         li.appendChild(meta);
         ol.appendChild(li);
       });
