@@ -63,6 +63,15 @@ func TestBrowserWatchListEditor(t *testing.T) {
 	if !strings.Contains(summary, "1 new, 0 lost, 0 unchanged") {
 		t.Errorf("summary %q", summary)
 	}
+	// the editor, its message and the tried items keep WCAG AA contrast
+	var res struct {
+		Checked int      `json:"checked"`
+		Bad     []string `json:"bad"`
+	}
+	an.run(t, "contrast", chromedp.Evaluate(contrastJS, &res))
+	if res.Checked < 10 || len(res.Bad) > 0 {
+		t.Errorf("/watchlists: %d elements checked, below AA: %v", res.Checked, res.Bad)
+	}
 	var origin string
 	an.run(t, "save", chromedp.Click("#wl-save", chromedp.ByID),
 		chromedp.WaitVisible(`body[data-ready="yes"] #list-drill`, chromedp.ByQuery),
