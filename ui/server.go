@@ -101,7 +101,11 @@ func New(opts Options) (*Server, error) {
 		s.ops[op.ID] = op
 	}
 	if s.lists = opts.Lists; s.lists == nil {
-		s.lists = watch.NewLists(opts.WatchLists, opts.Operations, opts.Store, nil, opts.Logger, opts.Now)
+		var src watch.ListSource
+		if opts.Store != nil {
+			src = opts.Store
+		}
+		s.lists = watch.NewLists(opts.WatchLists, opts.Operations, src, nil, opts.Logger, opts.Now)
 		if err := s.lists.Load(context.Background()); err != nil {
 			return nil, err
 		}
