@@ -19,6 +19,7 @@ type Recorder interface {
 // ServiceOptions tune a Service.
 type ServiceOptions struct {
 	Severities map[string]string                   // watch list id -> severity
+	Severity   func(list string) string            // instead of Severities, when lists change while running
 	Notify     func(ctx context.Context, c Change) // called for changes to notify; must not block long
 	QueueSize  int                                 // timeline events waiting to be evaluated (default 10000)
 }
@@ -42,6 +43,10 @@ func NewService(eng *Engine, rec Recorder, logger *slog.Logger, opts ServiceOpti
 	}
 	if opts.Notify == nil {
 		opts.Notify = func(context.Context, Change) {}
+	}
+	if opts.Severity == nil {
+		sev := opts.Severities
+		opts.Severity = func(list string) string { return sev[list] }
 	}
 	return &Service{eng: eng, rec: rec, log: logger.With("component", "alerts"), opts: opts,
 		in: make(chan watch.Event, opts.QueueSize)}
@@ -88,7 +93,7 @@ func (s *Service) Handle(ctx context.Context, ev watch.Event) error {
 		if err := json.Unmarshal(ev.Data, &v); err != nil {
 			return fmt.Errorf("decode hit event: %w", err)
 		}
-		return s.record(ctx, s.eng.ObserveHit(Hit{ID: v.ID, At: v.Found, List: v.ListID, Severity: s.opts.Severities[v.ListID],
+		return s.record(ctx, s.eng.ObserveHit(Hit{ID: v.ID, At: v.Found, List: v.ListID, Severity: s.opts.Severity(v.ListID),
 			Operations: v.Operations, Author: v.Item.Author, Source: v.Item.SourceID, Title: v.Item.Title, Text: v.Item.Text}), nil)
 	case watch.EventSource:
 		var h watch.SourceHealth

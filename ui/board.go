@@ -48,8 +48,8 @@ func (s *Server) board(c echo.Context) error {
 		links = append(links, boardLink{ID: op.ID, Name: op.Name, Current: op.ID == id})
 	}
 	sev := map[string]string{}
-	for _, l := range s.opts.WatchLists {
-		sev[l.ID] = l.Severity
+	for _, e := range s.lists.Entries() {
+		sev[e.List.ID] = e.List.Severity
 	}
 	sevJSON, _ := json.Marshal(sev)
 	return s.render(c, http.StatusOK, "board.html", page{Title: name, Wall: c.QueryParam("wall") == "1", Board: boardPage{

@@ -12,6 +12,7 @@ import (
 
 type opRow struct {
 	Op         watch.Operation
+	Lists      []string // its watch lists as now linked (config and web)
 	Phase      watch.Phase
 	Start, End string
 	NextChange string
@@ -29,10 +30,11 @@ type dayCell struct {
 }
 
 type operationsPage struct {
-	Upcoming []opRow
-	Past     []opRow
-	Weeks    []weekRow
-	TimeZone string
+	CanEditLists bool // analysts: the lists link to the editor
+	Upcoming     []opRow
+	Past         []opRow
+	Weeks        []weekRow
+	TimeZone     string
 }
 
 // operations lists operations by start (upcoming and running first) and
@@ -45,9 +47,16 @@ func (s *Server) operations(c echo.Context) error {
 	fmtT := func(t time.Time) string { return t.In(loc).Format("Mon 2 Jan 2006 15:04") }
 	var p operationsPage
 	p.TimeZone = loc.String()
+	if u, ok := userFrom(c); ok {
+		p.CanEditLists = u.Role.AtLeast(watch.RoleAnalyst)
+	}
+	linked := map[string][]string{}
+	for _, op := range s.lists.Operations() {
+		linked[op.ID] = op.WatchLists
+	}
 	rows := make([]opRow, 0, len(ops))
 	for _, op := range ops {
-		r := opRow{Op: op, Phase: op.PhaseAt(now), Start: fmtT(op.Start), End: fmtT(op.End)}
+		r := opRow{Op: op, Lists: linked[op.ID], Phase: op.PhaseAt(now), Start: fmtT(op.Start), End: fmtT(op.End)}
 		if nc := op.NextPhaseChange(now); !nc.IsZero() {
 			r.NextChange = fmtT(nc)
 		}

@@ -54,6 +54,9 @@ type Options struct {
 	Briefings    BriefingGenerator // nil: no briefings
 	BlobDir      string            // where briefing documents are kept, by SHA-256
 	PasswordCost int               // bcrypt cost of the dummy hash for unknown names; default PasswordCost
+	// Lists are the watch lists in force (the config file's and the
+	// database's); nil: built from WatchLists and Store.
+	Lists *watch.Lists
 }
 
 // Server is the console's HTTP server.
@@ -67,6 +70,7 @@ type Server struct {
 	limiter *loginLimiter
 	up      *websocket.Upgrader
 	ops     map[string]watch.Operation
+	lists   *watch.Lists
 
 	dummyOnce sync.Once
 	dummy     []byte
@@ -95,6 +99,16 @@ func New(opts Options) (*Server, error) {
 		ops: map[string]watch.Operation{}}
 	for _, op := range opts.Operations {
 		s.ops[op.ID] = op
+	}
+	if s.lists = opts.Lists; s.lists == nil {
+		var src watch.ListSource
+		if opts.Store != nil {
+			src = opts.Store
+		}
+		s.lists = watch.NewLists(opts.WatchLists, opts.Operations, src, nil, opts.Logger, opts.Now)
+		if err := s.lists.Load(context.Background()); err != nil {
+			return nil, err
+		}
 	}
 	s.up = &websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, CheckOrigin: s.checkOrigin}
 	s.e.HideBanner, s.e.HidePort = true, true
@@ -139,7 +153,7 @@ func (s *Server) routes() {
 	a.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/board/all") })
 	a.GET("/board/:id", s.board)
 	a.GET("/operations", s.operations)
-	a.GET("/watchlists", s.watchLists, requireRole(watch.RoleAnalyst))
+	s.watchListRoutes(a)
 	if s.opts.Briefings != nil {
 		a.GET("/briefings", s.briefings)
 		a.GET("/briefings/:id", s.briefing)
@@ -198,6 +212,10 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	switch {
 	case errors.As(err, &he):
 		code = he.Code
+		if body, ok := he.Message.(map[string]any); ok && (isAPI(c) || c.Request().Method != http.MethodGet) {
+			_ = c.JSON(code, body) // a refusal with details, e.g. where a query is wrong
+			return
+		}
 		if m, ok := he.Message.(string); ok {
 			msg = m
 		} else {
@@ -233,7 +251,7 @@ type page struct {
 	Operations operationsPage
 	Briefings  briefingsPage
 	Note       notePage
-	Lists      []listRow
+	Lists      watchListsPage
 }
 
 func (s *Server) render(c echo.Context, code int, name string, p page) error {

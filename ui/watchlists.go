@@ -3,10 +3,12 @@ package ui
 import (
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/match"
 	"github.com/watchroom/watchroom/watch/store"
 )
 
@@ -17,21 +19,93 @@ type termRow struct {
 }
 
 type listRow struct {
-	List  watch.WatchList
-	Terms []termRow
+	List    watch.WatchList
+	Entry   watch.ListEntry
+	Origin  string // as a person reads it
+	Query   string // the query, or the terms written as one
+	Config  string // the config file's version, when changed in the web
+	Updated string
+	Broken  string
+	Terms   []termRow
 }
 
-// watchLists shows each list's terms with their hits in the last 7 and 30
-// days and the share officers marked not relevant, so noisy terms stand out.
+// watchListsPage is the /watchlists page: the editor, and each list's
+// terms with their hits in the last 7 and 30 days and the share officers
+// marked not relevant, so noisy terms stand out.
+type watchListsPage struct {
+	Rows       []listRow
+	Sources    []watch.Source
+	Operations []watch.Operation
+	BuildError string
+	Built      string
+}
+
+func (s *Server) watchListRoutes(a *echo.Group) {
+	analyst := requireRole(watch.RoleAnalyst)
+	a.GET("/watchlists", s.watchLists, analyst)
+	a.GET("/api/watchlists", s.watchListsJSON, analyst)
+	a.POST("/api/watchlists/check", s.checkQuery, analyst)
+	a.POST("/api/watchlists/try", s.tryList, analyst)
+	a.POST("/api/watchlists", s.createList, analyst)
+	a.POST("/api/watchlists/:id/:action", s.listAction, analyst) // save, disable, enable, delete, revert
+}
+
+func originText(o string) string {
+	switch o {
+	case watch.OriginConfig:
+		return "from config"
+	case watch.OriginConfigChanged:
+		return "config, changed in the web"
+	}
+	return "made in the web"
+}
+
+// listQuery is a list as one query: its query, or its terms written as one.
+func listQuery(l watch.WatchList) string {
+	if l.Query != "" {
+		return l.Query
+	}
+	return match.TermsQuery(l.Terms)
+}
+
+// listTerms are the terms per-term figures are kept under: a query's terms
+// as written, or the terms.
+func listTerms(l watch.WatchList) []string {
+	if l.Query == "" {
+		return l.Terms
+	}
+	q, err := match.Parse(l.Query)
+	if err != nil {
+		return nil
+	}
+	return q.Terms()
+}
+
 func (s *Server) watchLists(c echo.Context) error {
 	stats, err := s.store.TermStats(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	var rows []listRow
-	for _, l := range s.opts.WatchLists {
-		r := listRow{List: l}
-		for _, t := range l.Terms {
+	p := watchListsPage{Sources: s.opts.Sources, Operations: s.opts.Operations}
+	if err := s.lists.LastError(); err != nil {
+		p.BuildError = err.Error()
+	}
+	if b := s.lists.Built(); !b.IsZero() {
+		p.Built = b.In(s.opts.Location).Format("2 Jan 2006 15:04:05")
+	}
+	for _, e := range s.lists.Entries() {
+		l := e.List
+		r := listRow{List: l, Entry: e, Origin: originText(e.Origin), Query: listQuery(l)}
+		if e.Broken != nil {
+			r.Broken = e.Broken.Error()
+		}
+		if e.Config != nil {
+			r.Config = listQuery(*e.Config)
+		}
+		if e.Origin != watch.OriginConfig {
+			r.Updated = fmt.Sprintf("%s, %s", e.UpdatedBy, e.Updated.In(s.opts.Location).Format("2 Jan 2006 15:04"))
+		}
+		for _, t := range listTerms(l) {
 			st := store.TermStat{List: l.ID, Term: t}
 			if x := stats[l.ID][t]; x != nil {
 				st = *x
@@ -39,7 +113,53 @@ func (s *Server) watchLists(c echo.Context) error {
 			r.Terms = append(r.Terms, termRow{TermStat: st, Share: fmt.Sprintf("%.0f%%", 100*st.Share()),
 				Noisy: st.Hits30 >= 3 && st.Share() >= 0.5})
 		}
-		rows = append(rows, r)
+		p.Rows = append(p.Rows, r)
 	}
-	return s.render(c, http.StatusOK, "watchlists.html", page{Title: "Watch lists", Lists: rows})
+	return s.render(c, http.StatusOK, "watchlists.html", page{Title: "Watch lists", Lists: p})
+}
+
+// listView is a list as the editor reads it.
+type listView struct {
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	Query       string    `json:"query"`
+	Severity    string    `json:"severity"`
+	Sources     []string  `json:"sources"`
+	Operations  []string  `json:"operations"`
+	Disabled    bool      `json:"disabled"`
+	Origin      string    `json:"origin"`
+	Rev         int64     `json:"rev"`
+	ConfigQuery string    `json:"config_query,omitempty"`
+	Broken      string    `json:"broken,omitempty"`
+	UpdatedBy   string    `json:"updated_by,omitempty"`
+	Updated     time.Time `json:"updated,omitzero"`
+}
+
+func viewOf(e watch.ListEntry) listView {
+	v := listView{ID: e.List.ID, Name: e.List.Name, Query: listQuery(e.List), Severity: e.List.Severity,
+		Sources: nonNilStrings(e.List.Sources), Operations: nonNilStrings(e.Operations), Disabled: e.Disabled,
+		Origin: e.Origin, Rev: e.Rev, UpdatedBy: e.UpdatedBy, Updated: e.Updated}
+	if e.Config != nil {
+		v.ConfigQuery = listQuery(*e.Config)
+	}
+	if e.Broken != nil {
+		v.Broken = e.Broken.Error()
+	}
+	return v
+}
+
+func nonNilStrings(xs []string) []string {
+	if xs == nil {
+		return []string{}
+	}
+	return xs
+}
+
+// watchListsJSON is every list for the editor.
+func (s *Server) watchListsJSON(c echo.Context) error {
+	out := []listView{}
+	for _, e := range s.lists.Entries() {
+		out = append(out, viewOf(e))
+	}
+	return c.JSON(http.StatusOK, map[string]any{"lists": out})
 }

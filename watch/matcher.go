@@ -28,6 +28,15 @@ func NewMatcher(lists []WatchList, ops []Operation) (*Matcher, error) {
 
 // Update compiles new lists and swaps them in atomically.
 func (m *Matcher) Update(lists []WatchList, ops []Operation) error {
+	c, err := compileLists(lists, ops)
+	if err != nil {
+		return err
+	}
+	m.cur.Store(c)
+	return nil
+}
+
+func compileLists(lists []WatchList, ops []Operation) (*compiled, error) {
 	specs := make([]match.List, 0, len(lists))
 	byID := make(map[string]WatchList, len(lists))
 	for _, l := range lists {
@@ -36,10 +45,9 @@ func (m *Matcher) Update(lists []WatchList, ops []Operation) error {
 	}
 	mm, err := match.Compile(specs)
 	if err != nil {
-		return fmt.Errorf("compile watch lists: %w", err)
+		return nil, fmt.Errorf("compile watch lists: %w", err)
 	}
-	m.cur.Store(&compiled{m: mm, lists: byID, ops: ops})
-	return nil
+	return &compiled{m: mm, lists: byID, ops: ops}, nil
 }
 
 func contains(xs []string, x string) bool {

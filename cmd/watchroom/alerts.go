@@ -12,7 +12,7 @@ import (
 )
 
 // newAlerts builds the alert engine and service from the config.
-func newAlerts(f *config.File, lists []watch.WatchList, ops []watch.Operation, st *store.Store, logger *slog.Logger, now func() time.Time, n *notifiers) (*alerts.Service, error) {
+func newAlerts(f *config.File, lists *watch.Lists, ops []watch.Operation, st *store.Store, logger *slog.Logger, now func() time.Time, n *notifiers) (*alerts.Service, error) {
 	var rules []alerts.Rule
 	for _, r := range f.Alerts {
 		rules = append(rules, alerts.Rule{ID: r.ID, Name: r.Name, Kind: alerts.Kind(r.Kind), Operation: r.Operation,
@@ -35,14 +35,10 @@ func newAlerts(f *config.File, lists []watch.WatchList, ops []watch.Operation, s
 		}
 		eng.SeedAuthors(op.ID, authors, now())
 	}
-	sev := map[string]string{}
-	for _, l := range lists {
-		sev[l.ID] = l.Severity
-	}
 	names := map[string]string{}
 	for _, op := range ops {
 		names[op.ID] = op.Name
 	}
-	return alerts.NewService(eng, st, logger, alerts.ServiceOptions{Severities: sev,
+	return alerts.NewService(eng, st, logger, alerts.ServiceOptions{Severity: lists.Severity,
 		Notify: func(_ context.Context, c alerts.Change) { n.alert(c, names[c.Alert.Operation]) }}), nil
 }

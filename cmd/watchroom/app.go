@@ -40,7 +40,7 @@ type app struct {
 	backoff  *backoffs
 
 	ops        map[string]watch.Operation
-	lists      []watch.WatchList
+	lists      *watch.Lists // the watch lists in force: the config file's and the database's
 	sourceList []watch.Source
 	blobDir    string
 	now        func() time.Time
@@ -102,13 +102,13 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 	for _, s := range srcs {
 		a.sources[s.ID] = s
 	}
-	a.ops, a.lists, a.sourceList, a.now = map[string]watch.Operation{}, lists, srcs, o.Now
+	a.ops, a.sourceList, a.now = map[string]watch.Operation{}, srcs, o.Now
 	a.blobDir = filepath.Join(f.Server.DataDir, "blobs")
 	for _, op := range ops {
 		a.ops[op.ID] = op
 	}
-	matcher, err := watch.NewMatcher(lists, ops)
-	if err != nil {
+	a.lists = watch.NewLists(lists, ops, st, nil, logger, o.Now)
+	if err := a.lists.Load(ctx); err != nil {
 		st.Close()
 		return nil, err
 	}
@@ -131,7 +131,7 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 		st.Close()
 		return nil, err
 	}
-	if a.alerts, err = newAlerts(f, lists, ops, st, logger, o.Now, a.notify); err != nil {
+	if a.alerts, err = newAlerts(f, a.lists, ops, st, logger, o.Now, a.notify); err != nil {
 		st.Close()
 		return nil, err
 	}
@@ -140,7 +140,7 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 		a.alerts.Observe(evs)
 	})
 	a.backoff = newBackoffs(o.Now)
-	a.pipeline = watch.NewPipeline(source.NewPollerWith(client, source.PollerOptions{Now: o.Now, Logger: logger}), matcher, st, logger,
+	a.pipeline = watch.NewPipeline(source.NewPollerWith(client, source.PollerOptions{Now: o.Now, Logger: logger}), a.lists.Matcher(), st, logger,
 		watch.PipelineOptions{Now: o.Now, OnPoll: func(r watch.PollReport) { m.observePoll(r); a.backoff.note(r) }})
 	a.sched = schedule.New(logger, f.Server.Location)
 	a.surge = schedule.NewSurge(ops, cadences(f))
@@ -183,7 +183,7 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 		return nil, err
 	}
 	a.server, err = ui.New(ui.Options{
-		Store: st, Hub: a.hub, Logger: logger, Operations: ops, Sources: srcs, WatchLists: lists,
+		Store: st, Hub: a.hub, Logger: logger, Operations: ops, Sources: srcs, WatchLists: lists, Lists: a.lists,
 		Secure: f.Server.TLSCert != "", AllowedOrigins: origins(f), SessionTTL: f.Server.SessionTTL,
 		Location: f.Server.Location, Demo: o.Demo, Now: o.Now, Metrics: o.Registry,
 		Ready:     a.ready,

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/watchroom/watchroom/alerts"
+	"github.com/watchroom/watchroom/watch"
 	"github.com/watchroom/watchroom/watch/store"
 )
 
@@ -25,11 +26,16 @@ const scheduledBy = "schedule"
 // that is delivered and downloaded (self-contained, opens offline), keeps
 // it on disk under its SHA-256 and stores the version.
 func (a *app) generateBriefing(ctx context.Context, opID, by string) (store.Briefing, error) {
-	op, ok := a.ops[opID]
-	if !ok {
+	if _, ok := a.ops[opID]; !ok {
 		return store.Briefing{}, fmt.Errorf("no operation %q", opID)
 	}
-	b, err := alerts.CollectBriefing(ctx, a.store, op, a.lists, a.sourceList, a.now(), by)
+	var op watch.Operation
+	for _, o := range a.lists.Operations() { // with the lists the web linked to it
+		if o.ID == opID {
+			op = o
+		}
+	}
+	b, err := alerts.CollectBriefing(ctx, a.store, op, a.lists.Active(), a.sourceList, a.now(), by)
 	if err != nil {
 		return store.Briefing{}, err
 	}

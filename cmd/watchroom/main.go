@@ -21,6 +21,9 @@ Usage:
                                              add a user (admin, analyst, officer, viewer);
                                              the password is read from stdin or asked for
   watchroom user list --config FILE          list users
+  watchroom export watchlists --config FILE [--out FILE]
+                                             write the watch lists in force (the config file's and
+                                             the web's) as the config file's watchlists: section
   watchroom bench match [--terms N]          measure the watch-list matcher against a regexp baseline
   watchroom bench fanout [--clients N --rate R --duration D --stall-percent P --restart]
   watchroom bench search [--items N]         time the board's full-text search on N stored items against a LIKE scan
@@ -47,6 +50,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdCheck(args[1:], stdout, stderr)
 	case "user":
 		return cmdUser(ctx, args[1:], stdin, stdout, stderr)
+	case "export":
+		return cmdExport(ctx, args[1:], stdout, stderr)
 	case "bench":
 		return cmdBench(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":

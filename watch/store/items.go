@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/watchroom/watchroom/watch"
 )
@@ -82,4 +83,26 @@ func nonNil(xs []string) []string {
 		return []string{}
 	}
 	return xs
+}
+
+// ItemsSince returns the stored items found at or after since, newest
+// first, at most limit.
+func (s *Store) ItemsSince(ctx context.Context, since time.Time, limit int) ([]watch.Item, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, source, url, author, title, text, published, found FROM items
+		WHERE found >= ? ORDER BY found DESC, id DESC LIMIT ?`, fmtTime(since), limit)
+	if err != nil {
+		return nil, fmt.Errorf("items since: %w", err)
+	}
+	defer rows.Close()
+	var out []watch.Item
+	for rows.Next() {
+		var it watch.Item
+		var pub, found string
+		if err := rows.Scan(&it.ID, &it.SourceID, &it.URL, &it.Author, &it.Title, &it.Text, &pub, &found); err != nil {
+			return nil, fmt.Errorf("items since: %w", err)
+		}
+		it.Published, it.Found = parseTime(pub), parseTime(found)
+		out = append(out, it)
+	}
+	return out, rows.Err()
 }

@@ -193,6 +193,23 @@ CREATE TABLE polls (
 );
 CREATE INDEX polls_source_at ON polls(source, at);
 `,
+	// 9: watch lists made or changed in the web. The list is kept whole as
+	// JSON (doc), so a new watch-list field needs no schema change; a row
+	// whose id is also in the config file overrides that entry.
+	`
+CREATE TABLE watchlists (
+	id TEXT PRIMARY KEY,
+	doc TEXT NOT NULL,
+	operations TEXT NOT NULL DEFAULT '[]',
+	disabled INTEGER NOT NULL DEFAULT 0,
+	override INTEGER NOT NULL DEFAULT 0,
+	rev INTEGER NOT NULL,
+	created_by TEXT NOT NULL,
+	created TEXT NOT NULL,
+	updated_by TEXT NOT NULL,
+	updated TEXT NOT NULL
+);
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

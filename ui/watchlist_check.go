@@ -1,0 +1,54 @@
+package ui
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/watchroom/watchroom/watch/match"
+)
+
+// maxQuery caps a watch list's query, in bytes.
+const maxQuery = 8000
+
+// queryProblem is what the editor shows under a query that does not parse.
+type queryProblem struct {
+	OK      bool     `json:"ok"`
+	Message string   `json:"message,omitempty"`
+	Pos     int      `json:"pos"`    // byte offset of the problem
+	End     int      `json:"end"`    // byte offset where it ends
+	Line    int      `json:"line"`   // from 1
+	Column  int      `json:"column"` // in runes, from 1
+	Caret   string   `json:"caret,omitempty"`
+	Terms   []string `json:"terms,omitempty"` // when it parses: its terms as written
+	Query   string   `json:"canonical,omitempty"`
+}
+
+// checkQueryText parses a query as the matcher will.
+func checkQueryText(q string) queryProblem {
+	if len(q) > maxQuery {
+		return queryProblem{Message: "the query is too long: at most 8000 bytes", Pos: maxQuery, End: len(q), Line: 1, Column: 1}
+	}
+	parsed, err := match.Parse(q)
+	var e *match.Error
+	if errors.As(err, &e) {
+		return queryProblem{Message: e.Error(), Pos: e.Pos, End: e.End, Line: e.Line, Column: e.Column, Caret: e.Caret(q)}
+	}
+	if err != nil {
+		return queryProblem{Message: err.Error()}
+	}
+	return queryProblem{OK: true, Terms: parsed.Terms(), Query: parsed.String()}
+}
+
+// checkQuery is the editor's live syntax check: the message, where it is,
+// and the line with a caret under the offending part.
+func (s *Server) checkQuery(c echo.Context) error {
+	var req struct {
+		Query string `json:"query"`
+	}
+	if err := c.Bind(&req); err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "The request is not valid JSON.")
+	}
+	return c.JSON(http.StatusOK, checkQueryText(req.Query))
+}

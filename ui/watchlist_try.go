@@ -1,0 +1,126 @@
+package ui
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/watchroom/watchroom/watch"
+)
+
+const (
+	tryDaysDefault = 7
+	tryDaysMax     = 30
+	tryScanMax     = 5000 // items scanned, newest first
+	tryShowMax     = 50   // items shown
+)
+
+type tryRequest struct {
+	List listRequest `json:"list"`
+	Days int         `json:"days"`
+}
+
+// tryItem is one stored item the draft or the current version matches.
+type tryItem struct {
+	Status string       `json:"status"` // new, lost or unchanged
+	Item   watch.Item   `json:"item"`
+	Terms  []string     `json:"terms"`
+	Spans  []watch.Span `json:"spans"`
+}
+
+type tryReply struct {
+	Days      int       `json:"days"`
+	Scanned   int       `json:"scanned"`
+	Capped    bool      `json:"capped"` // more items were stored in the period than were scanned
+	Draft     int       `json:"draft"`  // items the draft matches
+	Current   int       `json:"current"`
+	New       int       `json:"new"`
+	Lost      int       `json:"lost"`
+	Unchanged int       `json:"unchanged"`
+	Shown     int       `json:"shown"`
+	Items     []tryItem `json:"items"`
+	TookMS    float64   `json:"took_ms"`
+}
+
+// tryList runs a draft list against the items stored in the last days and
+// compares it with the list's current version: what it would newly match,
+// what it would no longer match, and what is unchanged. Both versions are
+// compiled once; the items are scanned once.
+func (s *Server) tryList(c echo.Context) error {
+	var req tryRequest
+	if err := c.Bind(&req); err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "The request is not valid JSON.")
+	}
+	if req.Days <= 0 {
+		req.Days = tryDaysDefault
+	}
+	req.Days = min(req.Days, tryDaysMax)
+	id := req.List.ID
+	if !listIDRe.MatchString(id) {
+		id = "draft"
+	}
+	base := watch.WatchList{ID: id}
+	cur, hasCur := s.lists.Entry(id)
+	if hasCur {
+		base = cur.List
+	}
+	l, _, err := s.draft(req.List, base)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	draftM, err := watch.NewMatcher([]watch.WatchList{l}, nil)
+	if err != nil {
+		return listError(http.StatusBadRequest, "The list does not compile: "+err.Error(), nil)
+	}
+	var curM *watch.Matcher
+	if hasCur && cur.Broken == nil {
+		if curM, err = watch.NewMatcher([]watch.WatchList{cur.List}, nil); err != nil {
+			return err
+		}
+	}
+	items, err := s.store.ItemsSince(c.Request().Context(), s.opts.Now().Add(-time.Duration(req.Days)*24*time.Hour), tryScanMax+1)
+	if err != nil {
+		return err
+	}
+	out := tryReply{Days: req.Days, Items: []tryItem{}}
+	if len(items) > tryScanMax {
+		items, out.Capped = items[:tryScanMax], true
+	}
+	out.Scanned = len(items)
+	var lists [3][]tryItem // new, lost, unchanged
+	for _, it := range items {
+		d := draftM.Match(it)
+		var now []watch.Hit
+		if curM != nil {
+			now = curM.Match(it)
+		}
+		switch {
+		case len(d) > 0 && len(now) == 0:
+			out.New++
+			lists[0] = append(lists[0], tryItem{Status: "new", Item: it, Terms: d[0].Terms, Spans: d[0].Spans})
+		case len(d) == 0 && len(now) > 0:
+			out.Lost++
+			lists[1] = append(lists[1], tryItem{Status: "lost", Item: it, Terms: now[0].Terms, Spans: now[0].Spans})
+		case len(d) > 0:
+			out.Unchanged++
+			lists[2] = append(lists[2], tryItem{Status: "unchanged", Item: it, Terms: d[0].Terms, Spans: d[0].Spans})
+		}
+	}
+	out.Draft, out.Current = out.New+out.Unchanged, out.Lost+out.Unchanged
+	for _, xs := range lists {
+		for _, x := range xs {
+			if len(out.Items) == tryShowMax {
+				break
+			}
+			if x.Spans == nil {
+				x.Spans = []watch.Span{}
+			}
+			out.Items = append(out.Items, x)
+		}
+	}
+	out.Shown = len(out.Items)
+	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
+	return c.JSON(http.StatusOK, out)
+}
