@@ -1,6 +1,7 @@
 package config
 
 import (
+	"slices"
 	"testing"
 	"time"
 )
@@ -9,7 +10,7 @@ func TestAlertRulesAndOperationDetails(t *testing.T) {
 	f, err := Parse("w.yaml", []byte(lines(
 		"watchlists:",
 		"  - {id: ume, terms: [rave], severity: critical}",
-		"  - {id: misc, terms: [party]}",
+		"  - {id: misc, terms: [party], tags: [event discovery, music]}",
 		"operations:",
 		"  - id: carnival",
 		"    name: Carnival",
@@ -32,6 +33,9 @@ func TestAlertRulesAndOperationDetails(t *testing.T) {
 	}
 	if f.WatchLists[0].Severity != "critical" || f.WatchLists[1].Severity != "routine" {
 		t.Errorf("severities %q %q", f.WatchLists[0].Severity, f.WatchLists[1].Severity)
+	}
+	if !slices.Equal(f.WatchLists[1].Tags, []string{"event discovery", "music"}) || f.WatchLists[0].Tags != nil {
+		t.Errorf("tags %q %q", f.WatchLists[0].Tags, f.WatchLists[1].Tags)
 	}
 	op := f.Operations[0]
 	if op.Kind != "planned" || op.Risk != "high" || op.Place != "Ladbroke Grove" || len(op.Terms) != 2 || op.Team != "North Kensington SNT" {

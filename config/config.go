@@ -138,6 +138,7 @@ type WatchList struct {
 	Sources  []string // source ids; empty means every source
 	Severity string   // critical, high or routine (the default); alert rules use it
 	Query    string   // a query in the watch-list language (docs/watchlists.md); instead of terms
+	Tags     []string // free labels, e.g. "event discovery"
 	Line     int
 }
 

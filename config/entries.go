@@ -57,7 +57,7 @@ func (d *decoder) watchLists(sec field, r *refs) []WatchList {
 	entries, _ := d.items(sec)
 	var out []WatchList
 	for _, e := range entries {
-		fs, ok := d.fields(e.val, e.path, "id", "name", "terms", "query", "sources", "severity")
+		fs, ok := d.fields(e.val, e.path, "id", "name", "terms", "query", "sources", "severity", "tags")
 		if !ok {
 			continue
 		}
@@ -85,7 +85,26 @@ func (d *decoder) watchLists(sec field, r *refs) []WatchList {
 		w.Sources = d.idRefs(fs["sources"], r, owner, "source")
 		w.Severity = "routine"
 		scalar(d, fs["severity"], &w.Severity, oneOf("critical", "high", "routine"))
+		w.Tags = d.tags(fs["tags"])
 		out = append(out, w)
+	}
+	return out
+}
+
+// tags reads a watch list's free labels: each non-empty, none twice.
+func (d *decoder) tags(f field) []string {
+	entries, _ := d.items(f)
+	var out []string
+	for _, e := range entries {
+		var t string
+		if !scalar(d, e, &t, nonEmpty) {
+			continue
+		}
+		if slices.Contains(out, t) {
+			d.problem(e.val, e.path, "tag %q is listed twice", t)
+			continue
+		}
+		out = append(out, t)
 	}
 	return out
 }

@@ -108,6 +108,14 @@ func TestParseProblems(t *testing.T) {
 			},
 		},
 		{
+			name: "a tag listed twice or empty",
+			yaml: lines("watchlists:", "  - {id: w, terms: [x], tags: [event discovery, '', event discovery]}"),
+			want: []string{
+				`w.yaml:2:49: watchlists[0].tags[1]: must not be empty`,
+				`w.yaml:2:53: watchlists[0].tags[2]: tag "event discovery" is listed twice`,
+			},
+		},
+		{
 			name: "an id listed twice",
 			yaml: lines("sources:", okSource, "watchlists:", "  - {id: w, terms: [x], sources: [a, a]}"),
 			want: []string{`w.yaml:4:38: watchlists[0].sources[1]: source "a" is listed twice`},

@@ -46,6 +46,9 @@ type WatchList struct {
 	Sources  []string // empty: every source
 	Severity string   // critical, high or routine
 	Query    string   // the list as a query (docs/watchlists.md), instead of Terms
+	// Tags are free labels; "event discovery" makes the list's hits
+	// proposals for draft operations.
+	Tags []string
 }
 
 // Operation groups watch lists and sources around an event; each has a board.

@@ -66,7 +66,7 @@ func domain(f *config.File) ([]watch.Source, []watch.WatchList, []watch.Operatio
 	}
 	var lists []watch.WatchList
 	for _, l := range f.WatchLists {
-		lists = append(lists, watch.WatchList{ID: l.ID, Name: l.Name, Terms: l.Terms, Sources: l.Sources, Severity: l.Severity, Query: l.Query})
+		lists = append(lists, watch.WatchList{ID: l.ID, Name: l.Name, Terms: l.Terms, Sources: l.Sources, Severity: l.Severity, Query: l.Query, Tags: l.Tags})
 	}
 	var ops []watch.Operation
 	for _, o := range f.Operations {
