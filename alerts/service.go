@@ -130,6 +130,15 @@ func (s *Service) Resolve(ctx context.Context, fp, by, reason string) (Alert, er
 	return ch.Alert, s.record(ctx, []Change{ch}, &watch.AuditEntry{Actor: by, Action: "alert_resolve", Target: "alert:" + fp, Detail: reason})
 }
 
+// SetOperations tells the engine the operations now in force.
+func (s *Service) SetOperations(ops []watch.Operation) error {
+	aops := make([]Operation, len(ops))
+	for i, op := range ops {
+		aops[i] = Operation{Operation: op, Terms: op.Terms}
+	}
+	return s.eng.SetOperations(aops)
+}
+
 // Open returns the open alerts.
 func (s *Service) Open() []Alert { return s.eng.Open() }
 

@@ -22,6 +22,11 @@ func TestAlertRulesAndOperationDetails(t *testing.T) {
 		"    risk: high",
 		"    team: North Kensington SNT",
 		"    cadence: {imminent: 90s, live: 30s}",
+		"    lat: 51.5173",
+		"    lon: -0.2107",
+		"    radius_m: 1500",
+		"    context: Two streets had disorder last year",
+		"    briefing_lead: 36h",
 		"alerts:",
 		"  - {id: crit, kind: severity, severity: critical}",
 		"  - {id: busy, kind: count, operation: carnival, threshold: 10, window: 15m, for: 1m, repeat: 2h}",
@@ -40,6 +45,9 @@ func TestAlertRulesAndOperationDetails(t *testing.T) {
 	op := f.Operations[0]
 	if op.Kind != "planned" || op.Risk != "high" || op.Place != "Ladbroke Grove" || len(op.Terms) != 2 || op.Team != "North Kensington SNT" {
 		t.Errorf("operation %+v", op)
+	}
+	if !op.HasPoint || op.Lat != 51.5173 || op.Lon != -0.2107 || op.RadiusM != 1500 || op.Context != "Two streets had disorder last year" || op.BriefingLead != 36*time.Hour {
+		t.Errorf("place and lead %+v", op)
 	}
 	if op.Cadence["live"] != 30*time.Second || op.Cadence["imminent"] != 90*time.Second || len(op.Cadence) != 2 {
 		t.Errorf("cadence %v", op.Cadence)

@@ -157,7 +157,14 @@ type Operation struct {
 	// Cadence overrides how often the operation's sources are polled per
 	// phase: keys before, imminent, live, after.
 	Cadence map[string]time.Duration
-	Line    int
+	// Lat and Lon are the place's coordinates (both or neither; HasPoint
+	// says which); RadiusM the metres around them that count as the place.
+	HasPoint     bool
+	Lat, Lon     float64
+	RadiusM      int
+	Context      string        // free text: what is known of the event
+	BriefingLead time.Duration // how long before the start the briefing is made (0: 24h)
+	Line         int
 }
 
 // AlertRule is one alert rule; see the alerts package for the kinds.

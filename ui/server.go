@@ -36,7 +36,12 @@ type Options struct {
 	Store          *store.Store
 	Hub            *live.Hub
 	Logger         *slog.Logger
-	Operations     []watch.Operation
+	Operations     []watch.Operation // the operations when no Registry is given
+	// Registry holds the operations in force; pages read it on every
+	// request, so an operation made or edited in the console shows at once.
+	Registry        *watch.Registry
+	OperationEditor OperationEditor // nil: operations are read-only in the console
+	Teams           []string        // the neighbourhood teams an operation may name
 	Sources        []watch.Source
 	WatchLists     []watch.WatchList
 	Secure         bool          // served over TLS: cookies get Secure
@@ -66,7 +71,7 @@ type Server struct {
 	tmpl    *template.Template
 	limiter *loginLimiter
 	up      *websocket.Upgrader
-	ops     map[string]watch.Operation
+	reg     *watch.Registry
 
 	dummyOnce sync.Once
 	dummy     []byte
@@ -92,9 +97,9 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{e: echo.New(), opts: opts, store: opts.Store, hub: opts.Hub,
 		log: opts.Logger.With("component", "ui"), tmpl: tmpl, limiter: newLoginLimiter(opts.Now),
-		ops: map[string]watch.Operation{}}
-	for _, op := range opts.Operations {
-		s.ops[op.ID] = op
+		reg: opts.Registry}
+	if s.reg == nil {
+		s.reg = watch.NewRegistry(opts.Operations)
 	}
 	s.up = &websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, CheckOrigin: s.checkOrigin}
 	s.e.HideBanner, s.e.HidePort = true, true
@@ -139,6 +144,9 @@ func (s *Server) routes() {
 	a.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/board/all") })
 	a.GET("/board/:id", s.board)
 	a.GET("/operations", s.operations)
+	if s.opts.OperationEditor != nil {
+		s.operationRoutes(a)
+	}
 	a.GET("/watchlists", s.watchLists, requireRole(watch.RoleAnalyst))
 	if s.opts.Briefings != nil {
 		a.GET("/briefings", s.briefings)
@@ -228,6 +236,7 @@ type page struct {
 	Wall     bool // wall mode: the board on a big screen
 
 	Operations operationsPage
+	OpForm     opFormPage
 	Briefings  briefingsPage
 	Note       notePage
 	Lists      []listRow

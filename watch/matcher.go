@@ -42,6 +42,18 @@ func (m *Matcher) Update(lists []WatchList, ops []Operation) error {
 	return nil
 }
 
+// SetOperations swaps in new operations, keeping the compiled lists: the
+// next item matched is shown on the boards of the operations in force.
+func (m *Matcher) SetOperations(ops []Operation) {
+	for {
+		cur := m.cur.Load()
+		next := &compiled{m: cur.m, lists: cur.lists, ops: ops}
+		if m.cur.CompareAndSwap(cur, next) {
+			return
+		}
+	}
+}
+
 func contains(xs []string, x string) bool {
 	for _, v := range xs {
 		if v == x {

@@ -63,6 +63,18 @@ type Operation struct {
 	Terms      []string // place and date terms
 	Risk       string
 	Team       string
+	// Point is the place's coordinates, if known; RadiusM the distance in
+	// metres around it that counts as the place (0: none given).
+	Point   *GeoPoint
+	RadiusM int
+	Context string // free text: what analysts know of the event
+	// BriefingLead is how long before the start the scheduled briefing is
+	// made (0: DefaultBriefingLead).
+	BriefingLead time.Duration
+	// Cadence overrides, per phase, how often the operation's sources are
+	// polled (a phase without one takes the scheduler's default).
+	Cadence map[Phase]time.Duration
+	Origin  string // OriginConfig, OriginWeb or OriginOverride
 }
 
 // Item is one normalised piece of public content from a source.

@@ -12,13 +12,14 @@ import (
 )
 
 // newAlerts builds the alert engine and service from the config.
-func newAlerts(f *config.File, lists []watch.WatchList, ops []watch.Operation, st *store.Store, logger *slog.Logger, now func() time.Time, n *notifiers) (*alerts.Service, error) {
+func newAlerts(f *config.File, lists []watch.WatchList, reg *watch.Registry, st *store.Store, logger *slog.Logger, now func() time.Time, n *notifiers) (*alerts.Service, error) {
 	var rules []alerts.Rule
 	for _, r := range f.Alerts {
 		rules = append(rules, alerts.Rule{ID: r.ID, Name: r.Name, Kind: alerts.Kind(r.Kind), Operation: r.Operation,
 			Severity: r.Severity, Threshold: r.Threshold, Window: r.Window, Baseline: r.Baseline, Factor: r.Factor,
 			MinHits: r.MinHits, For: r.For, Repeat: r.Repeat})
 	}
+	ops := reg.All()
 	var aops []alerts.Operation
 	for _, op := range ops {
 		aops = append(aops, alerts.Operation{Operation: op, Terms: op.Terms})
@@ -39,10 +40,9 @@ func newAlerts(f *config.File, lists []watch.WatchList, ops []watch.Operation, s
 	for _, l := range lists {
 		sev[l.ID] = l.Severity
 	}
-	names := map[string]string{}
-	for _, op := range ops {
-		names[op.ID] = op.Name
-	}
 	return alerts.NewService(eng, st, logger, alerts.ServiceOptions{Severities: sev,
-		Notify: func(_ context.Context, c alerts.Change) { n.alert(c, names[c.Alert.Operation]) }}), nil
+		Notify: func(_ context.Context, c alerts.Change) {
+			op, _ := reg.Get(c.Alert.Operation)
+			n.alert(c, op.Name)
+		}}), nil
 }

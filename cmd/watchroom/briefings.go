@@ -8,15 +8,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/watchroom/watchroom/alerts"
 	"github.com/watchroom/watchroom/watch/store"
 )
-
-// briefingLead is how long before an operation starts its scheduled
-// briefing is made.
-const briefingLead = 24 * time.Hour
 
 // scheduledBy marks versions made by the schedule rather than a person.
 const scheduledBy = "schedule"
@@ -25,7 +20,7 @@ const scheduledBy = "schedule"
 // that is delivered and downloaded (self-contained, opens offline), keeps
 // it on disk under its SHA-256 and stores the version.
 func (a *app) generateBriefing(ctx context.Context, opID, by string) (store.Briefing, error) {
-	op, ok := a.ops[opID]
+	op, ok := a.reg.Get(opID)
 	if !ok {
 		return store.Briefing{}, fmt.Errorf("no operation %q", opID)
 	}
@@ -85,8 +80,8 @@ func writeBlob(dir, name string, b []byte) error {
 // store, nothing is remembered in between.
 func (a *app) scheduledBriefings(ctx context.Context) {
 	now := a.now()
-	for _, op := range a.ops {
-		if !alerts.BriefingDue(op, briefingLead, now) {
+	for _, op := range a.reg.All() {
+		if !alerts.BriefingDue(op, op.Lead(), now) {
 			continue
 		}
 		done, err := a.store.HasBriefingBy(ctx, op.ID, scheduledBy)
