@@ -36,12 +36,7 @@ type Options struct {
 	Store          *store.Store
 	Hub            *live.Hub
 	Logger         *slog.Logger
-	Operations     []watch.Operation // the operations when no Registry is given
-	// Registry holds the operations in force; pages read it on every
-	// request, so an operation made or edited in the console shows at once.
-	Registry        *watch.Registry
-	OperationEditor OperationEditor // nil: operations are read-only in the console
-	Teams           []string        // the neighbourhood teams an operation may name
+	Operations     []watch.Operation
 	Sources        []watch.Source
 	WatchLists     []watch.WatchList
 	Secure         bool          // served over TLS: cookies get Secure
@@ -59,6 +54,13 @@ type Options struct {
 	Briefings    BriefingGenerator // nil: no briefings
 	BlobDir      string            // where briefing documents are kept, by SHA-256
 	PasswordCost int               // bcrypt cost of the dummy hash for unknown names; default PasswordCost
+
+	// Registry holds the operations in force (nil: one made of
+	// Operations); pages read it on every request, so an operation made
+	// or edited in the console shows at once.
+	Registry        *watch.Registry
+	OperationEditor OperationEditor // nil: operations are read-only in the console
+	Teams           []string        // the neighbourhood teams an operation may name
 }
 
 // Server is the console's HTTP server.
