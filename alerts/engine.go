@@ -44,8 +44,9 @@ type Operation struct {
 
 // Errors callers branch on.
 var (
-	ErrNoAlert  = errors.New("no such open alert")
-	ErrBadState = errors.New("the alert is not in a state that allows this")
+	ErrNoAlert   = errors.New("no such open alert")
+	ErrBadState  = errors.New("the alert is not in a state that allows this")
+	ErrNoSilence = errors.New("no such silence in force or to come")
 )
 
 // Engine evaluates rules. It is safe for concurrent use.
@@ -190,11 +191,8 @@ func (e *Engine) Tick() []Change {
 
 // AddSilence adds or replaces a silence.
 func (e *Engine) AddSilence(s Silence) ([]Change, error) {
-	if len(s.Matchers) == 0 {
-		return nil, fmt.Errorf("a silence needs at least one matcher: %w", ErrBadRule)
-	}
-	if !s.End.After(s.Start) {
-		return nil, fmt.Errorf("a silence must end after it starts: %w", ErrBadRule)
+	if err := s.Validate(); err != nil {
+		return nil, err
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()

@@ -1,7 +1,9 @@
 package config
 
 import (
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -85,4 +87,40 @@ func TestAlertRuleProblems(t *testing.T) {
 		`w.yaml:9:10: alerts[3].id: duplicate alert rule id "a" (first at line 6)`,
 		`w.yaml:9:19: alerts[3].kind: "hunch" is not one of severity, count, spike, new_author, place_date, source_failing`,
 	)
+}
+
+func TestSilences(t *testing.T) {
+	f, err := Parse("w.yaml", []byte(lines(
+		"silences:",
+		"  - id: s1",
+		"    matchers: {rule: busy, operation: carnival}",
+		"    start: 2026-08-29T06:00:00Z",
+		"    end: 2026-08-29T10:00:00Z",
+		"    reason: stage build",
+		"    author: Insp. Example",
+	)), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := f.Silences[0]
+	if s.ID != "s1" || s.Matchers["rule"] != "busy" || s.Matchers["operation"] != "carnival" || len(s.Matchers) != 2 ||
+		s.End.Sub(s.Start) != 4*time.Hour || s.Reason != "stage build" || s.Author != "Insp. Example" {
+		t.Errorf("silence %+v", s)
+	}
+	_, err = Parse("w.yaml", []byte(lines(
+		"silences:",
+		"  - {id: s1, matchers: {team: x}, start: 2026-08-29T06:00:00Z, end: 2026-08-29T05:00:00Z, reason: r, author: a}",
+		"  - {id: s2, matchers: {}, start: 2026-08-29T06:00:00Z, end: 2026-08-29T07:00:00Z}",
+	)), Options{})
+	var probs Problems
+	if !errors.As(err, &probs) {
+		t.Fatalf("err %v", err)
+	}
+	got := probs.Error()
+	for _, want := range []string{`silences[0].matchers: unknown key "team"`, `silences[0].end: end must be after start`,
+		`silences[1].matchers: a silence needs at least one matcher`, `silences[1]: missing required key "reason"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("problems lack %q:\n%s", want, got)
+		}
+	}
 }

@@ -50,6 +50,7 @@ type File struct {
 	Alerts     []AlertRule
 	Notifiers  Notifiers
 	Teams      []Team
+	Silences   []Silence
 }
 
 // Notifiers are where alerts and briefings are sent: nowhere else.

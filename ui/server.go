@@ -168,6 +168,7 @@ func (s *Server) routes() {
 	if s.opts.Alerts != nil {
 		a.GET("/api/boards/:id/alerts", s.boardAlerts)
 		a.POST("/api/alerts/:fp/:action", s.alertAction, requireRole(watch.RoleOfficer))
+		s.silenceRoutes(a)
 	}
 	a.POST("/api/sources/:id/:action", s.sourceAction, requireRole(watch.RoleAnalyst))
 	a.GET("/sources", s.sourcesPage, requireRole(watch.RoleAnalyst))
@@ -239,6 +240,7 @@ type page struct {
 
 	Operations operationsPage
 	OpForm     opFormPage
+	Silences   silencesPage
 	Briefings  briefingsPage
 	Note       notePage
 	Lists      []listRow

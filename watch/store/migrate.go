@@ -226,6 +226,20 @@ CREATE TABLE drafts (
 );
 CREATE INDEX drafts_state ON drafts(state);
 `,
+	// alert silences made in the console, and config silences expired
+	// early there (the stored end wins); state comes from the clock.
+	`
+CREATE TABLE silences (
+	id TEXT PRIMARY KEY,
+	origin TEXT NOT NULL CHECK (origin IN ('web','config')),
+	matchers TEXT NOT NULL,
+	start TEXT NOT NULL,
+	end TEXT NOT NULL,
+	reason TEXT NOT NULL,
+	author TEXT NOT NULL,
+	updated TEXT NOT NULL
+);
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
