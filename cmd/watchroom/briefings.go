@@ -46,7 +46,7 @@ func (a *app) generateBriefing(ctx context.Context, opID, by string) (store.Brie
 		return sb, err
 	}
 	a.log.Info("briefing generated", "operation", op.ID, "version", sb.Version, "by", by, "sha256", hash)
-	a.notify.briefing(op, sb)
+	a.notify.briefing(op, sb, doc)
 	return sb, nil
 }
 
