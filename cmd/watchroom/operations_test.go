@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -140,9 +142,16 @@ func TestOperationCreatedInTheWeb(t *testing.T) {
 	}
 	clock.add(2 * time.Minute)
 	a.scheduledBriefings(ctx)
-	if vs, _ := a.store.Briefings(ctx, "gig"); len(vs) != 1 || vs[0].Generator != scheduledBy {
+	vs, _ := a.store.Briefings(ctx, "gig")
+	if len(vs) != 1 || vs[0].Generator != scheduledBy {
 		t.Fatalf("briefing at T−36h: %+v", vs)
 	}
+	doc, err := os.ReadFile(filepath.Join(a.blobDir, vs[0].SHA256+".html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// the context typed in the form is in the briefing, as text
+	mustContain(t, "briefing document", string(doc), "Promoter &lt;b&gt;known&lt;/b&gt; to us", "51.5432, -0.0235", "within 500 m")
 
 	// an edit is audited with the old and the new values
 	if code, _ := analyst.post(t, "/operations/gig/edit", opForm("gig", "Warehouse gig (moved)", start, end, loc, nil)); code != http.StatusSeeOther {
