@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/store"
 )
 
 // An analyst creates an operation in the web page and lands on its board,
@@ -62,5 +64,59 @@ func TestBrowserAnalystCreatesOperation(t *testing.T) {
 	}
 	if tb.dialogs.Load() != 0 || tb.errors.Load() != 0 {
 		t.Fatalf("dialogs %d, page errors %d", tb.dialogs.Load(), tb.errors.Load())
+	}
+}
+
+// An analyst accepts a draft proposed from a calendar event: the form
+// comes prefilled, saving makes the operation and opens its board, and
+// the draft is no longer waiting. The event's hostile title is text.
+func TestBrowserAnalystAcceptsDraft(t *testing.T) {
+	feed, cal := newFeedServer(t), newCalServer(t)
+	clock := &fakeClock{t: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
+	a, base, _ := newTestApp(t, fmt.Sprintf(draftsConfig, tempDataDir(t), feed.url, cal.url), clock, nil)
+	addUser(t, a, "analyst1", watch.RoleAnalyst)
+	cal.set(vevent("e1", "&lt;img src=x onerror=alert(1)&gt; Warehouse party", "20261128T220000Z", "20261129T040000Z", "Unit 4, Hackney Wick"))
+	if err := a.pollNow(context.Background(), "cal"); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := a.store.Drafts(context.Background(), store.DraftProposed, 10)
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("drafts %+v %v", ds, err)
+	}
+	row := fmt.Sprintf("#draft-%d", ds[0].ID)
+	tb := newTab(t)
+	tb.signIn(t, base, "analyst1", "all")
+	var title, name, start, place string
+	tb.run(t, "accept the draft",
+		chromedp.Navigate(base+"/operations"),
+		chromedp.WaitVisible(row, chromedp.ByQuery),
+		chromedp.Text(row+" .draft-title", &title, chromedp.ByQuery),
+		chromedp.Click(row+" a.accept-draft", chromedp.ByQuery),
+		chromedp.WaitVisible("#opform", chromedp.ByID),
+		chromedp.Value("#op-name", &name, chromedp.ByID),
+		chromedp.Value("#op-start", &start, chromedp.ByID),
+		chromedp.Value("#op-place", &place, chromedp.ByID))
+	if title != "<img src=x onerror=alert(1)> Warehouse party" || name != title || start != "2026-11-28T22:00" || place != "Unit 4, Hackney Wick" {
+		t.Fatalf("draft %q, prefilled name %q start %q place %q", title, name, start, place)
+	}
+	tb.run(t, "save it",
+		chromedp.SetValue("#op-id", "warehouse-party", chromedp.ByID),
+		chromedp.Click("#wl-ume", chromedp.ByID),
+		chromedp.Click("#save-op", chromedp.ByID),
+		chromedp.WaitVisible(`#board[data-live="yes"]`, chromedp.ByQuery))
+	var url string
+	tb.run(t, "its board", chromedp.Location(&url))
+	if url != base+"/board/warehouse-party" {
+		t.Fatalf("landed on %s", url)
+	}
+	tb.run(t, "no draft waiting", chromedp.Navigate(base+"/operations"), chromedp.WaitVisible("#op-warehouse-party", chromedp.ByID))
+	if n := tb.count(t, row); n != 0 {
+		t.Fatal("the accepted draft is still proposed")
+	}
+	if n := tb.count(t, "img, [onerror]"); n != 0 || tb.dialogs.Load() != 0 || tb.errors.Load() != 0 {
+		t.Fatalf("hostile elements %d, dialogs %d, page errors %d", n, tb.dialogs.Load(), tb.errors.Load())
+	}
+	if d, _ := a.store.DraftByID(context.Background(), ds[0].ID); d.State != store.DraftAccepted || d.Operation != "warehouse-party" {
+		t.Fatalf("draft %+v", d)
 	}
 }
