@@ -57,7 +57,7 @@ func (s *Store) SaveOperation(ctx context.Context, op watch.Operation, old *watc
 func (s *Store) RemoveOperationOverride(ctx context.Context, id string, cfg watch.Operation, by string) error {
 	return s.write(ctx, func(t *tx) error {
 		var data string
-		err := t.QueryRowContext(ctx, `SELECT data FROM operations WHERE id = ? AND origin = 'override'`, id).Scan(&data)
+		err := t.QueryRowContext(ctx, `SELECT data FROM operations WHERE id = ?`, id).Scan(&data)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("override of %s: %w", id, ErrNotFound)
 		}
