@@ -120,3 +120,27 @@ func TestBrowserAnalystAcceptsDraft(t *testing.T) {
 		t.Fatalf("draft %+v", d)
 	}
 }
+
+// An edit made by one analyst reaches a board already open elsewhere: its
+// name changes live, as text.
+func TestBrowserBoardFollowsOperationEdit(t *testing.T) {
+	feed := newFeedServer(t)
+	a, base, _ := startApp(t, feed.url, tempDataDir(t))
+	addUser(t, a, "pc1", watch.RoleOfficer)
+	tb := newTab(t)
+	tb.signIn(t, base, "pc1", "op1")
+	op, _ := a.reg.Get("op1")
+	op.Name = `<b>Summer rave</b> (moved)`
+	if err := a.SaveOperation(context.Background(), op, "analyst1", false); err != nil {
+		t.Fatal(err)
+	}
+	var h1 string
+	tb.run(t, "renamed live", chromedp.WaitVisible(`//h1[contains(., "(moved)")]`, chromedp.BySearch),
+		chromedp.Text(".boardhead h1", &h1, chromedp.ByQuery))
+	if h1 != op.Name {
+		t.Fatalf("board title %q", h1)
+	}
+	if n := tb.count(t, ".boardhead h1 b"); n != 0 {
+		t.Fatal("the name was rendered as markup")
+	}
+}
