@@ -44,8 +44,9 @@ type Operation struct {
 
 // Errors callers branch on.
 var (
-	ErrNoAlert  = errors.New("no such open alert")
-	ErrBadState = errors.New("the alert is not in a state that allows this")
+	ErrNoAlert   = errors.New("no such open alert")
+	ErrBadState  = errors.New("the alert is not in a state that allows this")
+	ErrNoSilence = errors.New("no such silence in force or to come")
 )
 
 // Engine evaluates rules. It is safe for concurrent use.
@@ -96,18 +97,39 @@ func New(rules []Rule, ops []Operation, now func() time.Time) (*Engine, error) {
 		}
 		e.rules = append(e.rules, r)
 	}
+	if err := e.setOperations(ops); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// SetOperations replaces the operations the rules look at (an operation
+// created or edited in the console), keeping the authors each has seen.
+// Rules for every operation cover new ones at once.
+func (e *Engine) SetOperations(ops []Operation) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.setOperations(ops)
+}
+
+func (e *Engine) setOperations(ops []Operation) error {
+	next := map[string]*opState{}
 	for _, op := range ops {
 		st := &opState{op: op, authors: map[string]time.Time{}}
+		if old, ok := e.ops[op.ID]; ok {
+			st.authors = old.authors
+		}
 		if len(op.Terms) > 0 {
 			m, err := match.Compile([]match.List{{ID: op.ID, Terms: op.Terms}})
 			if err != nil {
-				return nil, fmt.Errorf("operation %q place and date terms: %w", op.ID, err)
+				return fmt.Errorf("operation %q place and date terms: %w", op.ID, err)
 			}
 			st.terms = m
 		}
-		e.ops[op.ID] = st
+		next[op.ID] = st
 	}
-	return e, nil
+	e.ops = next
+	return nil
 }
 
 // SeedAuthors tells the engine which authors an operation has seen before
@@ -169,11 +191,8 @@ func (e *Engine) Tick() []Change {
 
 // AddSilence adds or replaces a silence.
 func (e *Engine) AddSilence(s Silence) ([]Change, error) {
-	if len(s.Matchers) == 0 {
-		return nil, fmt.Errorf("a silence needs at least one matcher: %w", ErrBadRule)
-	}
-	if !s.End.After(s.Start) {
-		return nil, fmt.Errorf("a silence must end after it starts: %w", ErrBadRule)
+	if err := s.Validate(); err != nil {
+		return nil, err
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()

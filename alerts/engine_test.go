@@ -258,15 +258,15 @@ func TestSilencesStartAndExpire(t *testing.T) {
 	if summary(got) != "firing!" || got[0].Alert.Silenced {
 		t.Fatalf("before the silence: %+v", got)
 	}
-	c.add(11 * time.Minute) // repeat due, but silenced now
-	if got := summary(e.Tick()); got != "" {
+	c.add(11 * time.Minute) // repeat due, but silenced now: the boards are told
+	if got := summary(e.Tick()); got != "silenced" {
 		t.Fatalf("notified while silenced: %q", got)
 	}
 	if open := e.Open(); len(open) != 1 || !open[0].Silenced || e.Silences()["s1"] != SilenceActive {
 		t.Fatalf("open %+v", open)
 	}
 	c.set(t0.Add(25 * time.Minute)) // the silence expires: the repeat is due at once
-	if got := summary(e.Tick()); got != "notified!" {
+	if got := summary(e.Tick()); got != "unsilenced notified!" {
 		t.Fatalf("after the silence: %q", got)
 	}
 	if e.Silences()["s1"] != SilenceExpired {

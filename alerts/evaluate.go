@@ -226,7 +226,18 @@ func (e *Engine) evaluate() []Change {
 	// then again every Repeat until acknowledged
 	for _, fp := range e.sortedOpen() {
 		a := e.alerts[fp]
+		was := a.Silenced
 		a.Silenced = e.silenced(a, now)
+		if i, ok := touched[fp]; ok {
+			changes[i].Alert = a.copy() // the change says whether it is silenced
+		} else if was != a.Silenced {
+			// a silence started or ended: the boards show it
+			ev := "silenced"
+			if !a.Silenced {
+				ev = "unsilenced"
+			}
+			emit(a, ev)
+		}
 		if a.State != StateFiring || a.Silenced {
 			continue
 		}
@@ -235,7 +246,7 @@ func (e *Engine) evaluate() []Change {
 			continue
 		}
 		a.LastNotified = now
-		if i, ok := touched[fp]; ok {
+		if i, ok := touched[fp]; ok && changes[i].Event != "unsilenced" {
 			changes[i].Alert = a.copy()
 			changes[i].Notify = true
 		} else {

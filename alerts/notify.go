@@ -18,6 +18,16 @@ type Notification struct {
 	Text    string   // plain text body
 	JSON    any      // payload for webhooks; nil sends Kind, Subject and Text
 	To      []string // e-mail recipients; empty: the notifier's defaults
+	// Attachments go with an e-mail as files (a briefing's document). A
+	// webhook carries what it needs of them in JSON.
+	Attachments []Attachment
+}
+
+// Attachment is a file sent with a notification.
+type Attachment struct {
+	Name        string // file name, e.g. briefing-carnival-v2.html
+	ContentType string // e.g. text/html; charset=utf-8
+	Data        []byte
 }
 
 // Notifier delivers notifications.

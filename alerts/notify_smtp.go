@@ -6,10 +6,13 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/tls"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"mime"
+	"mime/multipart"
 	"mime/quotedprintable"
 	"net"
 	"net/mail"
@@ -288,18 +291,59 @@ func (s *SMTPNotifier) message(n Notification, to []*mail.Address) []byte {
 	header("Date", s.opts.Now().Format(time.RFC1123Z))
 	header("Message-ID", "<"+rand.Text()+"@"+domainOf(s.from.Address)+">")
 	header("MIME-Version", "1.0")
-	header("Content-Type", "text/plain; charset=utf-8")
-	header("Content-Transfer-Encoding", "quoted-printable")
 	// RFC 3834: out-of-office replies are not sent back to the hub
 	header("Auto-Submitted", "auto-generated")
 	if k := oneLine(n.Kind); k != "" {
 		header(HeaderKind, k)
 	}
+	text := []byte(strings.ToValidUTF8(n.Text, "\uFFFD"))
+	if len(n.Attachments) == 0 {
+		header("Content-Type", "text/plain; charset=utf-8")
+		header("Content-Transfer-Encoding", "quoted-printable")
+		b.WriteString("\r\n")
+		qp := quotedprintable.NewWriter(&b)
+		_, _ = qp.Write(text) // a bytes.Buffer does not fail
+		_ = qp.Close()
+		return b.Bytes()
+	}
+	// multipart/mixed: the text, then each file in base64
+	mw := multipart.NewWriter(&b)
+	header("Content-Type", mime.FormatMediaType("multipart/mixed", map[string]string{"boundary": mw.Boundary()}))
 	b.WriteString("\r\n")
-	qp := quotedprintable.NewWriter(&b)
-	_, _ = qp.Write([]byte(strings.ToValidUTF8(n.Text, "\uFFFD"))) // a bytes.Buffer does not fail
+	part, _ := mw.CreatePart(textproto.MIMEHeader{"Content-Type": {"text/plain; charset=utf-8"}, "Content-Transfer-Encoding": {"quoted-printable"}})
+	qp := quotedprintable.NewWriter(part)
+	_, _ = qp.Write(text)
 	_ = qp.Close()
+	for _, at := range n.Attachments {
+		name := oneLine(at.Name)
+		part, _ := mw.CreatePart(textproto.MIMEHeader{
+			"Content-Type":              {attachmentType(at.ContentType, name)},
+			"Content-Disposition":       {mime.FormatMediaType("attachment", map[string]string{"filename": name})},
+			"Content-Transfer-Encoding": {"base64"},
+		})
+		enc := base64.StdEncoding.EncodeToString(at.Data)
+		for len(enc) > 76 { // RFC 2045: lines of at most 76 characters
+			_, _ = io.WriteString(part, enc[:76]+"\r\n")
+			enc = enc[76:]
+		}
+		_, _ = io.WriteString(part, enc+"\r\n")
+	}
+	_ = mw.Close()
 	return b.Bytes()
+}
+
+// attachmentType keeps a content type's type and charset, dropping
+// anything else a caller put in it, and names the file.
+func attachmentType(ct, name string) string {
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil {
+		mt, params = "application/octet-stream", nil
+	}
+	out := map[string]string{"name": name}
+	if cs := params["charset"]; cs != "" {
+		out["charset"] = cs
+	}
+	return mime.FormatMediaType(mt, out)
 }
 
 // foldHeader breaks a header line at spaces so no line passes 78

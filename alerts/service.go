@@ -22,6 +22,12 @@ type ServiceOptions struct {
 	Severity   func(list string) string            // instead of Severities, when lists change while running
 	Notify     func(ctx context.Context, c Change) // called for changes to notify; must not block long
 	QueueSize  int                                 // timeline events waiting to be evaluated (default 10000)
+	Silences   SilenceKeeper                       // where silences made in the console are kept; nil: not kept
+}
+
+// SilenceKeeper keeps silences (and their audit and timeline entries).
+type SilenceKeeper interface {
+	SaveSilence(ctx context.Context, r store.SilenceRow, action, by string) error
 }
 
 // Service feeds the timeline to the engine and records what changes. It
@@ -133,6 +139,64 @@ func (s *Service) Resolve(ctx context.Context, fp, by, reason string) (Alert, er
 		return Alert{}, err
 	}
 	return ch.Alert, s.record(ctx, []Change{ch}, &watch.AuditEntry{Actor: by, Action: "alert_resolve", Target: "alert:" + fp, Detail: reason})
+}
+
+// SetOperations tells the engine the operations now in force.
+func (s *Service) SetOperations(ops []watch.Operation) error {
+	aops := make([]Operation, len(ops))
+	for i, op := range ops {
+		aops[i] = Operation{Operation: op, Terms: op.Terms}
+	}
+	return s.eng.SetOperations(aops)
+}
+
+// AddSilence mutes matching alerts from s.Start to s.End: kept, audited,
+// a timeline event, then in force.
+func (s *Service) AddSilence(ctx context.Context, sl Silence, by string) error {
+	if err := sl.Validate(); err != nil {
+		return err
+	}
+	if s.opts.Silences != nil {
+		if err := s.opts.Silences.SaveSilence(ctx, silenceRow(sl), "silence_add", by); err != nil {
+			return err
+		}
+	}
+	chs, err := s.eng.AddSilence(sl)
+	if err != nil {
+		return err
+	}
+	return s.record(ctx, chs, nil)
+}
+
+// ExpireSilence ends a silence now, kept and audited.
+func (s *Service) ExpireSilence(ctx context.Context, id, by string) error {
+	sl, chs, err := s.eng.ExpireSilence(id)
+	if err != nil {
+		return err
+	}
+	if s.opts.Silences != nil {
+		if err := s.opts.Silences.SaveSilence(ctx, silenceRow(sl), "silence_expire", by); err != nil {
+			return err
+		}
+	}
+	return s.record(ctx, chs, nil)
+}
+
+// LoadSilence puts a silence in force at start (from the config or the
+// store), without recording anything.
+func (s *Service) LoadSilence(sl Silence) error {
+	return s.eng.RestoreSilence(sl)
+}
+
+// Silences returns every silence with its state now.
+func (s *Service) Silences() []SilenceView { return s.eng.SilenceList() }
+
+func silenceRow(sl Silence) store.SilenceRow {
+	origin := sl.Origin
+	if origin == "" {
+		origin = "web"
+	}
+	return store.SilenceRow{ID: sl.ID, Origin: origin, Matchers: sl.Matchers, Start: sl.Start, End: sl.End, Reason: sl.Reason, Author: sl.Author}
 }
 
 // Open returns the open alerts.

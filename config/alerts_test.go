@@ -1,6 +1,9 @@
 package config
 
 import (
+	"errors"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -9,7 +12,7 @@ func TestAlertRulesAndOperationDetails(t *testing.T) {
 	f, err := Parse("w.yaml", []byte(lines(
 		"watchlists:",
 		"  - {id: ume, terms: [rave], severity: critical}",
-		"  - {id: misc, terms: [party]}",
+		"  - {id: misc, terms: [party], tags: [event discovery, music]}",
 		"operations:",
 		"  - id: carnival",
 		"    name: Carnival",
@@ -21,6 +24,11 @@ func TestAlertRulesAndOperationDetails(t *testing.T) {
 		"    risk: high",
 		"    team: North Kensington SNT",
 		"    cadence: {imminent: 90s, live: 30s}",
+		"    lat: 51.5173",
+		"    lon: -0.2107",
+		"    radius_m: 1500",
+		"    context: Two streets had disorder last year",
+		"    briefing_lead: 36h",
 		"alerts:",
 		"  - {id: crit, kind: severity, severity: critical}",
 		"  - {id: busy, kind: count, operation: carnival, threshold: 10, window: 15m, for: 1m, repeat: 2h}",
@@ -33,9 +41,15 @@ func TestAlertRulesAndOperationDetails(t *testing.T) {
 	if f.WatchLists[0].Severity != "critical" || f.WatchLists[1].Severity != "routine" {
 		t.Errorf("severities %q %q", f.WatchLists[0].Severity, f.WatchLists[1].Severity)
 	}
+	if !slices.Equal(f.WatchLists[1].Tags, []string{"event discovery", "music"}) || f.WatchLists[0].Tags != nil {
+		t.Errorf("tags %q %q", f.WatchLists[0].Tags, f.WatchLists[1].Tags)
+	}
 	op := f.Operations[0]
 	if op.Kind != "planned" || op.Risk != "high" || op.Place != "Ladbroke Grove" || len(op.Terms) != 2 || op.Team != "North Kensington SNT" {
 		t.Errorf("operation %+v", op)
+	}
+	if !op.HasPoint || op.Lat != 51.5173 || op.Lon != -0.2107 || op.RadiusM != 1500 || op.Context != "Two streets had disorder last year" || op.BriefingLead != 36*time.Hour {
+		t.Errorf("place and lead %+v", op)
 	}
 	if op.Cadence["live"] != 30*time.Second || op.Cadence["imminent"] != 90*time.Second || len(op.Cadence) != 2 {
 		t.Errorf("cadence %v", op.Cadence)
@@ -73,4 +87,40 @@ func TestAlertRuleProblems(t *testing.T) {
 		`w.yaml:9:10: alerts[3].id: duplicate alert rule id "a" (first at line 6)`,
 		`w.yaml:9:19: alerts[3].kind: "hunch" is not one of severity, count, spike, new_author, place_date, source_failing`,
 	)
+}
+
+func TestSilences(t *testing.T) {
+	f, err := Parse("w.yaml", []byte(lines(
+		"silences:",
+		"  - id: s1",
+		"    matchers: {rule: busy, operation: carnival}",
+		"    start: 2026-08-29T06:00:00Z",
+		"    end: 2026-08-29T10:00:00Z",
+		"    reason: stage build",
+		"    author: Insp. Example",
+	)), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := f.Silences[0]
+	if s.ID != "s1" || s.Matchers["rule"] != "busy" || s.Matchers["operation"] != "carnival" || len(s.Matchers) != 2 ||
+		s.End.Sub(s.Start) != 4*time.Hour || s.Reason != "stage build" || s.Author != "Insp. Example" {
+		t.Errorf("silence %+v", s)
+	}
+	_, err = Parse("w.yaml", []byte(lines(
+		"silences:",
+		"  - {id: s1, matchers: {team: x}, start: 2026-08-29T06:00:00Z, end: 2026-08-29T05:00:00Z, reason: r, author: a}",
+		"  - {id: s2, matchers: {}, start: 2026-08-29T06:00:00Z, end: 2026-08-29T07:00:00Z}",
+	)), Options{})
+	var probs Problems
+	if !errors.As(err, &probs) {
+		t.Fatalf("err %v", err)
+	}
+	got := probs.Error()
+	for _, want := range []string{`silences[0].matchers: unknown key "team"`, `silences[0].end: end must be after start`,
+		`silences[1].matchers: a silence needs at least one matcher`, `silences[1]: missing required key "reason"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("problems lack %q:\n%s", want, got)
+		}
+	}
 }

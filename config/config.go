@@ -50,6 +50,7 @@ type File struct {
 	Alerts     []AlertRule
 	Notifiers  Notifiers
 	Teams      []Team
+	Silences   []Silence
 }
 
 // Notifiers are where alerts and briefings are sent: nowhere else.
@@ -141,6 +142,7 @@ type WatchList struct {
 	Sources  []string // source ids; empty means every source
 	Severity string   // critical, high or routine (the default); alert rules use it
 	Query    string   // a query in the watch-list language (docs/watchlists.md); instead of terms
+	Tags     []string // free labels, e.g. "event discovery"
 	Line     int
 }
 
@@ -159,7 +161,14 @@ type Operation struct {
 	// Cadence overrides how often the operation's sources are polled per
 	// phase: keys before, imminent, live, after.
 	Cadence map[string]time.Duration
-	Line    int
+	// Lat and Lon are the place's coordinates (both or neither; HasPoint
+	// says which); RadiusM the metres around them that count as the place.
+	HasPoint     bool
+	Lat, Lon     float64
+	RadiusM      int
+	Context      string        // free text: what is known of the event
+	BriefingLead time.Duration // how long before the start the briefing is made (0: 24h)
+	Line         int
 }
 
 // AlertRule is one alert rule; see the alerts package for the kinds.

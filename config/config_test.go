@@ -324,6 +324,9 @@ func TestExampleFile(t *testing.T) {
 		t.Errorf("example has %d sources, %d watch lists, %d operations; want 2, 3, 1",
 			len(f.Sources), len(f.WatchLists), len(f.Operations))
 	}
+	if len(f.Silences) != 1 || f.Operations[0].BriefingLead != 36*time.Hour || !slices.Equal(f.WatchLists[0].Tags, []string{"event discovery"}) {
+		t.Errorf("example has %d silences, briefing lead %s, tags %q", len(f.Silences), f.Operations[0].BriefingLead, f.WatchLists[0].Tags)
+	}
 }
 
 // TestExampleDocumented keeps example.yaml a reference: every key has a

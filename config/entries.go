@@ -57,7 +57,7 @@ func (d *decoder) watchLists(sec field, r *refs) []WatchList {
 	entries, _ := d.items(sec)
 	var out []WatchList
 	for _, e := range entries {
-		fs, ok := d.fields(e.val, e.path, "id", "name", "terms", "query", "sources", "severity")
+		fs, ok := d.fields(e.val, e.path, "id", "name", "terms", "query", "sources", "severity", "tags")
 		if !ok {
 			continue
 		}
@@ -85,7 +85,26 @@ func (d *decoder) watchLists(sec field, r *refs) []WatchList {
 		w.Sources = d.idRefs(fs["sources"], r, owner, "source")
 		w.Severity = "routine"
 		scalar(d, fs["severity"], &w.Severity, oneOf("critical", "high", "routine"))
+		w.Tags = d.tags(fs["tags"])
 		out = append(out, w)
+	}
+	return out
+}
+
+// tags reads a watch list's free labels: each non-empty, none twice.
+func (d *decoder) tags(f field) []string {
+	entries, _ := d.items(f)
+	var out []string
+	for _, e := range entries {
+		var t string
+		if !scalar(d, e, &t, nonEmpty) {
+			continue
+		}
+		if slices.Contains(out, t) {
+			d.problem(e.val, e.path, "tag %q is listed twice", t)
+			continue
+		}
+		out = append(out, t)
 	}
 	return out
 }
@@ -110,7 +129,8 @@ func (d *decoder) operations(sec field, r *refs) []Operation {
 	entries, _ := d.items(sec)
 	var out []Operation
 	for _, e := range entries {
-		fs, ok := d.fields(e.val, e.path, "id", "name", "start", "end", "watchlists", "sources", "kind", "place", "terms", "risk", "team", "cadence")
+		fs, ok := d.fields(e.val, e.path, "id", "name", "start", "end", "watchlists", "sources", "kind", "place", "terms", "risk", "team", "cadence",
+			"lat", "lon", "radius_m", "context", "briefing_lead")
 		if !ok {
 			continue
 		}
@@ -138,9 +158,32 @@ func (d *decoder) operations(sec field, r *refs) []Operation {
 		if c, ok := fs["cadence"]; ok {
 			o.Cadence = d.cadence(c)
 		}
+		d.operationPlace(fs, &o)
+		scalar(d, fs["context"], &o.Context, anyText)
+		if scalar(d, fs["briefing_lead"], &o.BriefingLead, parseDuration) && o.BriefingLead > 14*24*time.Hour {
+			d.problem(fs["briefing_lead"].val, fs["briefing_lead"].path, "a briefing lead may be at most 336h (two weeks)")
+		}
 		out = append(out, o)
 	}
 	return out
+}
+
+// operationPlace reads an operation's coordinates and radius.
+func (d *decoder) operationPlace(fs map[string]field, o *Operation) {
+	latOK := scalar(d, fs["lat"], &o.Lat, parseCoord(90))
+	lonOK := scalar(d, fs["lon"], &o.Lon, parseCoord(180))
+	_, hasLat := fs["lat"]
+	_, hasLon := fs["lon"]
+	switch {
+	case hasLat && !hasLon:
+		d.problem(fs["lat"].val, fs["lat"].path, "lat is set but lon is not; set both or neither")
+	case hasLon && !hasLat:
+		d.problem(fs["lon"].val, fs["lon"].path, "lon is set but lat is not; set both or neither")
+	}
+	o.HasPoint = latOK && lonOK
+	if scalar(d, fs["radius_m"], &o.RadiusM, parseRadius) && !hasLat && !hasLon {
+		d.problem(fs["radius_m"].val, fs["radius_m"].path, "a radius needs lat and lon")
+	}
 }
 
 // id reads an entry's id, checks its form and that no earlier entry of the

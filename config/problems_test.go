@@ -108,6 +108,29 @@ func TestParseProblems(t *testing.T) {
 			},
 		},
 		{
+			name: "coordinates, radius and briefing lead",
+			yaml: lines(
+				"operations:",
+				"  - {id: a, name: A, start: 2026-08-29T10:00:00Z, end: 2026-08-29T12:00:00Z, lat: 91, radius_m: 0}",
+				"  - {id: b, name: B, start: 2026-08-29T10:00:00Z, end: 2026-08-29T12:00:00Z, radius_m: 10, briefing_lead: 400h}",
+			),
+			want: []string{
+				`w.yaml:2:83: operations[0].lat: want decimal degrees from -90 to 90, not "91"`,
+				`w.yaml:2:83: operations[0].lat: lat is set but lon is not; set both or neither`,
+				`w.yaml:2:97: operations[0].radius_m: want whole metres from 1 to 100000, not "0"`,
+				`w.yaml:3:88: operations[1].radius_m: a radius needs lat and lon`,
+				`w.yaml:3:107: operations[1].briefing_lead: a briefing lead may be at most 336h (two weeks)`,
+			},
+		},
+		{
+			name: "a tag listed twice or empty",
+			yaml: lines("watchlists:", "  - {id: w, terms: [x], tags: [event discovery, '', event discovery]}"),
+			want: []string{
+				`w.yaml:2:49: watchlists[0].tags[1]: must not be empty`,
+				`w.yaml:2:53: watchlists[0].tags[2]: tag "event discovery" is listed twice`,
+			},
+		},
+		{
 			name: "an id listed twice",
 			yaml: lines("sources:", okSource, "watchlists:", "  - {id: w, terms: [x], sources: [a, a]}"),
 			want: []string{`w.yaml:4:38: watchlists[0].sources[1]: source "a" is listed twice`},

@@ -8,7 +8,7 @@ import (
 
 // file decodes the top-level mapping into f, which holds the defaults.
 func (d *decoder) file(root *yaml.Node, f *File) {
-	fs, ok := d.fields(root, "", "server", "fetch", "retention", "sources", "watchlists", "operations", "alerts", "notifiers", "teams")
+	fs, ok := d.fields(root, "", "server", "fetch", "retention", "sources", "watchlists", "operations", "alerts", "notifiers", "teams", "silences")
 	if !ok {
 		return
 	}
@@ -30,6 +30,7 @@ func (d *decoder) file(root *yaml.Node, f *File) {
 		d.notifiers(n, &f.Notifiers)
 	}
 	f.Teams = d.teams(fs["teams"], f, refs)
+	f.Silences = d.silences(fs["silences"])
 	d.checkRefs(refs)
 }
 

@@ -240,3 +240,24 @@ func parseFactor(s string) (float64, error) {
 	}
 	return f, nil
 }
+
+// parseCoord accepts a latitude (limit 90) or longitude (limit 180) in
+// decimal degrees.
+func parseCoord(limit float64) func(string) (float64, error) {
+	return func(s string) (float64, error) {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || f < -limit || f > limit {
+			return 0, fmt.Errorf("want decimal degrees from %g to %g, not %q", -limit, limit, s)
+		}
+		return f, nil
+	}
+}
+
+// parseRadius accepts a distance in whole metres, up to 100 km.
+func parseRadius(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 100000 {
+		return 0, fmt.Errorf("want whole metres from 1 to 100000, not %q", s)
+	}
+	return n, nil
+}

@@ -3,7 +3,6 @@ package ui
 import (
 	"encoding/json"
 	"net/http"
-	"sort"
 
 	"github.com/labstack/echo/v4"
 
@@ -30,7 +29,7 @@ func (s *Server) boardName(id string) (string, bool) {
 	if id == watch.BoardAll {
 		return "All operations", true
 	}
-	op, ok := s.ops[id]
+	op, ok := s.reg.Get(id)
 	return op.Name, ok
 }
 
@@ -42,9 +41,7 @@ func (s *Server) board(c echo.Context) error {
 	}
 	u, _ := userFrom(c)
 	links := []boardLink{{ID: watch.BoardAll, Name: "All operations", Current: id == watch.BoardAll}}
-	ops := append([]watch.Operation(nil), s.opts.Operations...)
-	sort.Slice(ops, func(i, j int) bool { return ops[i].Start.Before(ops[j].Start) })
-	for _, op := range ops {
+	for _, op := range s.reg.All() {
 		links = append(links, boardLink{ID: op.ID, Name: op.Name, Current: op.ID == id})
 	}
 	sev := map[string]string{}

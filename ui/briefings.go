@@ -34,7 +34,7 @@ func (s *Server) mayRead(u watch.User, operation string) bool {
 	if u.Role.AtLeast(watch.RoleOfficer) {
 		return true
 	}
-	op, ok := s.ops[operation]
+	op, ok := s.reg.Get(operation)
 	return ok && u.Team != "" && op.Team == u.Team
 }
 
@@ -52,13 +52,13 @@ func (s *Server) briefings(c echo.Context) error {
 		}
 	}
 	return s.render(c, http.StatusOK, "briefings.html", page{Title: "Briefings", Briefings: briefingsPage{
-		Versions: vs, Ops: s.opts.Operations, CanWrite: u.Role.AtLeast(watch.RoleAnalyst)}})
+		Versions: vs, Ops: s.reg.All(), CanWrite: u.Role.AtLeast(watch.RoleAnalyst)}})
 }
 
 // generateBriefing makes a version on demand (analysts).
 func (s *Server) generateBriefing(c echo.Context) error {
 	op := c.FormValue("operation")
-	if _, ok := s.ops[op]; !ok {
+	if _, ok := s.reg.Get(op); !ok {
 		return echo.NewHTTPError(http.StatusNotFound, "There is no such operation.")
 	}
 	u, _ := userFrom(c)
@@ -146,7 +146,7 @@ type notePage struct {
 
 // briefingNote shows and saves an operation's summary and recommendations.
 func (s *Server) briefingNote(c echo.Context) error {
-	op, ok := s.ops[c.Param("id")]
+	op, ok := s.reg.Get(c.Param("id"))
 	if !ok {
 		return echo.NewHTTPError(http.StatusNotFound, "There is no such operation.")
 	}

@@ -2,13 +2,18 @@ package ui
 
 import (
 	"net/http"
-	"sort"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/store"
 )
+
+type draftRow struct {
+	D     store.Draft
+	Start string
+}
 
 type opRow struct {
 	Op         watch.Operation
@@ -30,7 +35,9 @@ type dayCell struct {
 }
 
 type operationsPage struct {
-	CanEditLists bool // analysts: the lists link to the editor
+	CanEdit      bool // analysts: operations can be edited, lists link to the editor
+	CanEditLists bool
+	Drafts       []draftRow
 	Upcoming     []opRow
 	Past         []opRow
 	Weeks        []weekRow
@@ -42,8 +49,7 @@ type operationsPage struct {
 func (s *Server) operations(c echo.Context) error {
 	now := s.opts.Now()
 	loc := s.opts.Location
-	ops := append([]watch.Operation(nil), s.opts.Operations...)
-	sort.Slice(ops, func(i, j int) bool { return ops[i].Start.Before(ops[j].Start) })
+	ops := s.reg.All()
 	fmtT := func(t time.Time) string { return t.In(loc).Format("Mon 2 Jan 2006 15:04") }
 	var p operationsPage
 	p.TimeZone = loc.String()
@@ -87,6 +93,20 @@ func (s *Server) operations(c echo.Context) error {
 			wk.Days = append(wk.Days, cell)
 		}
 		p.Weeks = append(p.Weeks, wk)
+	}
+	if u, _ := userFrom(c); s.opts.OperationEditor != nil && u.Role.AtLeast(watch.RoleAnalyst) {
+		p.CanEdit = true
+		ds, err := s.store.Drafts(c.Request().Context(), store.DraftProposed, 100)
+		if err != nil {
+			return err
+		}
+		for _, d := range ds {
+			r := draftRow{D: d}
+			if !d.EventStart.IsZero() {
+				r.Start = fmtT(d.EventStart)
+			}
+			p.Drafts = append(p.Drafts, r)
+		}
 	}
 	return s.render(c, http.StatusOK, "operations.html", page{Title: "Operations", Operations: p})
 }

@@ -57,6 +57,13 @@ type Options struct {
 	// Lists are the watch lists in force (the config file's and the
 	// database's); nil: built from WatchLists and Store.
 	Lists *watch.Lists
+
+	// Registry holds the operations in force (nil: one made of
+	// Operations); pages read it on every request, so an operation made
+	// or edited in the console shows at once.
+	Registry        *watch.Registry
+	OperationEditor OperationEditor // nil: operations are read-only in the console
+	Teams           []string        // the neighbourhood teams an operation may name
 }
 
 // Server is the console's HTTP server.
@@ -69,7 +76,7 @@ type Server struct {
 	tmpl    *template.Template
 	limiter *loginLimiter
 	up      *websocket.Upgrader
-	ops     map[string]watch.Operation
+	reg     *watch.Registry
 	lists   *watch.Lists
 
 	dummyOnce sync.Once
@@ -96,9 +103,9 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{e: echo.New(), opts: opts, store: opts.Store, hub: opts.Hub,
 		log: opts.Logger.With("component", "ui"), tmpl: tmpl, limiter: newLoginLimiter(opts.Now),
-		ops: map[string]watch.Operation{}}
-	for _, op := range opts.Operations {
-		s.ops[op.ID] = op
+		reg: opts.Registry}
+	if s.reg == nil {
+		s.reg = watch.NewRegistry(opts.Operations)
 	}
 	if s.lists = opts.Lists; s.lists == nil {
 		var src watch.ListSource
@@ -154,6 +161,9 @@ func (s *Server) routes() {
 	a.GET("/board/:id", s.board)
 	a.GET("/operations", s.operations)
 	s.watchListRoutes(a)
+	if s.opts.OperationEditor != nil {
+		s.operationRoutes(a)
+	}
 	if s.opts.Briefings != nil {
 		a.GET("/briefings", s.briefings)
 		a.GET("/briefings/:id", s.briefing)
@@ -175,6 +185,7 @@ func (s *Server) routes() {
 	if s.opts.Alerts != nil {
 		a.GET("/api/boards/:id/alerts", s.boardAlerts)
 		a.POST("/api/alerts/:fp/:action", s.alertAction, requireRole(watch.RoleOfficer))
+		s.silenceRoutes(a)
 	}
 	a.POST("/api/sources/:id/:action", s.sourceAction, requireRole(watch.RoleAnalyst))
 	a.GET("/sources", s.sourcesPage, requireRole(watch.RoleAnalyst))
@@ -249,6 +260,8 @@ type page struct {
 	Wall     bool // wall mode: the board on a big screen
 
 	Operations operationsPage
+	OpForm     opFormPage
+	Silences   silencesPage
 	Briefings  briefingsPage
 	Note       notePage
 	Lists      watchListsPage

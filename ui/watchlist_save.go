@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -25,6 +26,7 @@ type listRequest struct {
 	Severity   string   `json:"severity"`
 	Sources    []string `json:"sources"`
 	Operations []string `json:"operations"`
+	Tags       []string `json:"tags"`
 	Rev        int64    `json:"rev"` // the revision the editor read; 0 for a list not yet stored
 }
 
@@ -53,6 +55,11 @@ func (s *Server) draft(req listRequest, base watch.WatchList) (watch.WatchList, 
 	if !utf8.ValidString(l.Name) || utf8.RuneCountInString(l.Name) > maxListName {
 		return l, nil, listError(http.StatusBadRequest, "The name may have at most 200 characters.", nil)
 	}
+	tags, err := listTags(req.Tags)
+	if err != nil {
+		return l, nil, err
+	}
+	l.Tags = tags
 	l.Severity = req.Severity
 	if l.Severity == "" {
 		l.Severity = "routine"
@@ -71,7 +78,7 @@ func (s *Server) draft(req listRequest, base watch.WatchList) (watch.WatchList, 
 	}
 	var ops []string
 	for _, id := range req.Operations {
-		if _, ok := s.ops[id]; !ok {
+		if _, ok := s.reg.Get(id); !ok {
 			return l, nil, listError(http.StatusBadRequest, "There is no operation "+quote(id)+".", nil)
 		}
 		if !slices.Contains(ops, id) {
@@ -105,12 +112,13 @@ type auditList struct {
 	Severity   string   `json:"severity"`
 	Sources    []string `json:"sources,omitempty"`
 	Operations []string `json:"operations,omitempty"`
+	Tags       []string `json:"tags,omitempty"`
 	Disabled   bool     `json:"disabled,omitempty"`
 }
 
 func auditOf(l watch.StoredList) *auditList {
 	return &auditList{Query: listQuery(l.List), Name: l.List.Name, Severity: l.List.Severity, Sources: l.List.Sources,
-		Operations: l.Operations, Disabled: l.Disabled}
+		Operations: l.Operations, Tags: l.List.Tags, Disabled: l.Disabled}
 }
 
 func auditDetail(old, new *auditList) string {
@@ -243,4 +251,30 @@ func (s *Server) listsChanged(c echo.Context, id string) error {
 		out["list"] = viewOf(e)
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// Limits on a list's tags.
+const (
+	maxListTags   = 10
+	maxListTagLen = 40
+)
+
+// listTags cleans the tags an editor sent: trimmed, spaces collapsed, no
+// empty or repeated ones, capped.
+func listTags(in []string) ([]string, error) {
+	var out []string
+	for _, t := range in {
+		t = strings.Join(strings.Fields(t), " ")
+		if t == "" || slices.Contains(out, t) {
+			continue
+		}
+		if !utf8.ValidString(t) || utf8.RuneCountInString(t) > maxListTagLen {
+			return nil, listError(http.StatusBadRequest, fmt.Sprintf("A tag may have at most %d characters.", maxListTagLen), nil)
+		}
+		out = append(out, t)
+	}
+	if len(out) > maxListTags {
+		return nil, listError(http.StatusBadRequest, fmt.Sprintf("A list may have at most %d tags.", maxListTags), nil)
+	}
+	return out, nil
 }

@@ -126,6 +126,7 @@ type listView struct {
 	Severity    string    `json:"severity"`
 	Sources     []string  `json:"sources"`
 	Operations  []string  `json:"operations"`
+	Tags        []string  `json:"tags"`
 	Disabled    bool      `json:"disabled"`
 	Origin      string    `json:"origin"`
 	Rev         int64     `json:"rev"`
@@ -137,7 +138,7 @@ type listView struct {
 
 func viewOf(e watch.ListEntry) listView {
 	v := listView{ID: e.List.ID, Name: e.List.Name, Query: listQuery(e.List), Severity: e.List.Severity,
-		Sources: nonNilStrings(e.List.Sources), Operations: nonNilStrings(e.Operations), Disabled: e.Disabled,
+		Sources: nonNilStrings(e.List.Sources), Operations: nonNilStrings(e.Operations), Tags: nonNilStrings(e.List.Tags), Disabled: e.Disabled,
 		Origin: e.Origin, Rev: e.Rev, UpdatedBy: e.UpdatedBy, Updated: e.Updated}
 	if e.Config != nil {
 		v.ConfigQuery = listQuery(*e.Config)

@@ -219,3 +219,18 @@ func (l *Lists) Severity(id string) string { return l.cur.Load().sev[id] }
 
 // Built is when the set in force was built.
 func (l *Lists) Built() time.Time { return l.cur.Load().built }
+
+// SetOperations puts new operations in force (the registry's, after an
+// operation is made or edited in the console). It swaps them in at once,
+// linked to the lists in force, without compiling the lists again; a later
+// rebuild keeps them.
+func (l *Lists) SetOperations(ops []Operation) {
+	l.buildMu.Lock()
+	defer l.buildMu.Unlock()
+	l.ops = append([]Operation(nil), ops...)
+	cur := l.cur.Load()
+	next := *cur
+	next.ops = LinkOperations(l.ops, cur.entries)
+	l.cur.Store(&next)
+	l.matcher.SetOperations(next.ops)
+}

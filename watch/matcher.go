@@ -50,6 +50,18 @@ func compileLists(lists []WatchList, ops []Operation) (*compiled, error) {
 	return &compiled{m: mm, lists: byID, ops: ops}, nil
 }
 
+// SetOperations swaps in new operations, keeping the compiled lists: the
+// next item matched is shown on the boards of the operations in force.
+func (m *Matcher) SetOperations(ops []Operation) {
+	for {
+		cur := m.cur.Load()
+		next := &compiled{m: cur.m, lists: cur.lists, ops: ops}
+		if m.cur.CompareAndSwap(cur, next) {
+			return
+		}
+	}
+}
+
 func contains(xs []string, x string) bool {
 	for _, v := range xs {
 		if v == x {

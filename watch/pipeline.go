@@ -64,6 +64,7 @@ type Pipeline struct {
 	log     *slog.Logger
 	now     func() time.Time
 	onPoll  func(PollReport)
+	onItem  func(context.Context, Item, []HitView, bool)
 	mu      sync.Mutex
 	running map[string]bool
 }
@@ -72,6 +73,9 @@ type Pipeline struct {
 type PipelineOptions struct {
 	Now    func() time.Time
 	OnPoll func(PollReport) // optional
+	// OnItem sees every item recorded (or seen before: isNew false), with
+	// the hits it made; optional. Draft operations are proposed from it.
+	OnItem func(ctx context.Context, it Item, hits []HitView, isNew bool)
 }
 
 // NewPipeline wires a pipeline.
@@ -83,7 +87,7 @@ func NewPipeline(p Poller, m *Matcher, r Recorder, logger *slog.Logger, opts Pip
 		opts.OnPoll = func(PollReport) {}
 	}
 	return &Pipeline{poller: p, match: m, rec: r, log: logger.With("component", "pipeline"),
-		now: opts.Now, onPoll: opts.OnPoll, running: map[string]bool{}}
+		now: opts.Now, onPoll: opts.OnPoll, onItem: opts.OnItem, running: map[string]bool{}}
 }
 
 func (p *Pipeline) claim(id string) bool {
@@ -192,6 +196,9 @@ func (p *Pipeline) record(ctx context.Context, items []Item, rep *PollReport) er
 		if isNew {
 			rep.New++
 			rep.Hits += len(views)
+		}
+		if p.onItem != nil {
+			p.onItem(ctx, it, views, isNew)
 		}
 	}
 	return nil

@@ -46,6 +46,9 @@ type WatchList struct {
 	Sources  []string // empty: every source
 	Severity string   // critical, high or routine
 	Query    string   // the list as a query (docs/watchlists.md), instead of Terms
+	// Tags are free labels; "event discovery" makes the list's hits
+	// proposals for draft operations.
+	Tags []string
 }
 
 // Operation groups watch lists and sources around an event; each has a board.
@@ -60,6 +63,18 @@ type Operation struct {
 	Terms      []string // place and date terms
 	Risk       string
 	Team       string
+	// Point is the place's coordinates, if known; RadiusM the distance in
+	// metres around it that counts as the place (0: none given).
+	Point   *GeoPoint
+	RadiusM int
+	Context string // free text: what analysts know of the event
+	// BriefingLead is how long before the start the scheduled briefing is
+	// made (0: DefaultBriefingLead).
+	BriefingLead time.Duration
+	// Cadence overrides, per phase, how often the operation's sources are
+	// polled (a phase without one takes the scheduler's default).
+	Cadence map[Phase]time.Duration
+	Origin  string // OriginConfig, OriginWeb or OriginOverride
 }
 
 // Item is one normalised piece of public content from a source.

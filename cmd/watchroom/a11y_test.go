@@ -39,7 +39,7 @@ const contrastJS = `(() => {
 func TestBrowserContrastAndKeyboardReach(t *testing.T) {
 	feed := newFeedServer(t)
 	a, base, _ := startApp(t, feed.url, tempDataDir(t))
-	addUser(t, a, "pc1", watch.RoleOfficer)
+	addUser(t, a, "pc1", watch.RoleAnalyst) // an analyst also sees the operation form and its links
 	feed.add(feedItem{GUID: "g1", Title: "Rave at the warehouse", Text: "sound system", Link: "https://example.org/1"})
 	if err := a.pollNow(context.Background(), "local"); err != nil {
 		t.Fatal(err)
@@ -51,7 +51,7 @@ func TestBrowserContrastAndKeyboardReach(t *testing.T) {
 		chromedp.Click(`#hits li.hit form.annotate button[type=submit]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`#hits li.hit .annotation`, chromedp.ByQuery),
 		chromedp.WaitVisible(`#alerts li`, chromedp.ByQuery))
-	for _, page := range []string{"/board/op1", "/board/op1?wall=1", "/operations", "/briefings"} {
+	for _, page := range []string{"/board/op1", "/board/op1?wall=1", "/operations", "/briefings", "/silences", "/operations/new", "/operations/op1/edit"} {
 		var res struct {
 			Checked int      `json:"checked"`
 			Bad     []string `json:"bad"`

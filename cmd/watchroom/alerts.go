@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -12,13 +13,14 @@ import (
 )
 
 // newAlerts builds the alert engine and service from the config.
-func newAlerts(f *config.File, lists *watch.Lists, ops []watch.Operation, st *store.Store, logger *slog.Logger, now func() time.Time, n *notifiers) (*alerts.Service, error) {
+func newAlerts(f *config.File, lists *watch.Lists, reg *watch.Registry, st *store.Store, logger *slog.Logger, now func() time.Time, n *notifiers) (*alerts.Service, error) {
 	var rules []alerts.Rule
 	for _, r := range f.Alerts {
 		rules = append(rules, alerts.Rule{ID: r.ID, Name: r.Name, Kind: alerts.Kind(r.Kind), Operation: r.Operation,
 			Severity: r.Severity, Threshold: r.Threshold, Window: r.Window, Baseline: r.Baseline, Factor: r.Factor,
 			MinHits: r.MinHits, For: r.For, Repeat: r.Repeat})
 	}
+	ops := reg.All()
 	var aops []alerts.Operation
 	for _, op := range ops {
 		aops = append(aops, alerts.Operation{Operation: op, Terms: op.Terms})
@@ -35,10 +37,46 @@ func newAlerts(f *config.File, lists *watch.Lists, ops []watch.Operation, st *st
 		}
 		eng.SeedAuthors(op.ID, authors, now())
 	}
-	names := map[string]string{}
-	for _, op := range ops {
-		names[op.ID] = op.Name
+	svc := alerts.NewService(eng, st, logger, alerts.ServiceOptions{Severity: lists.Severity, Silences: st,
+		Notify: func(_ context.Context, c alerts.Change) {
+			op, _ := reg.Get(c.Alert.Operation)
+			n.alert(c, op.Name)
+		}})
+	if err := loadSilences(f, st, svc); err != nil {
+		return nil, err
 	}
-	return alerts.NewService(eng, st, logger, alerts.ServiceOptions{Severity: lists.Severity,
-		Notify: func(_ context.Context, c alerts.Change) { n.alert(c, names[c.Alert.Operation]) }}), nil
+	return svc, nil
+}
+
+// loadSilences puts the config's silences and the stored ones in force; a
+// stored row with a config silence's id is that silence expired early in
+// the console, and its end wins.
+func loadSilences(f *config.File, st *store.Store, svc *alerts.Service) error {
+	stored, err := st.Silences(context.Background())
+	if err != nil {
+		return err
+	}
+	byID := map[string]store.SilenceRow{}
+	for _, r := range stored {
+		byID[r.ID] = r
+	}
+	for _, c := range f.Silences {
+		s := alerts.Silence{ID: c.ID, Matchers: c.Matchers, Start: c.Start, End: c.End, Reason: c.Reason, Author: c.Author, Origin: "config"}
+		if r, ok := byID[c.ID]; ok && r.Origin == "config" && r.End.Before(s.End) {
+			s.Start, s.End = r.Start, r.End
+		}
+		delete(byID, c.ID)
+		if err := svc.LoadSilence(s); err != nil {
+			return fmt.Errorf("silence %s: %w", c.ID, err)
+		}
+	}
+	for _, r := range stored {
+		if _, ok := byID[r.ID]; !ok || r.Origin != "web" {
+			continue
+		}
+		if err := svc.LoadSilence(alerts.Silence{ID: r.ID, Matchers: r.Matchers, Start: r.Start, End: r.End, Reason: r.Reason, Author: r.Author, Origin: "web"}); err != nil {
+			return fmt.Errorf("stored silence %s: %w", r.ID, err)
+		}
+	}
+	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -39,7 +40,9 @@ type app struct {
 	notify   *notifiers
 	backoff  *backoffs
 
-	ops        map[string]watch.Operation
+	reg        *watch.Registry // the operations in force: the config file's and the console's
+	opMu       sync.Mutex      // one operation change at a time
+	teams      []string
 	lists      *watch.Lists // the watch lists in force: the config file's and the database's
 	sourceList []watch.Source
 	blobDir    string
@@ -66,12 +69,23 @@ func domain(f *config.File) ([]watch.Source, []watch.WatchList, []watch.Operatio
 	}
 	var lists []watch.WatchList
 	for _, l := range f.WatchLists {
-		lists = append(lists, watch.WatchList{ID: l.ID, Name: l.Name, Terms: l.Terms, Sources: l.Sources, Severity: l.Severity, Query: l.Query})
+		lists = append(lists, watch.WatchList{ID: l.ID, Name: l.Name, Terms: l.Terms, Sources: l.Sources, Severity: l.Severity, Query: l.Query, Tags: l.Tags})
 	}
 	var ops []watch.Operation
 	for _, o := range f.Operations {
-		ops = append(ops, watch.Operation{ID: o.ID, Name: o.Name, Start: o.Start, End: o.End, WatchLists: o.WatchLists,
-			Sources: o.Sources, Kind: o.Kind, Place: o.Place, Terms: o.Terms, Risk: o.Risk, Team: o.Team})
+		op := watch.Operation{ID: o.ID, Name: o.Name, Start: o.Start, End: o.End, WatchLists: o.WatchLists,
+			Sources: o.Sources, Kind: o.Kind, Place: o.Place, Terms: o.Terms, Risk: o.Risk, Team: o.Team,
+			RadiusM: o.RadiusM, Context: o.Context, BriefingLead: o.BriefingLead, Origin: watch.OriginConfig}
+		if o.HasPoint {
+			op.Point = &watch.GeoPoint{Lat: o.Lat, Lon: o.Lon}
+		}
+		for ph, d := range o.Cadence {
+			if op.Cadence == nil {
+				op.Cadence = map[watch.Phase]time.Duration{}
+			}
+			op.Cadence[watch.Phase(ph)] = d
+		}
+		ops = append(ops, op)
 	}
 	return srcs, lists, ops
 }
@@ -102,16 +116,23 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 	for _, s := range srcs {
 		a.sources[s.ID] = s
 	}
-	a.ops, a.sourceList, a.now = map[string]watch.Operation{}, srcs, o.Now
+	a.sourceList, a.now = srcs, o.Now
 	a.blobDir = filepath.Join(f.Server.DataDir, "blobs")
-	for _, op := range ops {
-		a.ops[op.ID] = op
+	for _, t := range f.Teams {
+		a.teams = append(a.teams, t.Name)
 	}
+	// the lists first: stored operations are checked against them
 	a.lists = watch.NewLists(lists, ops, st, nil, logger, o.Now)
 	if err := a.lists.Load(ctx); err != nil {
 		st.Close()
 		return nil, err
 	}
+	if ops, err = a.withStoredOperations(ctx, ops); err != nil {
+		st.Close()
+		return nil, err
+	}
+	a.reg = watch.NewRegistry(ops)
+	a.lists.SetOperations(ops)
 	client, err := fetch.New(fetch.Options{Timeout: f.Fetch.Timeout, ConnectTimeout: f.Fetch.ConnectTimeout,
 		MaxBody: f.Fetch.MaxBodyBytes, UserAgent: f.Fetch.UserAgent, Allow: f.Fetch.AllowPrivate})
 	if err != nil {
@@ -131,7 +152,7 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 		st.Close()
 		return nil, err
 	}
-	if a.alerts, err = newAlerts(f, a.lists, ops, st, logger, o.Now, a.notify); err != nil {
+	if a.alerts, err = newAlerts(f, a.lists, a.reg, st, logger, o.Now, a.notify); err != nil {
 		st.Close()
 		return nil, err
 	}
@@ -141,9 +162,10 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 	})
 	a.backoff = newBackoffs(o.Now)
 	a.pipeline = watch.NewPipeline(source.NewPollerWith(client, source.PollerOptions{Now: o.Now, Logger: logger}), a.lists.Matcher(), st, logger,
-		watch.PipelineOptions{Now: o.Now, OnPoll: func(r watch.PollReport) { m.observePoll(r); a.backoff.note(r) }})
+		watch.PipelineOptions{Now: o.Now, OnPoll: func(r watch.PollReport) { m.observePoll(r); a.backoff.note(r) },
+			OnItem: a.proposeDrafts})
 	a.sched = schedule.New(logger, f.Server.Location)
-	a.surge = schedule.NewSurge(ops, cadences(f))
+	a.surge = schedule.NewSurge(ops, nil)
 	for _, s := range srcs {
 		s := s
 		if err := a.sched.AddSource(s.ID, s.Schedule, a.surge, a.backoff.until, func(ctx context.Context) { _ = a.pipeline.Poll(ctx, s) }); err != nil {
@@ -183,7 +205,8 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 		return nil, err
 	}
 	a.server, err = ui.New(ui.Options{
-		Store: st, Hub: a.hub, Logger: logger, Operations: ops, Sources: srcs, WatchLists: lists, Lists: a.lists,
+		Store: st, Hub: a.hub, Logger: logger, Operations: ops, Registry: a.reg, Teams: a.teams, OperationEditor: a,
+		Sources: srcs, WatchLists: lists, Lists: a.lists,
 		Secure: f.Server.TLSCert != "", AllowedOrigins: origins(f), SessionTTL: f.Server.SessionTTL,
 		Location: f.Server.Location, Demo: o.Demo, Now: o.Now, Metrics: o.Registry,
 		Ready:     a.ready,
@@ -197,20 +220,8 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 		st.Close()
 		return nil, err
 	}
+	a.followOperations()
 	return a, nil
-}
-
-// cadences turns the config's per-phase overrides into the scheduler's.
-func cadences(f *config.File) map[string]schedule.Cadences {
-	out := map[string]schedule.Cadences{}
-	for _, o := range f.Operations {
-		c := schedule.Cadences{}
-		for ph, d := range o.Cadence {
-			c[watch.Phase(ph)] = d
-		}
-		out[o.ID] = c
-	}
-	return out
 }
 
 // cadence tells the source health board how often a source is polled now,

@@ -8,16 +8,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/watchroom/watchroom/alerts"
 	"github.com/watchroom/watchroom/watch"
 	"github.com/watchroom/watchroom/watch/store"
 )
-
-// briefingLead is how long before an operation starts its scheduled
-// briefing is made.
-const briefingLead = 24 * time.Hour
 
 // scheduledBy marks versions made by the schedule rather than a person.
 const scheduledBy = "schedule"
@@ -26,7 +21,7 @@ const scheduledBy = "schedule"
 // that is delivered and downloaded (self-contained, opens offline), keeps
 // it on disk under its SHA-256 and stores the version.
 func (a *app) generateBriefing(ctx context.Context, opID, by string) (store.Briefing, error) {
-	if _, ok := a.ops[opID]; !ok {
+	if _, ok := a.reg.Get(opID); !ok {
 		return store.Briefing{}, fmt.Errorf("no operation %q", opID)
 	}
 	var op watch.Operation
@@ -57,7 +52,7 @@ func (a *app) generateBriefing(ctx context.Context, opID, by string) (store.Brie
 		return sb, err
 	}
 	a.log.Info("briefing generated", "operation", op.ID, "version", sb.Version, "by", by, "sha256", hash)
-	a.notify.briefing(op, sb)
+	a.notify.briefing(op, sb, doc)
 	return sb, nil
 }
 
@@ -91,8 +86,8 @@ func writeBlob(dir, name string, b []byte) error {
 // store, nothing is remembered in between.
 func (a *app) scheduledBriefings(ctx context.Context) {
 	now := a.now()
-	for _, op := range a.ops {
-		if !alerts.BriefingDue(op, briefingLead, now) {
+	for _, op := range a.reg.All() {
+		if !alerts.BriefingDue(op, op.Lead(), now) {
 			continue
 		}
 		done, err := a.store.HasBriefingBy(ctx, op.ID, scheduledBy)

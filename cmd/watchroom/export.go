@@ -80,6 +80,7 @@ type yamlList struct {
 	Sources  []string `yaml:"sources,omitempty,flow"`
 	Terms    []string `yaml:"terms,omitempty,flow"`
 	Query    string   `yaml:"query,omitempty"`
+	Tags     []string `yaml:"tags,omitempty,flow"`
 }
 
 // exportWatchLists writes the lists in force as the config file's
@@ -139,7 +140,7 @@ func yamlEntry(l watch.WatchList) (string, error) {
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
-	if err := enc.Encode([]yamlList{{ID: l.ID, Name: l.Name, Severity: l.Severity, Sources: l.Sources, Terms: l.Terms, Query: l.Query}}); err != nil {
+	if err := enc.Encode([]yamlList{{ID: l.ID, Name: l.Name, Severity: l.Severity, Sources: l.Sources, Terms: l.Terms, Query: l.Query, Tags: l.Tags}}); err != nil {
 		return "", fmt.Errorf("watch list %q: %w", l.ID, err)
 	}
 	if err := enc.Close(); err != nil {

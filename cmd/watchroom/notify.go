@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"os"
@@ -26,6 +27,7 @@ type notifiers struct {
 	alertTo  []alerts.Notifier
 	smtp     *alerts.SMTPNotifier
 	webhooks map[string]*alerts.WebhookNotifier
+	briefTo  map[string]bool // webhooks whose kinds include briefings
 	teams    map[string]config.Team
 	sem      chan struct{}
 	wg       sync.WaitGroup
@@ -33,7 +35,7 @@ type notifiers struct {
 
 func newNotifiers(f *config.File, getenv func(string) string, logger *slog.Logger) (*notifiers, error) {
 	n := &notifiers{log: logger.With("component", "notify"), boardURL: strings.TrimRight(f.Notifiers.BoardURL, "/"),
-		webhooks: map[string]*alerts.WebhookNotifier{}, teams: map[string]config.Team{}, sem: make(chan struct{}, 8)}
+		webhooks: map[string]*alerts.WebhookNotifier{}, briefTo: map[string]bool{}, teams: map[string]config.Team{}, sem: make(chan struct{}, 8)}
 	if n.boardURL == "" {
 		n.boardURL = "http://" + f.Server.Listen
 	}
@@ -51,6 +53,9 @@ func newNotifiers(f *config.File, getenv func(string) string, logger *slog.Logge
 		for _, k := range w.Kinds {
 			if k == alerts.KindAlertNotification {
 				n.alertTo = append(n.alertTo, wn)
+			}
+			if k == alerts.KindBriefingNotification {
+				n.briefTo[w.Name] = true
 			}
 		}
 	}
@@ -124,30 +129,43 @@ func (n *notifiers) alert(c alerts.Change, opName string) {
 	}
 }
 
-// briefing tells an operation's team that a briefing version is ready: a
-// link and the document's SHA-256, not the content (that stays in the
-// console, where reading it is logged).
-func (n *notifiers) briefing(op watch.Operation, b store.Briefing) {
+// briefing delivers a briefing version to the operation's team, and only
+// to the notifiers the team names: the e-mail carries the offline document
+// as an attachment, with its SHA-256 in the text; a webhook carries it in
+// the signed JSON (base64, with its SHA-256), so the receiver needs no way
+// back into the console and the signature covers the document too. A link
+// to the version in the console comes with both.
+func (n *notifiers) briefing(op watch.Operation, b store.Briefing, doc []byte) {
 	team, ok := n.teams[op.Team]
 	if !ok {
 		return
 	}
 	link := fmt.Sprintf("%s/briefings/%d", n.boardURL, b.ID)
+	name := fmt.Sprintf("briefing-%s-v%d.html", op.ID, b.Version)
 	msg := alerts.Notification{
 		Kind:    alerts.KindBriefingNotification,
 		Subject: fmt.Sprintf("Briefing: %s (version %d)", op.Name, b.Version),
-		Text: fmt.Sprintf("A pre-event briefing for %s is ready.\n\nOperation: %s\nStarts: %s\nVersion: %d, made by %s\nSHA-256 of the document: %s\n\nRead it: %s\n",
-			op.Name, op.Name, op.Start.UTC().Format(time.RFC1123), b.Version, b.Generator, b.SHA256, link),
+		Text: fmt.Sprintf("A pre-event briefing for %s is ready.\n\nOperation: %s\nStarts: %s\nVersion: %d, made by %s\n\n"+
+			"The briefing is attached as %s (%d bytes): open it in a browser; it needs no network.\n"+
+			"SHA-256 of the attached document: %s\nCheck it before relying on the file: sha256sum %s\n\nIn the console: %s\n",
+			op.Name, op.Name, op.Start.UTC().Format(time.RFC1123), b.Version, b.Generator, name, len(doc), b.SHA256, name, link),
 		JSON: map[string]any{"kind": "briefing", "operation": op.ID, "operation_name": op.Name, "version": b.Version,
-			"generator": b.Generator, "sha256": b.SHA256, "link": link, "team": team.Name},
-		To: team.Emails,
+			"generator": b.Generator, "sha256": b.SHA256, "link": link, "team": team.Name,
+			"document": map[string]any{"filename": name, "content_type": "text/html; charset=utf-8", "size": len(doc),
+				"sha256": b.SHA256, "base64": base64.StdEncoding.EncodeToString(doc)}},
+		To:          team.Emails,
+		Attachments: []alerts.Attachment{{Name: name, ContentType: "text/html; charset=utf-8", Data: doc}},
 	}
 	if n.smtp != nil && len(team.Emails) > 0 {
 		n.send(fmt.Sprintf("briefing %d by e-mail", b.ID), n.smtp, msg)
 	}
-	for _, name := range team.Webhooks {
-		if w := n.webhooks[name]; w != nil {
-			n.send(fmt.Sprintf("briefing %d to %s", b.ID, name), w, msg)
+	for _, wname := range team.Webhooks {
+		if !n.briefTo[wname] {
+			n.log.Warn("team webhook does not take briefings (kinds); not sent", "team", team.Name, "webhook", wname)
+			continue
+		}
+		if w := n.webhooks[wname]; w != nil {
+			n.send(fmt.Sprintf("briefing %d to %s", b.ID, wname), w, msg)
 		}
 	}
 }

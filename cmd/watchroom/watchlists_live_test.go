@@ -2,13 +2,9 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"encoding/json"
-	"io"
+	"fmt"
 	"net/http"
-	"net/http/cookiejar"
-	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -16,46 +12,8 @@ import (
 	"github.com/watchroom/watchroom/watch"
 )
 
-// webClient is a signed-in HTTP client of a running console.
-type webClient struct {
-	c    *http.Client
-	base string
-	csrf string
-}
-
-var csrfMeta = regexp.MustCompile(`name="csrf-token" content="([^"]+)"`)
-
-func signInHTTP(t *testing.T, base, name string) *webClient {
-	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	w := &webClient{c: &http.Client{Jar: jar}, base: base}
-	w.get(t, "/login")
-	r, err := w.c.PostForm(base+"/login", url.Values{"username": {name}, "password": {"secret-" + name}, "_csrf": {w.csrf}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.Body.Close()
-	if code, _ := w.get(t, "/watchlists"); code != 200 {
-		t.Fatalf("sign in %s: /watchlists HTTP %d", name, code)
-	}
-	return w
-}
-
-func (w *webClient) get(t *testing.T, path string) (int, string) {
-	t.Helper()
-	r, err := w.c.Get(w.base + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Body.Close()
-	b, _ := io.ReadAll(r.Body)
-	if m := csrfMeta.FindSubmatch(b); m != nil {
-		w.csrf = string(m[1])
-	}
-	return r.StatusCode, string(b)
-}
-
-func (w *webClient) post(t *testing.T, path string, body any) map[string]any {
+// postJSON sends a JSON body with the CSRF header, as the editor does.
+func (w *webClient) postJSON(t *testing.T, path string, body any) map[string]any {
 	t.Helper()
 	b, _ := json.Marshal(body)
 	req, _ := http.NewRequest(http.MethodPost, w.base+path, strings.NewReader(string(b)))
@@ -106,7 +64,7 @@ func TestSavedListMatchesWithoutRestart(t *testing.T) {
 		t.Fatalf("%d drill hits before the list exists", n)
 	}
 	w := signInHTTP(t, base, "an1")
-	out := w.post(t, "/api/watchlists", map[string]any{"id": "drill", "name": "Drill", "query": "drill* -police",
+	out := w.postJSON(t, "/api/watchlists", map[string]any{"id": "drill", "name": "Drill", "query": "drill* -police",
 		"severity": "high", "operations": []string{"op1"}})
 	if out["in_force"] != true {
 		t.Fatalf("save: %v", out)
@@ -132,7 +90,7 @@ func TestSavedListMatchesWithoutRestart(t *testing.T) {
 		t.Error("the chart has no series for the new list")
 	}
 	// disabled in the web: the next item is not matched
-	w.post(t, "/api/watchlists/drill/disable", map[string]any{"rev": 1})
+	w.postJSON(t, "/api/watchlists/drill/disable", map[string]any{"rev": 1})
 	feed.add(feedItem{GUID: "g3", Title: "Drill night two", Link: "https://example.org/3"})
 	if err := a.pollNow(ctx, "local"); err != nil {
 		t.Fatal(err)

@@ -98,6 +98,11 @@
         res.addEventListener("click", act("resolve", function () { return { reason: reason.value }; }));
         li.appendChild(reason);
         li.appendChild(res);
+        // mute its notifications for a while: the silence form, prefilled
+        var q = "rule=" + encodeURIComponent(a.rule) + (a.operation ? "&operation=" + encodeURIComponent(a.operation) : "");
+        var sil = el("a", "silence", "Silence…");
+        sil.href = "/silences?" + q;
+        li.appendChild(sil);
       }
       li.appendChild(ev);
       li.appendChild(err);

@@ -406,6 +406,11 @@
       if (window.watchroomAlerts) window.watchroomAlerts.update(msg.data);
     } else if (msg.type === "source") {
       renderSource(msg.data);
+    } else if (msg.type === "operation") {
+      // the operation was edited in the console: its name, as text
+      var op = msg.data && msg.data.operation;
+      var h1 = document.querySelector(".boardhead h1");
+      if (op && op.ID === board && h1 && typeof op.Name === "string") h1.textContent = op.Name;
     }
   }
 

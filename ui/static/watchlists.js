@@ -54,6 +54,7 @@
     return {
       id: form.elements.id.value.trim(), name: form.elements.name.value, query: query.value,
       severity: form.elements.severity.value, sources: ticked("sources"), operations: ticked("operations"),
+      tags: form.elements.tags.value.split(",").map(function (t) { return t.trim(); }).filter(function (t) { return t !== ""; }),
       rev: Number(form.elements.rev.value) || 0
     };
   }
@@ -63,13 +64,14 @@
     errEl.textContent = "";
     tryBox.hidden = true;
     var isNew = !l;
-    l = l || { id: "", name: "", query: "", severity: "routine", sources: [], operations: [], rev: 0, origin: "web" };
+    l = l || { id: "", name: "", query: "", severity: "routine", sources: [], operations: [], tags: [], rev: 0, origin: "web" };
     form.elements.mode.value = isNew ? "new" : "edit";
     form.elements.rev.value = String(l.rev);
     form.elements.id.value = l.id;
     form.elements.id.readOnly = !isNew;
     form.elements.name.value = l.name;
     form.elements.severity.value = l.severity || "routine";
+    form.elements.tags.value = (l.tags || []).join(", ");
     query.value = l.query;
     form.querySelectorAll('input[name="sources"]').forEach(function (b) { b.checked = l.sources.indexOf(b.value) >= 0; });
     form.querySelectorAll('input[name="operations"]').forEach(function (b) { b.checked = l.operations.indexOf(b.value) >= 0; });

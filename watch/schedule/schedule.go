@@ -26,6 +26,12 @@ type Scheduler struct {
 	cancel context.CancelFunc
 	mu     sync.Mutex
 	ids    map[string]cron.EntryID
+	scheds map[string]scheduled // jobs added on a schedule object, for Reschedule
+}
+
+type scheduled struct {
+	sched cron.Schedule
+	job   cron.Job
 }
 
 // New makes a scheduler whose specs are read in loc.
@@ -38,7 +44,7 @@ func New(logger *slog.Logger, loc *time.Location) *Scheduler {
 	return &Scheduler{
 		c: cron.New(cron.WithParser(parser), cron.WithLocation(loc),
 			cron.WithChain(cron.Recover(cronLogger{l}), cron.SkipIfStillRunning(cronLogger{l}))),
-		log: l, ctx: ctx, cancel: cancel, ids: map[string]cron.EntryID{},
+		log: l, ctx: ctx, cancel: cancel, ids: map[string]cron.EntryID{}, scheds: map[string]scheduled{},
 	}
 }
 
@@ -64,8 +70,25 @@ func (s *Scheduler) addSchedule(name string, sched cron.Schedule, job func(ctx c
 	if _, ok := s.ids[name]; ok {
 		return fmt.Errorf("job %q already scheduled", name)
 	}
-	s.ids[name] = s.c.Schedule(sched, cron.FuncJob(func() { job(s.ctx) })) // wrapped by the cron's chain
+	j := cron.FuncJob(func() { job(s.ctx) })
+	s.ids[name] = s.c.Schedule(sched, j) // wrapped by the cron's chain
+	s.scheds[name] = scheduled{sched: sched, job: j}
 	return nil
+}
+
+// Reschedule makes a job added on a schedule object work out its next run
+// again now (its schedule depends on something that changed, such as the
+// operations in force). A run under way finishes; the pipeline refuses a
+// second concurrent poll of one source, so the two never overlap.
+func (s *Scheduler) Reschedule(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	j, ok := s.scheds[name]
+	if !ok {
+		return
+	}
+	s.c.Remove(s.ids[name])
+	s.ids[name] = s.c.Schedule(j.sched, j.job)
 }
 
 // Next returns when the named job runs next (zero if unknown or not started).

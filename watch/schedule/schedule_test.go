@@ -82,3 +82,35 @@ func TestJobNeverOverlapsItselfAndStopCancels(t *testing.T) {
 		t.Fatalf("max concurrent %d, runs %d, still running %d", maxRunning.Load(), runs.Load(), running.Load())
 	}
 }
+
+// switchable is a schedule whose interval a test changes.
+type switchable struct{ every atomic.Int64 }
+
+func (s *switchable) Next(t time.Time) time.Time { return t.Add(time.Duration(s.every.Load())) }
+
+// A job whose schedule depends on something that changed (a new
+// operation) runs on its new schedule once rescheduled, not after the
+// run the old schedule had planned.
+func TestRescheduleTakesEffectAtOnce(t *testing.T) {
+	s := New(slog.New(slog.NewTextHandler(&syncBuffer{}, nil)), time.UTC)
+	sw := &switchable{}
+	sw.every.Store(int64(time.Hour))
+	ran := make(chan struct{}, 10)
+	if err := s.addSchedule("src", sw, func(context.Context) { ran <- struct{}{} }); err != nil {
+		t.Fatal(err)
+	}
+	s.Start()
+	defer s.Stop(context.Background())
+	before := s.Next("src")
+	if time.Until(before) < 50*time.Minute {
+		t.Fatalf("next run %s", before)
+	}
+	sw.every.Store(int64(100 * time.Millisecond))
+	s.Reschedule("src")
+	select {
+	case <-ran:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the job did not run on its new schedule")
+	}
+	s.Reschedule("unknown") // nothing to do, no panic
+}

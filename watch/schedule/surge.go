@@ -3,6 +3,7 @@ package schedule
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -24,6 +25,7 @@ func DefaultCadences() Cadences {
 // that use it. Nothing is stored: when a phase ends, the cadence it set is
 // simply no longer in force.
 type Surge struct {
+	mu  sync.RWMutex
 	ops []surgeOp
 }
 
@@ -36,14 +38,39 @@ type surgeOp struct {
 // override the defaults phase by phase.
 func NewSurge(ops []watch.Operation, overrides map[string]Cadences) *Surge {
 	s := &Surge{}
+	s.ops = surgeOps(ops, overrides)
+	return s
+}
+
+func surgeOps(ops []watch.Operation, overrides map[string]Cadences) []surgeOp {
+	var out []surgeOp
 	for _, op := range ops {
 		cad := DefaultCadences()
+		for ph, d := range op.Cadence {
+			cad[ph] = d
+		}
 		for ph, d := range overrides[op.ID] {
 			cad[ph] = d
 		}
-		s.ops = append(s.ops, surgeOp{op: op, cad: cad})
+		out = append(out, surgeOp{op: op, cad: cad})
 	}
-	return s
+	return out
+}
+
+// SetOperations replaces the operations, each with its own Cadence over
+// the defaults. Schedules read the new ones from their next Next; the
+// Scheduler's Reschedule makes a job ask again at once.
+func (s *Surge) SetOperations(ops []watch.Operation) {
+	next := surgeOps(ops, nil)
+	s.mu.Lock()
+	s.ops = next
+	s.mu.Unlock()
+}
+
+func (s *Surge) current() []surgeOp {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.ops
 }
 
 func uses(op watch.Operation, source string) bool {
@@ -63,7 +90,7 @@ func uses(op watch.Operation, source string) bool {
 func (s *Surge) Cadence(source string, t time.Time) (time.Duration, string) {
 	var best time.Duration
 	why := ""
-	for _, so := range s.ops {
+	for _, so := range s.current() {
 		if !uses(so.op, source) {
 			continue
 		}
@@ -83,7 +110,7 @@ func (s *Surge) Cadence(source string, t time.Time) (time.Duration, string) {
 // that use the source (zero if none).
 func (s *Surge) nextBoundary(source string, t time.Time) time.Time {
 	var next time.Time
-	for _, so := range s.ops {
+	for _, so := range s.current() {
 		if !uses(so.op, source) {
 			continue
 		}

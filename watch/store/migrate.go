@@ -210,6 +210,53 @@ CREATE TABLE watchlists (
 	updated TEXT NOT NULL
 );
 `,
+	// 10: operations created or edited in the console (an edit of a config
+	// operation is an override with the same id), as JSON; draft operations.
+	`
+CREATE TABLE operations (
+	id TEXT PRIMARY KEY,
+	origin TEXT NOT NULL CHECK (origin IN ('web','override')),
+	data TEXT NOT NULL,
+	updated TEXT NOT NULL,
+	updated_by TEXT NOT NULL
+);
+
+-- draft operations proposed from calendar events and event-discovery
+-- hits; one row per event (fingerprint), kept once decided so the same
+-- event is never proposed again.
+CREATE TABLE drafts (
+	id INTEGER PRIMARY KEY,
+	fingerprint TEXT NOT NULL UNIQUE,
+	source TEXT NOT NULL,
+	list TEXT NOT NULL,
+	url TEXT NOT NULL,
+	title TEXT NOT NULL,
+	text TEXT NOT NULL,
+	location TEXT NOT NULL,
+	event_start TEXT NOT NULL,
+	event_end TEXT NOT NULL,
+	found TEXT NOT NULL,
+	state TEXT NOT NULL CHECK (state IN ('proposed','accepted','dismissed')),
+	decided_by TEXT NOT NULL DEFAULT '',
+	decided_at TEXT NOT NULL DEFAULT '',
+	operation TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX drafts_state ON drafts(state);
+`,
+	// 11: alert silences made in the console, and config silences expired
+	// early there (the stored end wins); state comes from the clock.
+	`
+CREATE TABLE silences (
+	id TEXT PRIMARY KEY,
+	origin TEXT NOT NULL CHECK (origin IN ('web','config')),
+	matchers TEXT NOT NULL,
+	start TEXT NOT NULL,
+	end TEXT NOT NULL,
+	reason TEXT NOT NULL,
+	author TEXT NOT NULL,
+	updated TEXT NOT NULL
+);
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

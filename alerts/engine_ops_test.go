@@ -1,0 +1,94 @@
+package alerts
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/watchroom/watchroom/watch"
+)
+
+// One condition is one alert: hits that keep it holding add evidence to
+// the same fingerprint and make no new alert or notification (dedupe).
+// An operation added while running is grouped on its own at once, and
+// the authors other operations have seen are kept.
+func TestDedupeAndOperationsChangeWhileRunning(t *testing.T) {
+	c := newClock()
+	e := engine(t, c, Rule{ID: "busy", Kind: KindCount, Threshold: 2, Window: time.Hour},
+		Rule{ID: "newbie", Kind: KindNewAuthor, Window: time.Hour})
+	e.ObserveHit(Hit{ID: 1, At: t0, Operations: []string{"op"}, Author: "@a"})
+	first := e.ObserveHit(Hit{ID: 2, At: t0, Operations: []string{"op"}, Author: "@a"})
+	if summary(first) != "firing!" {
+		t.Fatalf("first: %q", summary(first))
+	}
+	for i := int64(3); i <= 10; i++ {
+		c.add(time.Second)
+		if got := summary(e.ObserveHit(Hit{ID: i, At: c.now(), Operations: []string{"op"}, Author: "@a"})); got != "" {
+			t.Fatalf("hit %d made %q", i, got)
+		}
+	}
+	busy := 0
+	for _, a := range e.Open() {
+		if a.RuleID == "busy" {
+			busy++
+			if a.Fingerprint != first[0].Alert.Fingerprint || len(a.Evidence) != 10 {
+				t.Fatalf("alert %+v", a)
+			}
+		}
+	}
+	if busy != 1 {
+		t.Fatalf("%d busy alerts", busy)
+	}
+	// a new operation, made in the console while running
+	gig := Operation{Operation: watch.Operation{ID: "gig", Start: t0.Add(time.Hour), End: t0.Add(3 * time.Hour)}}
+	if err := e.SetOperations([]Operation{testOp, gig}); err != nil {
+		t.Fatal(err)
+	}
+	if got := summary(e.ObserveHit(Hit{ID: 11, At: c.now(), Operations: []string{"op"}, Author: "@a"})); got != "" {
+		t.Fatalf("op's authors were forgotten: %q", got)
+	}
+	e.ObserveHit(Hit{ID: 12, At: c.now(), Operations: []string{"gig"}, Author: "@a"})
+	ops := map[string]int{}
+	for _, a := range e.Open() {
+		ops[a.Operation+"/"+a.RuleID]++
+	}
+	if ops["gig/newbie"] != 1 || ops["op/busy"] != 1 || ops["gig/busy"] != 0 {
+		t.Fatalf("groups %v", ops)
+	}
+}
+
+// Expiring a silence early: an active one stops muting at once; a pending
+// one never starts; an expired one cannot be expired again.
+func TestExpireSilenceEarly(t *testing.T) {
+	c := newClock()
+	e := engine(t, c, Rule{ID: "busy", Kind: KindCount, Threshold: 1, Window: 24 * time.Hour, Repeat: 10 * time.Minute})
+	for _, s := range []Silence{
+		{ID: "now", Matchers: map[string]string{"rule": "busy"}, Start: t0, End: t0.Add(time.Hour)},
+		{ID: "later", Matchers: map[string]string{"operation": "op"}, Start: t0.Add(2 * time.Hour), End: t0.Add(3 * time.Hour)},
+	} {
+		if _, err := e.AddSilence(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := e.ObserveHit(hitAt(1, 0)); len(got) != 1 || got[0].Notify || !got[0].Alert.Silenced {
+		t.Fatalf("silenced firing: %+v", got)
+	}
+	c.add(time.Minute)
+	s, chs, err := e.ExpireSilence("now")
+	if err != nil || !s.End.Equal(c.now()) || summary(chs) != "unsilenced notified!" {
+		t.Fatalf("expire: %+v %q %v", s, summary(chs), err)
+	}
+	if _, _, err := e.ExpireSilence("now"); !errors.Is(err, ErrNoSilence) {
+		t.Fatalf("expired twice: %v", err)
+	}
+	if _, _, err := e.ExpireSilence("later"); err != nil {
+		t.Fatal(err)
+	}
+	c.set(t0.Add(150 * time.Minute)) // when "later" would have been active
+	if st := e.Silences()["later"]; st != SilenceExpired {
+		t.Fatalf("pending silence expired early is %s", st)
+	}
+	if got := summary(e.Tick()); got != "notified!" {
+		t.Fatalf("repeat muted by an expired silence: %q", got)
+	}
+}
