@@ -82,9 +82,14 @@ func newTab(t *testing.T) *tab {
 	return tb
 }
 
+// stepTimeout bounds one browser step: generous, since Chromium shares
+// two cores with the rest of the test run; a step that works takes well
+// under a second.
+const stepTimeout = 60 * time.Second
+
 func (tb *tab) run(t *testing.T, what string, actions ...chromedp.Action) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
+	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
 	defer cancel()
 	if err := chromedp.Run(ctx, actions...); err != nil {
 		t.Fatalf("%s: %v", what, err)

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/watchroom/watchroom/config"
 	"github.com/watchroom/watchroom/ui"
 	"github.com/watchroom/watchroom/watch"
@@ -164,9 +166,12 @@ func startAppOn(t *testing.T, feedURL, dataDir, addr string) (*app, string, func
 	return a, "http://" + ln.Addr().String(), stop
 }
 
+// addUser makes a person who can sign in. The hash uses bcrypt's least
+// work factor: at the production factor every sign-in costs seconds of
+// CPU under the race detector, which only slows the tests down.
 func addUser(t *testing.T, a *app, name string, role watch.Role) {
 	t.Helper()
-	h, err := ui.HashPassword("secret-" + name)
+	h, err := ui.HashPasswordCost("secret-"+name, bcrypt.MinCost)
 	if err != nil {
 		t.Fatal(err)
 	}
