@@ -487,6 +487,9 @@ func FuzzFeedParse(f *testing.F) {
 			pattern = filepath.Join("testdata", "*")
 		}
 		files, _ := filepath.Glob(pattern)
+		if len(files) == 0 {
+			f.Fatalf("no seed files in %s", pattern)
+		}
 		for _, file := range files {
 			if body, err := os.ReadFile(file); err == nil {
 				f.Add(body)
