@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/time/rate"
 
 	"github.com/watchroom/watchroom/alerts"
 	"github.com/watchroom/watchroom/config"
@@ -113,7 +114,9 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 		return nil, err
 	}
 	client, err := fetch.New(fetch.Options{Timeout: f.Fetch.Timeout, ConnectTimeout: f.Fetch.ConnectTimeout,
-		MaxBody: f.Fetch.MaxBodyBytes, UserAgent: f.Fetch.UserAgent, Allow: f.Fetch.AllowPrivate})
+		MaxBody: f.Fetch.MaxBodyBytes, UserAgent: f.Fetch.UserAgent, Allow: f.Fetch.AllowPrivate,
+		PerHostConcurrency: f.Fetch.PerHost.Concurrency, PerHostRate: rate.Limit(f.Fetch.PerHost.Rate),
+		PerHostBurst: f.Fetch.PerHost.Burst, Hosts: hostLimits(f.Fetch.Hosts)})
 	if err != nil {
 		st.Close()
 		return nil, err
