@@ -143,9 +143,10 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 		watch.PipelineOptions{Now: o.Now, OnPoll: func(r watch.PollReport) { m.observePoll(r); a.backoff.note(r) }})
 	a.sched = schedule.New(logger, f.Server.Location)
 	a.surge = schedule.NewSurge(ops, cadences(f))
+	spread := schedule.Spread(srcs) // sources of one host do not fire together
 	for _, s := range srcs {
 		s := s
-		if err := a.sched.AddSource(s.ID, s.Schedule, a.surge, a.backoff.until, func(ctx context.Context) { _ = a.pipeline.Poll(ctx, s) }); err != nil {
+		if err := a.sched.AddSourceAt(s.ID, s.Schedule, spread[s.ID], a.surge, a.backoff.until, func(ctx context.Context) { _ = a.pipeline.Poll(ctx, s) }); err != nil {
 			st.Close()
 			return nil, err
 		}
