@@ -54,6 +54,10 @@ type Options struct {
 	Briefings    BriefingGenerator // nil: no briefings
 	BlobDir      string            // where briefing documents are kept, by SHA-256
 	PasswordCost int               // bcrypt cost of the dummy hash for unknown names; default PasswordCost
+	// Webhooks are the sources tools push to (POST /ingest/<id>), and
+	// Record records what they push; nil Record: no ingest endpoint.
+	Webhooks []WebhookSource
+	Record   Recorder
 }
 
 // Server is the console's HTTP server.
@@ -67,6 +71,7 @@ type Server struct {
 	limiter *loginLimiter
 	up      *websocket.Upgrader
 	ops     map[string]watch.Operation
+	ingest  *ingester
 
 	dummyOnce sync.Once
 	dummy     []byte
@@ -92,7 +97,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{e: echo.New(), opts: opts, store: opts.Store, hub: opts.Hub,
 		log: opts.Logger.With("component", "ui"), tmpl: tmpl, limiter: newLoginLimiter(opts.Now),
-		ops: map[string]watch.Operation{}}
+		ops: map[string]watch.Operation{}, ingest: newIngester(opts.Webhooks)}
 	for _, op := range opts.Operations {
 		s.ops[op.ID] = op
 	}
@@ -110,7 +115,8 @@ func (s *Server) routes() {
 	e := s.e
 	e.Use(middleware.Recover())
 	e.Use(securityHeaders)
-	e.Use(middleware.BodyLimit("64K"))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "64K",
+		Skipper: func(c echo.Context) bool { return c.Path() == "/ingest/:source" }})) // it says why itself
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
 		CookieName:     "wr_csrf",
@@ -120,7 +126,8 @@ func (s *Server) routes() {
 		CookieSameSite: http.SameSiteStrictMode,
 		Skipper: func(c echo.Context) bool {
 			p := c.Path()
-			return p == "/healthz" || p == "/readyz" || p == "/metrics" || p == "/static/*"
+			// ingest: a push bears the source's token, not a session (ingest.go)
+			return p == "/healthz" || p == "/readyz" || p == "/metrics" || p == "/static/*" || p == "/ingest/:source"
 		},
 	}))
 
@@ -133,6 +140,7 @@ func (s *Server) routes() {
 	}
 	e.GET("/login", s.loginPage)
 	e.POST("/login", s.login)
+	e.POST("/ingest/:source", s.ingestPush)
 
 	a := e.Group("", s.requireSession)
 	a.POST("/logout", s.logout)

@@ -146,6 +146,9 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 	spread := schedule.Spread(srcs) // sources of one host do not fire together
 	for _, s := range srcs {
 		s := s
+		if source.Pushed(s.Kind) {
+			continue
+		}
 		if err := a.sched.AddSourceAt(s.ID, s.Schedule, spread[s.ID], a.surge, a.backoff.until, func(ctx context.Context) { _ = a.pipeline.Poll(ctx, s) }); err != nil {
 			st.Close()
 			return nil, err
@@ -177,6 +180,11 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 		st.Close()
 		return nil, err
 	}
+	hooks, err := webhookSources(srcs, o.Getenv)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	a.server, err = ui.New(ui.Options{
 		Store: st, Hub: a.hub, Logger: logger, Operations: ops, Sources: srcs, WatchLists: lists,
 		Secure: f.Server.TLSCert != "", AllowedOrigins: origins(f), SessionTTL: f.Server.SessionTTL,
@@ -187,6 +195,8 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 		Cadence:   a.cadence,
 		Briefings: a.generateBriefing,
 		BlobDir:   a.blobDir,
+		Webhooks:  hooks,
+		Record:    a.pipeline.Record,
 	})
 	if err != nil {
 		st.Close()
@@ -238,6 +248,9 @@ func (a *app) pollNow(ctx context.Context, id string) error {
 	if !ok {
 		return fmt.Errorf("no source %q", id)
 	}
+	if source.Pushed(s.Kind) {
+		return fmt.Errorf("source %s is pushed to by a tool; it is not polled", id)
+	}
 	return a.pipeline.PollNow(ctx, s)
 }
 
@@ -248,6 +261,9 @@ func (a *app) start(ctx context.Context) {
 	a.started = true
 	for _, s := range a.sources {
 		s := s
+		if source.Pushed(s.Kind) {
+			continue
+		}
 		go func() { _ = a.pipeline.Poll(ctx, s) }()
 	}
 }
