@@ -16,7 +16,6 @@ import (
 	"github.com/watchroom/watchroom/watch"
 )
 
-
 const hookToken = "s3cret-token-of-the-scanner"
 
 // startWebhookApp serves a console with a webhook source "scanner" (token
