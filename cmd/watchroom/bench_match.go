@@ -27,6 +27,10 @@ const benchUsage = `Usage:
       N real websocket boards on loopback, signed in as in production, and
       R timeline events a second through the real write path; checks that
       every board got every event in order (see docs/benchmarks.md)
+  watchroom bench poll [--sources N] [--duration D] [--every E] [--unchanged U] [--hosts H] [--cap C]
+      N RSS feeds built from the corpus on loopback under H host names (a
+      share U answering 304 to conditional GETs), polled every E for D by
+      the real scheduler, fetcher, parser, pipeline and store
 `
 
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -39,6 +43,8 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return benchMatch(ctx, args[1:], stdout, stderr)
 	case "fanout":
 		return benchFanout(ctx, args[1:], stdout, stderr)
+	case "poll":
+		return benchPoll(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, benchUsage)
 		return 0

@@ -24,6 +24,8 @@ Usage:
   watchroom bench match [--terms N]          measure the watch-list matcher against a regexp baseline
   watchroom bench fanout [--clients N --rate R --duration D --stall-percent P --restart]
                                              load the live boards over real websockets
+  watchroom bench poll [--sources N --duration D --every E --unchanged U]
+                                             poll N loopback feeds with the real scheduler and fetcher
 `
 
 func main() {
