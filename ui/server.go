@@ -58,6 +58,7 @@ type Options struct {
 	// Record records what they push; nil Record: no ingest endpoint.
 	Webhooks []WebhookSource
 	Record   Recorder
+	Capture  Capturer // nil: no manual capture
 }
 
 // Server is the console's HTTP server.
@@ -169,6 +170,9 @@ func (s *Server) routes() {
 	}
 	a.POST("/api/sources/:id/:action", s.sourceAction, requireRole(watch.RoleAnalyst))
 	a.GET("/sources", s.sourcesPage, requireRole(watch.RoleAnalyst))
+	if s.opts.Capture != nil {
+		a.POST("/api/capture", s.capture, requireRole(watch.RoleAnalyst))
+	}
 }
 
 // securityHeaders sets a strict CSP (no inline script, no plugins, no

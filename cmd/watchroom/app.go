@@ -197,6 +197,7 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 		BlobDir:   a.blobDir,
 		Webhooks:  hooks,
 		Record:    a.pipeline.Record,
+		Capture:   capturer{client: client, pipe: a.pipeline, now: o.Now},
 	})
 	if err != nil {
 		st.Close()
