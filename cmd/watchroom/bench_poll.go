@@ -212,7 +212,13 @@ func runPoll(ctx context.Context, o pollOptions, out io.Writer) (pollResult, err
 	sched := schedule.New(logger, time.UTC)
 	offsets := schedule.Spread(srcs)
 	lags := &lagLog{}
-	var started time.Time
+	// The window is [start, end): polls due in it are counted, and the
+	// schedule runs on until each has finished; polls due later are not
+	// made, so the count is not cut at the edge.
+	var end time.Time // set just before the runner starts
+	var inWindow sync.WaitGroup
+	var pending sync.Mutex // guards inWindow.Add against the final Wait
+	closed := false
 	for _, s := range srcs {
 		s := s
 		due, err := schedule.SourceSchedule(s.ID, s.Schedule, offsets[s.ID], nil, nil)
@@ -220,9 +226,16 @@ func runPoll(ctx context.Context, o pollOptions, out io.Writer) (pollResult, err
 			return res, err
 		}
 		err = sched.AddSourceAt(s.ID, s.Schedule, offsets[s.ID], nil, nil, func(ctx context.Context) {
-			now := time.Now()
 			// the run this call is for: the last one due at or before now
-			at := due.Next(now.Add(-o.every))
+			at := due.Next(time.Now().Add(-o.every))
+			pending.Lock()
+			if closed || !at.Before(end) {
+				pending.Unlock()
+				return
+			}
+			inWindow.Add(1)
+			pending.Unlock()
+			defer inWindow.Done()
 			err := pipe.Poll(ctx, s)
 			if ctx.Err() != nil {
 				return
@@ -233,16 +246,20 @@ func runPoll(ctx context.Context, o pollOptions, out io.Writer) (pollResult, err
 			return res, err
 		}
 	}
-	started = time.Now()
+	end = time.Now().Add(o.duration)
 	sched.Start()
 	select {
-	case <-time.After(o.duration):
+	case <-time.After(time.Until(end) + time.Second): // the cron runner starts a due job within milliseconds
 	case <-ctx.Done():
 	}
+	pending.Lock()
+	closed = true
+	pending.Unlock()
+	inWindow.Wait()
+	elapsed := o.duration
 	stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	sched.Stop(stopCtx)
 	cancel()
-	elapsed := time.Since(started)
 
 	lags.mu.Lock()
 	defer lags.mu.Unlock()
@@ -258,7 +275,7 @@ func runPoll(ctx context.Context, o pollOptions, out io.Writer) (pollResult, err
 	res.bytesCond = ps.wrote.Load()
 	res.bytesFull = res.bytesCond + ps.saved.Load()
 	res.notModified = ps.not.Load()
-	fmt.Fprintf(out, "ran %.1fs: %d polls (%d answered 304), %d failed; lag p50 %.2fs p99 %.2fs max %.2fs; %d new items, %d hits recorded\n",
+	fmt.Fprintf(out, "ran %.1fs (polls due then, each to its end): %d polls (%d answered 304), %d failed; lag p50 %.2fs p99 %.2fs max %.2fs; %d new items, %d hits recorded\n",
 		elapsed.Seconds(), res.polls, res.notModified, res.errors, res.p50, res.p99, res.worst, res.items, res.hits)
 	fmt.Fprintf(out, "bytes sent by the sources: %d with conditional GET, %d had every poll been unconditional; most requests at once on one host: %d (cap %d)\n",
 		res.bytesCond, res.bytesFull, res.maxPerHost, o.cap)
