@@ -2,7 +2,7 @@
 GO ?= go
 VENDOR := ui/static/vendor/echarts.min.js
 
-.PHONY: run test assets build check bench clean
+.PHONY: run test fuzz assets build check bench clean
 
 # Browser libraries come from package-lock.json (pinned) and are embedded
 # into the binary at build time; nothing is fetched at run time.
@@ -25,6 +25,28 @@ build: assets
 test: assets
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m ./...
+	$(MAKE) fuzz
+
+# Every parser of outside input is fuzzed briefly on each test run, seeded
+# with the real-world samples in ../shared/corpus (the corpus tests need
+# them too, so a missing corpus is an error, not a skip). go test takes one
+# fuzz target per invocation.
+CORPUS ?= ../shared/corpus
+FUZZTIME ?= 5s
+FUZZ_TARGETS := \
+	./watch/source:FuzzFeedParse ./watch/source:FuzzRedditParse \
+	./watch/source:FuzzMastodonParse ./watch/source:FuzzBlueskyParse \
+	./watch/source:FuzzTelegramParse ./watch/source:FuzzPageParse \
+	./watch/source:FuzzICalParse ./watch/source:FuzzWebhookParse \
+	./watch/match:FuzzParse ./watch/match:FuzzMatch ./config:FuzzParse
+
+fuzz:
+	@test -d $(CORPUS) || { echo "fuzz: corpus $(CORPUS) is missing" >&2; exit 1; }
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg; \
+	done
 
 check: build
 	./bin/watchroom check --config config/example.yaml

@@ -114,6 +114,17 @@ type Fetch struct {
 	MaxBodyBytes   int64
 	UserAgent      string
 	AllowPrivate   []netip.Prefix // special-purpose ranges the SSRF guard lets through
+	PerHost        HostLimit      // every host's concurrency cap and rate limit (Host is "")
+	Hosts          []HostLimit    // hosts with settings of their own; zero fields take PerHost's
+}
+
+// HostLimit is how hard one host may be fetched from.
+type HostLimit struct {
+	Host        string  // a host name, lower case, no port
+	Concurrency int     // requests in flight at once
+	Rate        float64 // requests a second
+	Burst       int     // requests that may go at once after a quiet spell
+	Line        int
 }
 
 // Retention is how long collected material is kept.
@@ -200,6 +211,10 @@ const (
 	DefaultMaxBodyBytes   = 5 << 20
 	DefaultUserAgent      = "watchroom/0.1 (public-content monitor; contact: hub@example.org)"
 	DefaultRetention      = 720 * time.Hour
+	// One host gets at most 2 requests at once and about one a second.
+	DefaultHostConcurrency = 2
+	DefaultHostRate        = 1.0
+	DefaultHostBurst       = 2
 )
 
 // Load reads the config file at path and parses it; see Parse. Problems
@@ -249,6 +264,7 @@ func defaults() *File {
 			ConnectTimeout: DefaultConnectTimeout,
 			MaxBodyBytes:   DefaultMaxBodyBytes,
 			UserAgent:      DefaultUserAgent,
+			PerHost:        HostLimit{Concurrency: DefaultHostConcurrency, Rate: DefaultHostRate, Burst: DefaultHostBurst},
 		},
 		Retention: Retention{Items: DefaultRetention},
 	}

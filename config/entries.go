@@ -37,12 +37,18 @@ func (d *decoder) sources(sec field, r *refs) []Source {
 		if !ok {
 			continue
 		}
-		d.require(e.val, e.path, fs, "id", "kind", "url", "schedule")
 		s := Source{ID: d.id(fs["id"], "source", r.sources), Line: e.val.Line}
 		scalar(d, fs["name"], &s.Name, anyText)
 		kindOK := scalar(d, fs["kind"], &s.Kind, kindParser(d.kinds))
-		urlOK := scalar(d, fs["url"], &s.URL, parseHTTPURL)
-		scalar(d, fs["schedule"], &s.Schedule, d.parseSchedule)
+		urlOK := true
+		if kindOK && PushedKind(s.Kind) {
+			d.require(e.val, e.path, fs, "id", "kind")
+			d.pushedSource(s.Kind, fs)
+		} else {
+			d.require(e.val, e.path, fs, "id", "kind", "url", "schedule")
+			urlOK = scalar(d, fs["url"], &s.URL, parseHTTPURL)
+			scalar(d, fs["schedule"], &s.Schedule, d.parseSchedule)
+		}
 		options, optionsOK := d.options(fs["options"])
 		s.Options = options
 		if kindOK && urlOK && optionsOK {
@@ -274,4 +280,17 @@ func (d *decoder) cadence(sec field) map[string]time.Duration {
 		}
 	}
 	return out
+}
+
+// PushedKind reports whether sources of kind are pushed to (webhook) rather
+// than polled: they have no url and no schedule.
+func PushedKind(kind string) bool { return kind == "webhook" }
+
+// pushedSource reports a url or schedule on a source that is pushed to.
+func (d *decoder) pushedSource(kind string, fs map[string]field) {
+	for _, k := range []string{"url", "schedule"} {
+		if f, ok := fs[k]; ok {
+			d.problem(f.key, f.path, "a %s source is pushed to: it takes no %s", kind, k)
+		}
+	}
 }

@@ -66,7 +66,7 @@ func (d *decoder) tlsHalf(fs map[string]field, s *Server) {
 }
 
 func (d *decoder) fetch(sec field, f *Fetch) {
-	fs, ok := d.fields(sec.val, sec.path, "timeout", "connect_timeout", "max_body_bytes", "user_agent", "allow_private")
+	fs, ok := d.fields(sec.val, sec.path, "timeout", "connect_timeout", "max_body_bytes", "user_agent", "allow_private", "per_host", "hosts")
 	if !ok {
 		return
 	}
@@ -81,6 +81,10 @@ func (d *decoder) fetch(sec field, f *Fetch) {
 			f.AllowPrivate = append(f.AllowPrivate, p)
 		}
 	}
+	if ph, ok := fs["per_host"]; ok {
+		d.hostLimit(ph, &f.PerHost)
+	}
+	f.Hosts = d.hosts(fs["hosts"])
 }
 
 func (d *decoder) retention(sec field, r *Retention) {

@@ -64,6 +64,11 @@ type Options struct {
 	Registry        *watch.Registry
 	OperationEditor OperationEditor // nil: operations are read-only in the console
 	Teams           []string        // the neighbourhood teams an operation may name
+	// Webhooks are the sources tools push to (POST /ingest/<id>), and
+	// Record records what they push; nil Record: no ingest endpoint.
+	Webhooks []WebhookSource
+	Record   Recorder
+	Capture  Capturer // nil: no manual capture
 }
 
 // Server is the console's HTTP server.
@@ -78,6 +83,7 @@ type Server struct {
 	up      *websocket.Upgrader
 	reg     *watch.Registry
 	lists   *watch.Lists
+	ingest  *ingester
 
 	dummyOnce sync.Once
 	dummy     []byte
@@ -103,7 +109,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{e: echo.New(), opts: opts, store: opts.Store, hub: opts.Hub,
 		log: opts.Logger.With("component", "ui"), tmpl: tmpl, limiter: newLoginLimiter(opts.Now),
-		reg: opts.Registry}
+		reg: opts.Registry, ingest: newIngester(opts.Webhooks)}
 	if s.reg == nil {
 		s.reg = watch.NewRegistry(opts.Operations)
 	}
@@ -131,7 +137,8 @@ func (s *Server) routes() {
 	e := s.e
 	e.Use(middleware.Recover())
 	e.Use(securityHeaders)
-	e.Use(middleware.BodyLimit("64K"))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "64K",
+		Skipper: func(c echo.Context) bool { return c.Path() == "/ingest/:source" }})) // it says why itself
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
 		CookieName:     "wr_csrf",
@@ -141,7 +148,8 @@ func (s *Server) routes() {
 		CookieSameSite: http.SameSiteStrictMode,
 		Skipper: func(c echo.Context) bool {
 			p := c.Path()
-			return p == "/healthz" || p == "/readyz" || p == "/metrics" || p == "/static/*"
+			// ingest: a push bears the source's token, not a session (ingest.go)
+			return p == "/healthz" || p == "/readyz" || p == "/metrics" || p == "/static/*" || p == "/ingest/:source"
 		},
 	}))
 
@@ -154,6 +162,7 @@ func (s *Server) routes() {
 	}
 	e.GET("/login", s.loginPage)
 	e.POST("/login", s.login)
+	e.POST("/ingest/:source", s.ingestPush)
 
 	a := e.Group("", s.requireSession)
 	a.POST("/logout", s.logout)
@@ -189,6 +198,9 @@ func (s *Server) routes() {
 	}
 	a.POST("/api/sources/:id/:action", s.sourceAction, requireRole(watch.RoleAnalyst))
 	a.GET("/sources", s.sourcesPage, requireRole(watch.RoleAnalyst))
+	if s.opts.Capture != nil {
+		a.POST("/api/capture", s.capture, requireRole(watch.RoleAnalyst))
+	}
 }
 
 // securityHeaders sets a strict CSP (no inline script, no plugins, no

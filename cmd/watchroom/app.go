@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/time/rate"
 
 	"github.com/watchroom/watchroom/alerts"
 	"github.com/watchroom/watchroom/config"
@@ -134,7 +135,9 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 	a.reg = watch.NewRegistry(ops)
 	a.lists.SetOperations(ops)
 	client, err := fetch.New(fetch.Options{Timeout: f.Fetch.Timeout, ConnectTimeout: f.Fetch.ConnectTimeout,
-		MaxBody: f.Fetch.MaxBodyBytes, UserAgent: f.Fetch.UserAgent, Allow: f.Fetch.AllowPrivate})
+		MaxBody: f.Fetch.MaxBodyBytes, UserAgent: f.Fetch.UserAgent, Allow: f.Fetch.AllowPrivate,
+		PerHostConcurrency: f.Fetch.PerHost.Concurrency, PerHostRate: rate.Limit(f.Fetch.PerHost.Rate),
+		PerHostBurst: f.Fetch.PerHost.Burst, Hosts: hostLimits(f.Fetch.Hosts)})
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -166,9 +169,13 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 			OnItem: a.proposeDrafts})
 	a.sched = schedule.New(logger, f.Server.Location)
 	a.surge = schedule.NewSurge(ops, nil)
+	spread := schedule.Spread(srcs) // sources of one host do not fire together
 	for _, s := range srcs {
 		s := s
-		if err := a.sched.AddSource(s.ID, s.Schedule, a.surge, a.backoff.until, func(ctx context.Context) { _ = a.pipeline.Poll(ctx, s) }); err != nil {
+		if source.Pushed(s.Kind) {
+			continue
+		}
+		if err := a.sched.AddSourceAt(s.ID, s.Schedule, spread[s.ID], a.surge, a.backoff.until, func(ctx context.Context) { _ = a.pipeline.Poll(ctx, s) }); err != nil {
 			st.Close()
 			return nil, err
 		}
@@ -204,6 +211,11 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 		st.Close()
 		return nil, err
 	}
+	hooks, err := webhookSources(srcs, o.Getenv)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	a.server, err = ui.New(ui.Options{
 		Store: st, Hub: a.hub, Logger: logger, Operations: ops, Registry: a.reg, Teams: a.teams, OperationEditor: a,
 		Sources: srcs, WatchLists: lists, Lists: a.lists,
@@ -215,6 +227,9 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 		Cadence:   a.cadence,
 		Briefings: a.generateBriefing,
 		BlobDir:   a.blobDir,
+		Webhooks:  hooks,
+		Record:    a.pipeline.Record,
+		Capture:   capturer{client: client, pipe: a.pipeline, now: o.Now},
 	})
 	if err != nil {
 		st.Close()
@@ -254,6 +269,9 @@ func (a *app) pollNow(ctx context.Context, id string) error {
 	if !ok {
 		return fmt.Errorf("no source %q", id)
 	}
+	if source.Pushed(s.Kind) {
+		return fmt.Errorf("source %s is pushed to by a tool; it is not polled", id)
+	}
 	return a.pipeline.PollNow(ctx, s)
 }
 
@@ -264,6 +282,9 @@ func (a *app) start(ctx context.Context) {
 	a.started = true
 	for _, s := range a.sources {
 		s := s
+		if source.Pushed(s.Kind) {
+			continue
+		}
 		go func() { _ = a.pipeline.Poll(ctx, s) }()
 	}
 }

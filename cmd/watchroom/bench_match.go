@@ -31,6 +31,10 @@ const benchUsage = `Usage:
       N items built from the sample corpus in a new store, then common,
       rare, phrase, prefix and board-filtered queries through the board's
       search (Store.Search), against a LIKE scan of the same queries
+  watchroom bench poll [--sources N] [--duration D] [--every E] [--unchanged U] [--hosts H] [--cap C]
+      N RSS feeds built from the corpus on loopback under H host names (a
+      share U answering 304 to conditional GETs), polled every E for D by
+      the real scheduler, fetcher, parser, pipeline and store
 `
 
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -45,6 +49,8 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return benchFanout(ctx, args[1:], stdout, stderr)
 	case "search":
 		return benchSearch(ctx, args[1:], stdout, stderr)
+	case "poll":
+		return benchPoll(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, benchUsage)
 		return 0

@@ -52,6 +52,34 @@
     tr.appendChild(td);
   }
 
+  // Manual capture: the reply is shown as text only.
+  var form = document.getElementById("capture-form");
+  var result = document.getElementById("capture-result");
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var button = form.querySelector("button");
+    button.disabled = true;
+    result.textContent = "Fetching…";
+    result.dataset.state = "busy";
+    fetch("/api/capture", {
+      method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": csrf },
+      body: new URLSearchParams(new FormData(form))
+    }).then(function (r) { return r.json(); }).then(function (j) {
+      if (j.error) {
+        result.textContent = (j.class ? j.class + ": " : "") + j.error;
+        result.dataset.state = "error";
+        return;
+      }
+      result.textContent = "Captured " + j.new + " of " + j.items + " item(s): " + j.hits.length + " hit(s) on " +
+        (j.lists.length ? j.lists.join(", ") : "no list") + ".";
+      result.dataset.state = "ok";
+      form.reset();
+    }).catch(function () {
+      result.textContent = "The capture could not be sent; try again.";
+      result.dataset.state = "error";
+    }).then(function () { button.disabled = false; });
+  });
+
   fetch("/api/sources", { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (reply) {
     reply.sources.forEach(render);
     window.watchroomLive.follow({

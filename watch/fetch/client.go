@@ -80,7 +80,7 @@ func New(opts Options) (*Client, error) {
 		DisableCompression: true,
 	}
 	c := &Client{opts: opts, tr: tr, dial: d,
-		hosts: newHostGate(opts.PerHostConcurrency, opts.PerHostRate, opts.PerHostBurst)}
+		hosts: newHostGate(HostLimit{Concurrency: opts.PerHostConcurrency, Rate: opts.PerHostRate, Burst: opts.PerHostBurst}, opts.Hosts)}
 	c.hc = &http.Client{Transport: tr, CheckRedirect: c.checkRedirect}
 	return c, nil
 }

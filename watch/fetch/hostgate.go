@@ -14,7 +14,8 @@ import (
 // Stats is a snapshot of the per-host gate, for metrics and benchmarks.
 type Stats struct {
 	// MaxPerHost is the most Gets that were in flight to one host at once
-	// since New; it never exceeds Options.PerHostConcurrency.
+	// since New; it never exceeds the host's concurrency cap
+	// (Options.PerHostConcurrency, or the host's own in Options.Hosts).
 	MaxPerHost int
 	InFlight   int // Gets holding a host's slot now, all hosts together
 	Waiting    int // Gets waiting for a host's slot or rate-limit token
@@ -26,9 +27,8 @@ const minSweep = 256
 
 // hostGate enforces the per-host concurrency cap and rate limit.
 type hostGate struct {
-	slots int
-	limit rate.Limit
-	burst int
+	def   HostLimit
+	named map[string]HostLimit // per-host overrides, defaults filled in
 
 	mu      sync.Mutex
 	hosts   map[string]*hostState
@@ -43,9 +43,16 @@ type hostState struct {
 	inFlight int
 }
 
-func newHostGate(slots int, limit rate.Limit, burst int) *hostGate {
-	return &hostGate{slots: slots, limit: limit, burst: burst,
-		hosts: make(map[string]*hostState), sweepAt: minSweep}
+func newHostGate(def HostLimit, named map[string]HostLimit) *hostGate {
+	return &hostGate{def: def, named: named, hosts: make(map[string]*hostState), sweepAt: minSweep}
+}
+
+// limitOf is the host's own settings, else the defaults.
+func (g *hostGate) limitOf(host string) HostLimit {
+	if l, ok := g.named[host]; ok {
+		return l
+	}
+	return g.def
 }
 
 // hostKey names the host a gate entry is for. Ports and schemes are left out
@@ -112,7 +119,8 @@ func (g *hostGate) enter(host string) *hostState {
 		if len(g.hosts) >= g.sweepAt {
 			g.sweep()
 		}
-		h = &hostState{slots: make(chan struct{}, g.slots), lim: rate.NewLimiter(g.limit, g.burst)}
+		l := g.limitOf(host)
+		h = &hostState{slots: make(chan struct{}, l.Concurrency), lim: rate.NewLimiter(l.Rate, l.Burst)}
 		g.hosts[host] = h
 	}
 	h.refs++
@@ -138,7 +146,7 @@ func (g *hostGate) leave(h *hostState, ran bool) {
 func (g *hostGate) sweep() {
 	now := time.Now()
 	for k, h := range g.hosts {
-		if h.refs == 0 && (g.limit == rate.Inf || h.lim.TokensAt(now) >= float64(g.burst)) {
+		if h.refs == 0 && (h.lim.Limit() == rate.Inf || h.lim.TokensAt(now) >= float64(h.lim.Burst())) {
 			delete(g.hosts, k)
 		}
 	}

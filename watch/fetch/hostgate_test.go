@@ -199,3 +199,49 @@ func TestPerHostRateLimit(t *testing.T) {
 		t.Errorf("stats %+v, want nothing left", s)
 	}
 }
+
+// A host named in Options.Hosts gets its own cap and rate; the others keep
+// the defaults.
+func TestPerHostOverrides(t *testing.T) {
+	srv := newHostsServer(t)
+	c := newClientOn(t, hostsNet(t), fetch.Options{Allow: loopback, Timeout: 5 * time.Second,
+		PerHostConcurrency: 1, PerHostRate: rate.Every(time.Hour), PerHostBurst: 1,
+		Hosts: map[string]fetch.HostLimit{"A.Example.": {Concurrency: 3, Rate: rate.Inf}}})
+	defer c.CloseIdleConnections()
+	ctx := context.Background()
+
+	// a.example: three at once, and no rate limit.
+	errs := make(chan error, 3)
+	for range 3 {
+		go func() {
+			_, err := c.Get(ctx, fetch.Request{URL: srv.url("a.example", "/slow")})
+			errs <- err
+		}()
+	}
+	for range 3 {
+		<-srv.arrived
+	}
+	close(srv.release)
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Fatalf("Get on a.example: %v", err)
+		}
+	}
+	if s := c.Stats(); s.MaxPerHost != 3 {
+		t.Errorf("MaxPerHost = %d, want a.example's own cap 3", s.MaxPerHost)
+	}
+
+	// b.example: the defaults, one request an hour.
+	if _, err := c.Get(ctx, fetch.Request{URL: srv.url("b.example", "/ok")}); err != nil {
+		t.Fatal(err)
+	}
+	dctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if _, err := c.Get(dctx, fetch.Request{URL: srv.url("b.example", "/ok")}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("second Get on b.example: %v, want a wait past the deadline", err)
+	}
+
+	if _, err := fetch.New(fetch.Options{UserAgent: "x", Hosts: map[string]fetch.HostLimit{"x.example": {Burst: -1}}}); err == nil {
+		t.Error("a negative burst for a host was accepted")
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"strings"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -48,10 +49,21 @@ type Options struct {
 	// limit (loopback benchmarks).
 	PerHostRate  rate.Limit
 	PerHostBurst int
+	// Hosts overrides the three per-host settings for named hosts (keys
+	// are host names, matched exactly, case-insensitively; no ports).
+	// A zero field of an override takes the per-host default above.
+	Hosts map[string]HostLimit
 
 	// Resolver looks up host names at dial time; nil means
 	// net.DefaultResolver. Tests inject one so no real DNS is asked.
 	Resolver Resolver
+}
+
+// HostLimit is the concurrency cap and rate limit of one host.
+type HostLimit struct {
+	Concurrency int
+	Rate        rate.Limit
+	Burst       int
 }
 
 // ErrNoUserAgent is returned by New when Options.UserAgent is empty.
@@ -94,6 +106,23 @@ func (o Options) withDefaults() (Options, error) {
 	if o.PerHostBurst == 0 {
 		o.PerHostBurst = DefaultPerHostBurst
 	}
+	hosts := make(map[string]HostLimit, len(o.Hosts))
+	for name, h := range o.Hosts {
+		if h.Concurrency < 0 || h.Rate < 0 || h.Burst < 0 {
+			return o, fmt.Errorf("fetch: negative concurrency, rate or burst for host %q", name)
+		}
+		if h.Concurrency == 0 {
+			h.Concurrency = o.PerHostConcurrency
+		}
+		if h.Rate == 0 {
+			h.Rate = o.PerHostRate
+		}
+		if h.Burst == 0 {
+			h.Burst = o.PerHostBurst
+		}
+		hosts[strings.TrimSuffix(strings.ToLower(name), ".")] = h
+	}
+	o.Hosts = hosts
 	if o.Resolver == nil {
 		o.Resolver = net.DefaultResolver
 	}

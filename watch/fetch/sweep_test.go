@@ -31,7 +31,7 @@ func TestHostGateForgetsOnlyIdleHosts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			g := newHostGate(1, tt.limit, 1)
+			g := newHostGate(HostLimit{Concurrency: 1, Rate: tt.limit, Burst: 1}, nil)
 			busy, err := g.acquire(ctx, "busy.example")
 			if err != nil {
 				t.Fatal(err)

@@ -154,14 +154,35 @@ func (ss surgeSchedule) Next(t time.Time) time.Time {
 // AddSource schedules a source's poll on its spec, tightened by surge and
 // held back by hold (the time before which it must not run; may be nil).
 func (s *Scheduler) AddSource(source, spec string, surge *Surge, hold func(source string) time.Time, job func(ctx context.Context)) error {
+	sched, err := SourceSchedule(source, spec, 0, surge, hold)
+	if err != nil {
+		return err
+	}
+	return s.addSchedule(source, sched, job)
+}
+
+// AddSourceAt is AddSource with the source's runs moved offset into its
+// interval (see Spread), keeping its cadence.
+func (s *Scheduler) AddSourceAt(source, spec string, offset time.Duration, surge *Surge, hold func(source string) time.Time, job func(ctx context.Context)) error {
+	sched, err := SourceSchedule(source, spec, offset, surge, hold)
+	if err != nil {
+		return err
+	}
+	return s.addSchedule(source, sched, job)
+}
+
+// SourceSchedule is the schedule a source runs on: its spec moved by offset
+// (none when 0), tightened by surge and held back by hold.
+func SourceSchedule(source, spec string, offset time.Duration, surge *Surge, hold func(source string) time.Time) (cron.Schedule, error) {
 	base, err := parser.Parse(spec)
 	if err != nil {
-		return fmt.Errorf("schedule %q: %w", source, err)
+		return nil, fmt.Errorf("schedule %q: %w", source, err)
 	}
-	var sched cron.Schedule = base
+	if offset > 0 {
+		base = newOffsetSchedule(base, offset)
+	}
 	if surge == nil {
 		surge = NewSurge(nil, nil)
 	}
-	sched = surgeSchedule{base: base, source: source, surge: surge, hold: hold}
-	return s.addSchedule(source, sched, job)
+	return surgeSchedule{base: base, source: source, surge: surge, hold: hold}, nil
 }

@@ -65,10 +65,10 @@ func parseFeed(body []byte, contentType string) (feed *gofeed.Feed, err error) {
 			feed, err = nil, fmt.Errorf("%w: feed parser failed: %v", ErrUnparseable, r)
 		}
 	}()
-	feed, err = gofeed.NewParser().Parse(bytes.NewReader(body))
+	feed, err = newFeedParser().Parse(bytes.NewReader(body))
 	if err != nil {
 		if utf8Body, ok := toUTF8(body, contentType); ok {
-			if f, err2 := gofeed.NewParser().Parse(bytes.NewReader(utf8Body)); err2 == nil {
+			if f, err2 := newFeedParser().Parse(bytes.NewReader(utf8Body)); err2 == nil {
 				feed, err = f, nil
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"html"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -486,6 +487,9 @@ func FuzzFeedParse(f *testing.F) {
 			pattern = filepath.Join("testdata", "*")
 		}
 		files, _ := filepath.Glob(pattern)
+		if len(files) == 0 {
+			f.Fatalf("no seed files in %s", pattern)
+		}
 		for _, file := range files {
 			if body, err := os.ReadFile(file); err == nil {
 				f.Add(body)
@@ -508,4 +512,32 @@ func FuzzFeedParse(f *testing.F) {
 			checkInvariants(t, it)
 		}
 	})
+}
+
+// RSS asks for an e-mail in <author>, but bridges from social platforms put
+// a bare handle there; it is the author all the same.
+func TestFeedAuthorHandle(t *testing.T) {
+	p := feedParser(t)
+	m := source.Meta{SourceID: "src", URL: "https://handles.example/feed", Found: found}
+	tests := []struct{ raw, want string }{
+		{"@one", "@one"},
+		{"  @two.example  ", "@two.example"},
+		{"@three (Three Person)", "@three (Three Person)"},
+		{"one@example.com (One)", "One"},
+		{"one@example.com", "one@example.com"},
+		{"Plain Name", "Plain Name"},
+		{"<b>@four</b>", "@four"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.raw, func(t *testing.T) {
+			body := rssWith(`<item><guid>g</guid><title>t</title><author>` + html.EscapeString(tt.raw) + `</author></item>`)
+			items, err := p.Parse(context.Background(), body, m)
+			if err != nil || len(items) != 1 {
+				t.Fatalf("Parse: %d items, %v", len(items), err)
+			}
+			if items[0].Author != tt.want {
+				t.Errorf("author = %q, want %q", items[0].Author, tt.want)
+			}
+		})
+	}
 }

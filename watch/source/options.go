@@ -25,9 +25,17 @@ func CheckSource(kind, rawURL string, opts map[string]string) error {
 	if !ok {
 		return fmt.Errorf("unknown kind %q", kind)
 	}
-	u, err := url.Parse(rawURL)
-	if err != nil || !isWebURL(u) {
-		return fmt.Errorf("url %q is not an absolute http or https URL", rawURL)
+	var u *url.URL
+	if Pushed(kind) {
+		if rawURL != "" {
+			return fmt.Errorf("a %s source is pushed to: it takes no url", kind)
+		}
+	} else {
+		var err error
+		u, err = url.Parse(rawURL)
+		if err != nil || !isWebURL(u) {
+			return fmt.Errorf("url %q is not an absolute http or https URL", rawURL)
+		}
 	}
 	c, ok := p.(sourceChecker)
 	if !ok {

@@ -57,6 +57,9 @@ func NewPollerWith(client *fetch.Client, opts PollerOptions) *Poller {
 // poll fetches the first page again and retries the gap.
 func (p *Poller) Poll(ctx context.Context, src watch.Source, prev watch.SourceHealth) (watch.PollResult, error) {
 	parser, ok := Lookup(src.Kind)
+	if Pushed(src.Kind) {
+		return watch.PollResult{}, fmt.Errorf("source %s: a %s source is pushed to, not polled", src.ID, src.Kind)
+	}
 	if !ok {
 		return watch.PollResult{}, fmt.Errorf("source %s: unknown kind %q", src.ID, src.Kind)
 	}

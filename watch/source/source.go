@@ -55,6 +55,7 @@ func constructors() map[string]func() Parser {
 		KindTelegram: func() Parser { return telegramParser{} },
 		KindPage:     func() Parser { return pageParser{} },
 		KindICal:     func() Parser { return icalParser{} },
+		KindWebhook:  func() Parser { return webhookParser{} },
 	}
 }
 

@@ -13,7 +13,7 @@ import (
 )
 
 func TestRegistry(t *testing.T) {
-	want := []string{"bluesky", "feed", "ical", "mastodon", "page", "reddit", "telegram"}
+	want := []string{"bluesky", "feed", "ical", "mastodon", "page", "reddit", "telegram", "webhook"}
 	if got := source.Kinds(); !reflect.DeepEqual(got, want) {
 		t.Errorf("Kinds() = %q, want %q", got, want)
 	}
@@ -29,7 +29,7 @@ func TestRegistry(t *testing.T) {
 			}
 		}
 	}
-	if p, ok := source.Lookup("webhook"); ok || p != nil {
+	if p, ok := source.Lookup("gopher"); ok || p != nil {
 		t.Errorf("Lookup of an unknown kind = %v, %v", p, ok)
 	}
 }
@@ -52,6 +52,12 @@ func TestCheckSource(t *testing.T) {
 		says      []string // each problem; none for a good source
 	}{
 		{kind: "feed", url: "https://news.example/feed.xml"},
+		{kind: "webhook", opts: map[string]string{"token_env": "SCANNER_TOKEN", "rate": "30", "burst": "5"}},
+		{kind: "webhook", url: "https://x.example/", opts: map[string]string{"token_env": "T"}, says: []string{"a webhook source is pushed to: it takes no url"}},
+		{kind: "webhook", opts: map[string]string{"rate": "0", "colour": "red"}, says: []string{
+			`option "colour": unknown for kind webhook (known: token_env, rate, burst)`, `option "token_env" is required`,
+			`option "rate": "0" is not a whole number from 1 to 6000`}},
+		{kind: "webhook", opts: map[string]string{"token_env": "lower case"}, says: []string{`option "token_env": "lower case" is not an environment variable name`}},
 		{kind: "feed", url: "https://news.example/feed.xml", opts: map[string]string{"pages": "2"},
 			says: []string{`option "pages": kind feed takes no options`}},
 		{kind: "reddit", url: "https://www.reddit.com/r/london/new.json", opts: map[string]string{"pages": "5"}},
