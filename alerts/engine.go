@@ -150,23 +150,15 @@ func (e *Engine) SeedAuthors(op string, authors []string, at time.Time) {
 func (e *Engine) ObserveHit(h Hit) []Change {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	sh := seenHit{Hit: h, placeDate: map[string]bool{}, newFor: map[string]bool{}}
+	sh := seenHit{Hit: h, placeDate: e.placeDate(h), newFor: map[string]bool{}}
 	for _, opID := range h.Operations {
 		st, ok := e.ops[opID]
-		if !ok {
+		if !ok || h.Author == "" {
 			continue
 		}
-		if h.Author != "" {
-			if _, seen := st.authors[h.Author]; !seen {
-				st.authors[h.Author] = h.At
-				sh.newFor[opID] = true
-			}
-		}
-		switch st.op.PhaseAt(h.At) {
-		case watch.PhaseBefore, watch.PhaseImminent, watch.PhaseLive:
-			if st.terms != nil && len(st.terms.Match(match.Doc{Title: h.Title, Text: h.Text})) > 0 {
-				sh.placeDate[opID] = true
-			}
+		if _, seen := st.authors[h.Author]; !seen {
+			st.authors[h.Author] = h.At
+			sh.newFor[opID] = true
 		}
 	}
 	e.hits = append(e.hits, sh)

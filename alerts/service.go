@@ -99,8 +99,7 @@ func (s *Service) Handle(ctx context.Context, ev watch.Event) error {
 		if err := json.Unmarshal(ev.Data, &v); err != nil {
 			return fmt.Errorf("decode hit event: %w", err)
 		}
-		return s.record(ctx, s.eng.ObserveHit(Hit{ID: v.ID, At: v.Found, List: v.ListID, Severity: s.opts.Severity(v.ListID),
-			Operations: v.Operations, Author: v.Item.Author, Source: v.Item.SourceID, Title: v.Item.Title, Text: v.Item.Text}), nil)
+		return s.record(ctx, s.eng.ObserveHit(s.hit(v)), nil)
 	case watch.EventSource:
 		var h watch.SourceHealth
 		if err := json.Unmarshal(ev.Data, &h); err != nil {
@@ -109,6 +108,11 @@ func (s *Service) Handle(ctx context.Context, ev watch.Event) error {
 		return s.record(ctx, s.eng.ObserveSource(SourceStatus{Source: h.SourceID, At: ev.At, Failures: h.Failures, Message: h.LastError}), nil)
 	}
 	return nil
+}
+
+func (s *Service) hit(v watch.HitView) Hit {
+	return Hit{ID: v.ID, At: v.Found, List: v.ListID, Severity: s.opts.Severity(v.ListID),
+		Operations: v.Operations, Author: v.Item.Author, Source: v.Item.SourceID, Title: v.Item.Title, Text: v.Item.Text}
 }
 
 // Tick re-evaluates with the clock (windows, For, silences, repeats).
