@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/watchroom/watchroom/watch"
 )
@@ -79,6 +80,26 @@ func (s *Store) AlertsOf(ctx context.Context, operation string, limit int) ([]js
 	rows, err := s.r.QueryContext(ctx, `SELECT data FROM alerts WHERE operation = ? ORDER BY updated DESC LIMIT ?`, operation, limit)
 	if err != nil {
 		return nil, fmt.Errorf("alerts of %s: %w", operation, err)
+	}
+	defer rows.Close()
+	out := []json.RawMessage{}
+	for rows.Next() {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			return nil, err
+		}
+		out = append(out, json.RawMessage(d))
+	}
+	return out, rows.Err()
+}
+
+// AlertsToRestore returns, as stored JSON, every alert not resolved and
+// every alert resolved since the given time (a restart gives them back to
+// the alert engine).
+func (s *Store) AlertsToRestore(ctx context.Context, resolvedSince time.Time) ([]json.RawMessage, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT data FROM alerts WHERE state != 'resolved' OR updated >= ? ORDER BY fingerprint`, fmtTime(resolvedSince))
+	if err != nil {
+		return nil, fmt.Errorf("alerts to restore: %w", err)
 	}
 	defer rows.Close()
 	out := []json.RawMessage{}

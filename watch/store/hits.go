@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/watchroom/watchroom/watch"
@@ -155,4 +156,29 @@ func (s *Store) AuthorsOf(ctx context.Context, operation string) ([]string, erro
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// HitsSince returns the hits found after since, oldest first, with their
+// items but no annotations; at most limit, the newest kept when there are
+// more.
+func (s *Store) HitsSince(ctx context.Context, since time.Time, limit int) ([]watch.HitView, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+hitColumns+` FROM hits h JOIN items i ON i.id = h.item_id
+		WHERE h.found > ? ORDER BY h.found DESC, h.id DESC LIMIT ?`, fmtTime(since), limit)
+	if err != nil {
+		return nil, fmt.Errorf("hits since %s: %w", since, err)
+	}
+	defer rows.Close()
+	var out []watch.HitView
+	for rows.Next() {
+		v, err := scanHit(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.Reverse(out)
+	return out, nil
 }
