@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"time"
@@ -45,7 +46,48 @@ func newAlerts(f *config.File, lists *watch.Lists, reg *watch.Registry, st *stor
 	if err := loadSilences(f, st, svc); err != nil {
 		return nil, err
 	}
+	if err := restoreAlerts(context.Background(), f, st, eng.Horizon(), now, svc); err != nil {
+		return nil, err
+	}
 	return svc, nil
+}
+
+// restoreHitsMax caps the hits read back into the rules' windows at start.
+const restoreHitsMax = 200000
+
+// restoreAlerts gives the engine back what it knew before a restart: the
+// open alerts (and those resolved by hand within the horizon), the hits of
+// the horizon for the rules' windows, and each source's last health.
+func restoreAlerts(ctx context.Context, f *config.File, st *store.Store, horizon time.Duration, now func() time.Time, svc *alerts.Service) error {
+	if now == nil {
+		now = time.Now
+	}
+	since := now().Add(-horizon)
+	rows, err := st.AlertsToRestore(ctx, since)
+	if err != nil {
+		return err
+	}
+	saved := make([]alerts.Alert, 0, len(rows))
+	for _, r := range rows {
+		var a alerts.Alert
+		if err := json.Unmarshal(r, &a); err != nil {
+			return fmt.Errorf("stored alert: %w", err)
+		}
+		saved = append(saved, a)
+	}
+	hits, err := st.HitsSince(ctx, since, restoreHitsMax)
+	if err != nil {
+		return err
+	}
+	var health []watch.SourceHealth
+	for _, s := range f.Sources {
+		h, err := st.SourceHealth(ctx, s.ID)
+		if err != nil {
+			return err
+		}
+		health = append(health, h)
+	}
+	return svc.Restore(ctx, saved, hits, health)
 }
 
 // loadSilences puts the config's silences and the stored ones in force; a
