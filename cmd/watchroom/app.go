@@ -50,7 +50,7 @@ type app struct {
 	now        func() time.Time
 	sources    map[string]watch.Source
 	started    bool
-	stopRun    context.CancelFunc
+	stopRun    func() // stops the alert loop and waits for it
 }
 
 type appOptions struct {
@@ -292,11 +292,17 @@ func (a *app) start(ctx context.Context) {
 // startAlerts starts evaluating the timeline for alerts.
 func (a *app) startAlerts() {
 	runCtx, cancel := context.WithCancel(context.Background())
-	a.stopRun = cancel
-	go a.alerts.Run(runCtx)
+	done := make(chan struct{})
+	a.stopRun = func() { cancel(); <-done }
+	go func() {
+		defer close(done)
+		a.alerts.Run(runCtx)
+	}()
 }
 
-// close stops in reverse order of start.
+// close stops in reverse order of start. The alert loop is waited for, so
+// a change it is recording or notifying is finished before the store
+// closes.
 func (a *app) close(ctx context.Context) error {
 	if a.stopRun != nil {
 		a.stopRun()
