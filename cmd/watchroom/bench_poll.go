@@ -36,6 +36,7 @@ type pollOptions struct {
 	burst     int
 	corpus    string
 	data      string
+	spread    bool
 }
 
 func parsePollOptions(args []string, stderr io.Writer) (pollOptions, error) {
@@ -53,6 +54,7 @@ func parsePollOptions(args []string, stderr io.Writer) (pollOptions, error) {
 	fs.IntVar(&o.burst, "burst", fetch.DefaultPerHostBurst, "per-host burst")
 	fs.StringVar(&o.corpus, "corpus", "../shared/corpus", "sample corpus directory the feeds' items come from")
 	fs.StringVar(&o.data, "data", "", "data folder (default: a temporary one, removed after)")
+	fs.BoolVar(&o.spread, "spread", true, "spread the sources of a host over the interval (false: every source at its plain @every times, for comparison)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -211,6 +213,9 @@ func runPoll(ctx context.Context, o pollOptions, out io.Writer) (pollResult, err
 
 	sched := schedule.New(logger, time.UTC)
 	offsets := schedule.Spread(srcs)
+	if !o.spread {
+		clear(offsets)
+	}
 	lags := &lagLog{}
 	// The window is [start, end): polls due in it are counted, and the
 	// schedule runs on until each has finished; polls due later are not
