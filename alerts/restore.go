@@ -148,6 +148,8 @@ func (e *Engine) placeDate(h Hit) map[string]bool {
 // before any event is observed. Alerts resolved because their rule or
 // operation is gone are recorded and audited.
 func (s *Service) Restore(ctx context.Context, alerts []Alert, hits []watch.HitView, health []watch.SourceHealth) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	saved := Saved{Alerts: alerts, Hits: make([]Hit, len(hits))}
 	for i, v := range hits {
 		saved.Hits[i] = s.hit(v)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 
 	"github.com/watchroom/watchroom/watch"
@@ -40,6 +41,10 @@ type Service struct {
 	opts    ServiceOptions
 	in      chan watch.Event
 	dropped atomic.Int64
+	// mu makes each engine change and its recording one step, so the
+	// store's current state of an alert is always the engine's last one
+	// (an acknowledgement cannot be overwritten by an older firing).
+	mu sync.Mutex
 }
 
 // NewService wires the engine to the store.
@@ -93,6 +98,8 @@ func (s *Service) Run(ctx context.Context) {
 
 // Handle evaluates one timeline event and records what changes.
 func (s *Service) Handle(ctx context.Context, ev watch.Event) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	switch ev.Type {
 	case watch.EventHit:
 		var v watch.HitView
@@ -116,10 +123,16 @@ func (s *Service) hit(v watch.HitView) Hit {
 }
 
 // Tick re-evaluates with the clock (windows, For, silences, repeats).
-func (s *Service) Tick(ctx context.Context) error { return s.record(ctx, s.eng.Tick(), nil) }
+func (s *Service) Tick(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.record(ctx, s.eng.Tick(), nil)
+}
 
 // Ack acknowledges a firing alert for a person, audited.
 func (s *Service) Ack(ctx context.Context, fp, by string) (Alert, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	ch, err := s.eng.Ack(fp, by)
 	if err != nil {
 		return Alert{}, err
@@ -129,6 +142,8 @@ func (s *Service) Ack(ctx context.Context, fp, by string) (Alert, error) {
 
 // Assign names who works an alert, audited.
 func (s *Service) Assign(ctx context.Context, fp, to, by string) (Alert, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	ch, err := s.eng.Assign(fp, to)
 	if err != nil {
 		return Alert{}, err
@@ -138,6 +153,8 @@ func (s *Service) Assign(ctx context.Context, fp, to, by string) (Alert, error) 
 
 // Resolve closes an alert by hand with a reason, audited.
 func (s *Service) Resolve(ctx context.Context, fp, by, reason string) (Alert, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	ch, err := s.eng.Resolve(fp, by, reason)
 	if err != nil {
 		return Alert{}, err
@@ -157,6 +174,8 @@ func (s *Service) SetOperations(ops []watch.Operation) error {
 // AddSilence mutes matching alerts from s.Start to s.End: kept, audited,
 // a timeline event, then in force.
 func (s *Service) AddSilence(ctx context.Context, sl Silence, by string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if err := sl.Validate(); err != nil {
 		return err
 	}
@@ -174,6 +193,8 @@ func (s *Service) AddSilence(ctx context.Context, sl Silence, by string) error {
 
 // ExpireSilence ends a silence now, kept and audited.
 func (s *Service) ExpireSilence(ctx context.Context, id, by string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	sl, chs, err := s.eng.ExpireSilence(id)
 	if err != nil {
 		return err
