@@ -73,9 +73,17 @@ func (m *Matcher) walkRunes(w *walker, text string) bool {
 			}
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(text[i:])
-		i += n
-		inf := m.rt.info(r)
+		var inf runeInfo
+		r, ok := twoByte(text, i)
+		if ok {
+			i += 2
+			inf = m.rt.low[r]
+		} else {
+			var n int
+			r, n = utf8.DecodeRuneInString(text[i:])
+			i += n
+			inf = m.rt.info(r)
+		}
 		switch {
 		case inf.flags&rDrop != 0:
 		case inf.flags&rIdent != 0:

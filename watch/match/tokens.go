@@ -72,11 +72,25 @@ func (tz tokenizer) decode(s string, i int) (rune, int, runeInfo) {
 	if b < utf8.RuneSelf {
 		return rune(b), 1, tz.rt.low[b]
 	}
+	if r, ok := twoByte(s, i); ok {
+		return r, 2, tz.rt.low[r]
+	}
 	r, w := utf8.DecodeRuneInString(s[i:])
 	if r == utf8.RuneError && w <= 1 {
 		return r, 1, runeInfo{}
 	}
 	return r, w, tz.rt.info(r)
+}
+
+// twoByte decodes the two-byte UTF-8 sequence at s[i], if there is one: the
+// Greek, Cyrillic, Hebrew and Arabic letters and the accented Latin ones,
+// most of the non-ASCII text, without a call. Its runes are all below
+// lowLimit.
+func twoByte(s string, i int) (rune, bool) {
+	if b := s[i]; b >= 0xC2 && b <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+		return rune(b&0x1F)<<6 | rune(s[i+1]&0x3F), true
+	}
+	return 0, false
 }
 
 // next returns the first token at or after i and the position after it; ok
@@ -176,7 +190,12 @@ func (tz tokenizer) wordEnd(s string, start int) (int, tokFlags) {
 			runes++
 			continue
 		}
-		_, w, inf := tz.decode(s, i)
+		w, inf := 2, runeInfo{}
+		if r, ok := twoByte(s, i); ok {
+			inf = tz.rt.low[r]
+		} else {
+			_, w, inf = tz.decode(s, i)
+		}
 		if inf.flags&(rWord|rDrop) == 0 || inf.flags&rCJK != 0 {
 			break
 		}
