@@ -2,11 +2,7 @@ package main
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"net/http/cookiejar"
-	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -128,27 +124,8 @@ func TestBrowserPresenceAndClaims(t *testing.T) {
 // browser would (session cookie, same origin).
 func dialBoard(t *testing.T, base, name, board string) *websocket.Conn {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar}
-	token := func(path string) string {
-		r, err := c.Get(base + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer r.Body.Close()
-		b, _ := io.ReadAll(r.Body)
-		m := regexp.MustCompile(`name="csrf-token" content="([^"]+)"`).FindSubmatch(b)
-		if m == nil {
-			t.Fatalf("no CSRF token on %s", path)
-		}
-		return string(m[1])
-	}
-	r, err := c.PostForm(base+"/login", url.Values{"username": {name}, "password": {"secret-" + name}, "_csrf": {token("/login")}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.Body.Close()
-	d := websocket.Dialer{Jar: jar, HandshakeTimeout: 5 * time.Second}
+	c, _ := httpSession(t, base, name)
+	d := websocket.Dialer{Jar: c.Jar, HandshakeTimeout: 5 * time.Second}
 	ws, _, err := d.Dial("ws"+strings.TrimPrefix(base, "http")+"/ws?board="+board, http.Header{"Origin": {base}})
 	if err != nil {
 		t.Fatalf("dial as %q: %v", name, err)
