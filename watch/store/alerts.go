@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -62,16 +63,7 @@ func (s *Store) OpenAlerts(ctx context.Context, board string) ([]json.RawMessage
 	if err != nil {
 		return nil, fmt.Errorf("open alerts: %w", err)
 	}
-	defer rows.Close()
-	out := []json.RawMessage{}
-	for rows.Next() {
-		var d string
-		if err := rows.Scan(&d); err != nil {
-			return nil, err
-		}
-		out = append(out, json.RawMessage(d))
-	}
-	return out, rows.Err()
+	return alertDocs(rows)
 }
 
 // AlertsOf returns every alert of an operation, open or resolved, newest
@@ -81,16 +73,7 @@ func (s *Store) AlertsOf(ctx context.Context, operation string, limit int) ([]js
 	if err != nil {
 		return nil, fmt.Errorf("alerts of %s: %w", operation, err)
 	}
-	defer rows.Close()
-	out := []json.RawMessage{}
-	for rows.Next() {
-		var d string
-		if err := rows.Scan(&d); err != nil {
-			return nil, err
-		}
-		out = append(out, json.RawMessage(d))
-	}
-	return out, rows.Err()
+	return alertDocs(rows)
 }
 
 // AlertsToRestore returns, as stored JSON, every alert not resolved and
@@ -101,6 +84,11 @@ func (s *Store) AlertsToRestore(ctx context.Context, resolvedSince time.Time) ([
 	if err != nil {
 		return nil, fmt.Errorf("alerts to restore: %w", err)
 	}
+	return alertDocs(rows)
+}
+
+// alertDocs reads rows of one column, an alert's stored JSON.
+func alertDocs(rows *sql.Rows) ([]json.RawMessage, error) {
 	defer rows.Close()
 	out := []json.RawMessage{}
 	for rows.Next() {
