@@ -188,3 +188,44 @@ func TestListsSwapIsWhole(t *testing.T) {
 	close(done)
 	wg.Wait()
 }
+
+// Operations put in force (made or edited in the console) reach the
+// matcher at once, linked to the web's lists, and a later rebuild of the
+// lists keeps them rather than the operations the set was made with.
+func TestListsSetOperations(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	config := []watch.WatchList{{ID: "ume", Terms: []string{"rave"}, Severity: "high"}}
+	l := watch.NewLists(config, []watch.Operation{{ID: "op1", WatchLists: []string{"ume"}}}, st, nil, quiet, nil)
+	if err := l.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SaveWatchList(ctx, watch.StoredList{List: watch.WatchList{ID: "drill", Query: "drill*", Severity: "routine"},
+		Operations: []string{"op9"}}, watch.AuditEntry{Actor: "an1", Action: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Wait(ctx, l.Changed()); err != nil {
+		t.Fatal(err)
+	}
+	item := watch.Item{SourceID: "src", Title: "rave and drill tonight"}
+	if got := listIDs(l.Matcher().Match(item)); len(got) != 2 || got[0] != "ume:op1" || got[1] != "drill:" {
+		t.Fatalf("before: %v", got)
+	}
+	// op1 no longer takes ume; op9, new, is linked to drill from the web
+	l.SetOperations([]watch.Operation{{ID: "op1"}, {ID: "op9"}})
+	want := func(when string) {
+		t.Helper()
+		if got := listIDs(l.Matcher().Match(item)); len(got) != 2 || got[0] != "ume:" || got[1] != "drill:op9" {
+			t.Fatalf("%s: %v", when, got)
+		}
+		ops := l.Operations()
+		if len(ops) != 2 || ops[1].ID != "op9" || len(ops[1].WatchLists) != 1 || ops[1].WatchLists[0] != "drill" {
+			t.Fatalf("%s: operations %+v", when, ops)
+		}
+	}
+	want("set")
+	if err := l.Wait(ctx, l.Changed()); err != nil {
+		t.Fatal(err)
+	}
+	want("after a rebuild")
+}
