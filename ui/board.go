@@ -44,11 +44,7 @@ func (s *Server) board(c echo.Context) error {
 	for _, op := range s.reg.All() {
 		links = append(links, boardLink{ID: op.ID, Name: op.Name, Current: op.ID == id})
 	}
-	sev := map[string]string{}
-	for _, e := range s.lists.Entries() {
-		sev[e.List.ID] = e.List.Severity
-	}
-	sevJSON, _ := json.Marshal(sev)
+	sevJSON, _ := json.Marshal(s.listSeverities())
 	return s.render(c, http.StatusOK, "board.html", page{Title: name, Wall: c.QueryParam("wall") == "1", Board: boardPage{
 		ID: id, Name: name, Epoch: s.store.Epoch(), Severities: string(sevJSON), TimeZone: s.opts.Location.String(),
 		CanAnnotate: u.Role.AtLeast(watch.RoleOfficer), Me: u.Name, Boards: links,
@@ -66,4 +62,19 @@ func (s *Server) snapshot(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, snap)
+}
+
+// listSeverities maps every watch list, active or not, to its severity.
+func (s *Server) listSeverities() map[string]string {
+	sev := map[string]string{}
+	for _, e := range s.lists.Entries() {
+		sev[e.List.ID] = e.List.Severity
+	}
+	return sev
+}
+
+// severities lets an open board learn the severity of a list made or
+// changed after it loaded, for its severity filter.
+func (s *Server) severities(c echo.Context) error {
+	return c.JSON(http.StatusOK, s.listSeverities())
 }

@@ -190,6 +190,7 @@ func (s *Server) routes() {
 	a.POST("/api/hits/:id/claim", s.claim, requireRole(watch.RoleOfficer))
 	a.POST("/api/hits/:id/release", s.release, requireRole(watch.RoleOfficer))
 	a.GET("/api/claims", s.claims)
+	a.GET("/api/severities", s.severities)
 	a.GET("/api/hits/:id", s.hit)
 	if s.opts.Alerts != nil {
 		a.GET("/api/boards/:id/alerts", s.boardAlerts)

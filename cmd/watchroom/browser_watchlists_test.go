@@ -33,6 +33,7 @@ func TestBrowserWatchListEditor(t *testing.T) {
 	an.run(t, "editor", chromedp.Navigate(base+"/watchlists"), chromedp.WaitVisible(`body[data-ready="yes"] #wl-new`, chromedp.ByQuery),
 		chromedp.Click("#wl-new", chromedp.ByID), chromedp.WaitVisible("#wl-query", chromedp.ByID),
 		chromedp.SendKeys("#wl-id", "drill", chromedp.ByID), chromedp.SendKeys("#wl-name", "Drill", chromedp.ByID),
+		chromedp.SetValue("#wl-severity", "critical", chromedp.ByID),
 		chromedp.SendKeys("#wl-query", "drill* AND", chromedp.ByID))
 	var msg, font string
 	an.run(t, "syntax message", chromedp.WaitVisible(`#wl-check:not(.ok)`, chromedp.ByQuery),
@@ -90,6 +91,14 @@ func TestBrowserWatchListEditor(t *testing.T) {
 	if title != "Drill" {
 		t.Errorf("live hit's highlight %q", title)
 	}
+	// the officer's page loaded before the list existed: it learns the new
+	// list's severity, so filtering on "critical" shows the live hit only
+	officer.run(t, "severity filter", chromedp.SetValue("#filter-severity", "critical", chromedp.ByID),
+		chromedp.Evaluate(`document.getElementById("filter-severity").dispatchEvent(new Event("change"))`, nil),
+		chromedp.Poll(`(function () {
+			var hs = document.querySelectorAll("#hits li.hit");
+			return hs.length === 2 && hs[0].dataset.severity === "critical" && !hs[0].hidden && hs[1].hidden;
+		})()`, nil))
 	if n := an.errors.Load() + officer.errors.Load(); n != 0 {
 		t.Errorf("%d page errors", n)
 	}

@@ -181,6 +181,26 @@
     return form;
   }
 
+  // learnSeverities asks once per unknown list for the lists' severities:
+  // a list made or changed in the editor after this page loaded.
+  var askedSeverity = {};
+  function learnSeverities(list) {
+    if (askedSeverity[list]) return;
+    askedSeverity[list] = true;
+    fetch("/api/severities", { credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
+      .then(function (m) {
+        if (!m || typeof m !== "object") return;
+        severities = m;
+        var items = hitsEl.querySelectorAll("li.hit");
+        for (var i = 0; i < items.length; i++) {
+          var l = items[i].dataset.list;
+          items[i].dataset.severity = (Object.prototype.hasOwnProperty.call(m, l) && m[l]) || "routine";
+        }
+      })
+      .catch(function () { askedSeverity[list] = false; });
+  }
+
   function renderHit(h, atTop) {
     if (hitEls[h.id]) return;
     var li = document.getElementById("hit-template").content.firstElementChild.cloneNode(true);
@@ -188,6 +208,7 @@
     li.dataset.hit = h.id;
     li.dataset.list = h.list;
     li.dataset.severity = severities[h.list] || "routine";
+    if (!Object.prototype.hasOwnProperty.call(severities, h.list)) learnSeverities(h.list);
     li.dataset.source = h.item.source;
     li.dataset.annotated = (h.annotations || []).length > 0 ? "yes" : "no";
     li.tabIndex = -1;

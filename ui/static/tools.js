@@ -42,7 +42,7 @@
     }
   }
   [fList, fSource, fUnann, fFlag, fSev, fTag].forEach(function (el) { el.addEventListener("change", refilter); });
-  new MutationObserver(refilter).observe(hits, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-annotated", "data-flagged", "data-tags"] });
+  new MutationObserver(refilter).observe(hits, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-annotated", "data-flagged", "data-tags", "data-severity"] });
 
   // Search: results replace the live list until the search is cleared.
   var searchTimer = null;
