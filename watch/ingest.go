@@ -14,7 +14,7 @@ import (
 // polled.
 func (p *Pipeline) Record(ctx context.Context, src Source, items []Item) (PollReport, error) {
 	start := p.now()
-	rep := PollReport{Source: src.ID, Items: len(items)}
+	rep := PollReport{Source: src.ID, Items: len(items), Pushed: true}
 	defer func() { rep.Duration = p.now().Sub(start); p.onPoll(rep) }()
 	h, err := p.rec.SourceHealth(ctx, src.ID)
 	if err != nil {

@@ -54,6 +54,7 @@ type PollReport struct {
 	NotModified bool
 	Items, New  int
 	Hits        int
+	Pushed      bool // items pushed to a webhook source, not a poll
 }
 
 // Pipeline polls a source, dedupes, matches and records.

@@ -11,6 +11,7 @@ import (
 
 type metrics struct {
 	polls    *prometheus.CounterVec
+	pushes   *prometheus.CounterVec
 	errors   *prometheus.CounterVec
 	hits     prometheus.Counter
 	duration prometheus.Histogram
@@ -20,13 +21,15 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 	m := &metrics{
 		polls: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "watchroom_polls_total",
 			Help: "Source polls by outcome (ok, not_modified, error)."}, []string{"source", "outcome"}),
+		pushes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "watchroom_pushes_total",
+			Help: "Pushes to webhook sources by outcome (ok, error)."}, []string{"source", "outcome"}),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "watchroom_poll_errors_total",
 			Help: "Failed polls by error class."}, []string{"class"}),
 		hits: prometheus.NewCounter(prometheus.CounterOpts{Name: "watchroom_hits_total", Help: "Hits recorded."}),
 		duration: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "watchroom_poll_seconds",
 			Help: "Time to poll, parse, match and record one source.", Buckets: prometheus.DefBuckets}),
 	}
-	reg.MustRegister(m.polls, m.errors, m.hits, m.duration,
+	reg.MustRegister(m.polls, m.pushes, m.errors, m.hits, m.duration,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -45,6 +48,15 @@ func (m *metrics) watchHub(reg *prometheus.Registry, h *live.Hub) {
 }
 
 func (m *metrics) observePoll(r watch.PollReport) {
+	m.hits.Add(float64(r.Hits))
+	if r.Pushed { // not a poll: no fetch, nothing to time or classify
+		outcome := "ok"
+		if r.Err != nil {
+			outcome = "error"
+		}
+		m.pushes.WithLabelValues(r.Source, outcome).Inc()
+		return
+	}
 	m.duration.Observe(r.Duration.Seconds())
 	switch {
 	case r.Err != nil:
@@ -55,5 +67,4 @@ func (m *metrics) observePoll(r watch.PollReport) {
 	default:
 		m.polls.WithLabelValues(r.Source, "ok").Inc()
 	}
-	m.hits.Add(float64(r.Hits))
 }

@@ -2,11 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/watchroom/watchroom/watch"
 )
 
 func TestHealthReadyAndMetrics(t *testing.T) {
@@ -43,6 +48,45 @@ func TestHealthReadyAndMetrics(t *testing.T) {
 	for _, want := range []string{`watchroom_polls_total{outcome="ok",source="local"}`, "watchroom_ws_clients 0", "watchroom_poll_seconds_bucket"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %q", want)
+		}
+	}
+}
+
+// A push to a webhook source is counted as a push, not as a poll.
+func TestMetricsTellPushesFromPolls(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := newMetrics(reg)
+	m.observePoll(watch.PollReport{Source: "scanner", Pushed: true, Hits: 2})
+	m.observePoll(watch.PollReport{Source: "scanner", Pushed: true, Err: errors.New("paused")})
+	m.observePoll(watch.PollReport{Source: "feed", NotModified: true})
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, f := range families {
+		for _, mt := range f.GetMetric() {
+			key := f.GetName()
+			for _, l := range mt.GetLabel() {
+				key += " " + l.GetName() + "=" + l.GetValue()
+			}
+			got[key] = mt.GetCounter().GetValue()
+		}
+	}
+	want := map[string]float64{
+		"watchroom_pushes_total outcome=ok source=scanner":       1,
+		"watchroom_pushes_total outcome=error source=scanner":    1,
+		"watchroom_polls_total outcome=not_modified source=feed": 1,
+		"watchroom_hits_total":                                   2,
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %v, want %v", k, got[k], v)
+		}
+	}
+	for k := range got {
+		if strings.HasPrefix(k, "watchroom_polls_total") && strings.Contains(k, "scanner") || strings.HasPrefix(k, "watchroom_poll_errors_total") {
+			t.Errorf("a push counted as a poll: %s", k)
 		}
 	}
 }

@@ -112,6 +112,16 @@ func TestWebhookPushOverHTTP(t *testing.T) {
 			t.Errorf("the token is in the audit log: %+v", e)
 		}
 	}
+	// counted as a push, not as a poll
+	if r, err := http.Get(base + "/metrics"); err != nil {
+		t.Error(err)
+	} else {
+		b, _ := io.ReadAll(r.Body)
+		r.Body.Close()
+		if !strings.Contains(string(b), `watchroom_pushes_total{outcome="ok",source="scanner"} 1`) || strings.Contains(string(b), `watchroom_polls_total{outcome="ok",source="scanner"}`) {
+			t.Errorf("metrics do not tell the push from a poll:\n%s", b)
+		}
+	}
 
 	// the same items again: nothing new
 	if r := push(t, url, hookToken, "application/json", good); r.code != http.StatusOK || r.body["new"] != 0.0 {
