@@ -84,6 +84,8 @@ type Server struct {
 	reg     *watch.Registry
 	lists   *watch.Lists
 	ingest  *ingester
+	// trySlots bounds how many "try it" scans run at once.
+	trySlots chan struct{}
 
 	dummyOnce sync.Once
 	dummy     []byte
@@ -109,7 +111,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{e: echo.New(), opts: opts, store: opts.Store, hub: opts.Hub,
 		log: opts.Logger.With("component", "ui"), tmpl: tmpl, limiter: newLoginLimiter(opts.Now),
-		reg: opts.Registry, ingest: newIngester(opts.Webhooks)}
+		reg: opts.Registry, ingest: newIngester(opts.Webhooks), trySlots: make(chan struct{}, trySlots)}
 	if s.reg == nil {
 		s.reg = watch.NewRegistry(opts.Operations)
 	}
