@@ -211,3 +211,37 @@ func TestSecurityHeadersAndHealth(t *testing.T) {
 		}
 	}
 }
+
+// The per-address sign-in limit and the address audited come from the
+// connection, not from an X-Forwarded-For header anyone can write: a
+// client that changes the header on each try is still one address.
+func TestLoginLimitIgnoresForwardedFor(t *testing.T) {
+	e := newEnv(t)
+	s := e.newClient(t)
+	s.page(t, "/login")
+	codes := []int{}
+	for i := range 7 {
+		form := url.Values{"username": {fmt.Sprintf("guess%d", i)}, "password": {"wrong"}, "_csrf": {s.csrf}}
+		req, _ := http.NewRequest(http.MethodPost, s.base+"/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i+1))
+		r, err := s.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		codes = append(codes, r.StatusCode)
+	}
+	if codes[4] != http.StatusUnauthorized || codes[5] != http.StatusTooManyRequests {
+		t.Fatalf("codes %v", codes)
+	}
+	log, err := e.store.AuditLog(context.Background(), 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range log {
+		if strings.Contains(a.Detail, "203.0.113.") {
+			t.Fatalf("forged address audited: %+v", a)
+		}
+	}
+}

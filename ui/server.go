@@ -127,6 +127,9 @@ func New(opts Options) (*Server, error) {
 	}
 	s.up = &websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, CheckOrigin: s.checkOrigin}
 	s.e.HideBanner, s.e.HidePort = true, true
+	// The console is served directly (it terminates TLS itself): a client's
+	// address is the connection's, never an X-Forwarded-For header it wrote.
+	s.e.IPExtractor = echo.ExtractIPDirect()
 	s.e.HTTPErrorHandler = s.errorHandler
 	s.routes()
 	return s, nil
