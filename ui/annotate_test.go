@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/watchroom/watchroom/watch"
 )
@@ -243,5 +244,26 @@ func TestLoginLimitIgnoresForwardedFor(t *testing.T) {
 		if strings.Contains(a.Detail, "203.0.113.") {
 			t.Fatalf("forged address audited: %+v", a)
 		}
+	}
+}
+
+// A throttled address that sends many names cannot fill the limiter until
+// it is emptied, and so win fresh tries at a name it was throttled on.
+func TestLoginLimiterNotResetByManyNames(t *testing.T) {
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	l := newLoginLimiter(func() time.Time { return now })
+	for range 5 {
+		if !l.allow("ip:198.51.100.7", "user:pc1") {
+			t.Fatal("refused within the burst")
+		}
+	}
+	for i := range 20000 {
+		l.allow("ip:198.51.100.7", fmt.Sprintf("user:n%d", i))
+	}
+	if l.allow("ip:198.51.100.7", "user:pc1") {
+		t.Fatal("a throttled address got another try after sending many names")
+	}
+	if l.allow("ip:192.0.2.1", "user:pc1") {
+		t.Fatal("a throttled name got another try from a fresh address")
 	}
 }
