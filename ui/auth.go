@@ -120,23 +120,34 @@ func newLoginLimiter(now func() time.Time) *loginLimiter {
 	return &loginLimiter{now: now, keys: map[string]*rate.Limiter{}}
 }
 
-// allow takes one attempt for each key; five at once, then one a minute.
+// allow takes one attempt for each key, in order; five at once, then one a
+// minute. It stops at the first key refused, so a throttled address adds
+// no keys for the names it tries.
 func (l *loginLimiter) allow(keys ...string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	now := l.now()
 	if len(l.keys) > 10000 {
-		l.keys = map[string]*rate.Limiter{} // bounded memory under a flood
+		// bounded memory under a flood: forget the keys with every try
+		// left first, which hold nothing; all only as a last resort
+		for k, lim := range l.keys {
+			if lim.TokensAt(now) >= float64(lim.Burst()) {
+				delete(l.keys, k)
+			}
+		}
+		if len(l.keys) > 10000 {
+			l.keys = map[string]*rate.Limiter{}
+		}
 	}
-	ok := true
 	for _, k := range keys {
 		lim, found := l.keys[k]
 		if !found {
 			lim = rate.NewLimiter(rate.Every(time.Minute), 5)
 			l.keys[k] = lim
 		}
-		if !lim.AllowN(l.now(), 1) {
-			ok = false
+		if !lim.AllowN(now, 1) {
+			return false
 		}
 	}
-	return ok
+	return true
 }

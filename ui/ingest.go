@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"golang.org/x/time/rate"
@@ -36,13 +38,22 @@ type Recorder func(ctx context.Context, src watch.Source, items []watch.Item) (w
 type ingester struct {
 	sources map[string]WebhookSource
 	limits  map[string]*rate.Limiter
+	refused map[string]*refusals
+}
+
+// refusals counts a source's refused pushes, so the log says a minute
+// how many came rather than a line each: anyone can send them.
+type refusals struct {
+	log *rate.Limiter
+	n   atomic.Int64 // since the last line
 }
 
 func newIngester(hooks []WebhookSource) *ingester {
-	in := &ingester{sources: map[string]WebhookSource{}, limits: map[string]*rate.Limiter{}}
+	in := &ingester{sources: map[string]WebhookSource{}, limits: map[string]*rate.Limiter{}, refused: map[string]*refusals{}}
 	for _, h := range hooks {
 		in.sources[h.Source.ID] = h
 		in.limits[h.Source.ID] = rate.NewLimiter(h.Rate, h.Burst)
+		in.refused[h.Source.ID] = &refusals{log: rate.NewLimiter(rate.Every(time.Minute), 1)}
 	}
 	return in
 }
@@ -74,7 +85,11 @@ func (s *Server) ingestPush(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusNotFound, "There is no webhook source "+strconv.Quote(truncateRunes(id, 64))+".")
 	}
 	if !tokenOK(bearer(c.Request()), hook.Token) {
-		s.log.Warn("webhook push refused: missing or wrong token", "source", id, "remote", c.RealIP())
+		r := s.ingest.refused[id]
+		if n := r.n.Add(1); r.log.AllowN(s.opts.Now(), 1) {
+			r.n.Add(-n)
+			s.log.Warn("webhook push refused: missing or wrong token", "source", id, "remote", c.RealIP(), "refused", n)
+		}
 		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="watchroom"`)
 		return echo.NewHTTPError(http.StatusUnauthorized, "Missing or wrong token: send Authorization: Bearer <the source's token>.")
 	}

@@ -84,6 +84,8 @@ type Server struct {
 	reg     *watch.Registry
 	lists   *watch.Lists
 	ingest  *ingester
+	// trySlots bounds how many "try it" scans run at once.
+	trySlots chan struct{}
 
 	dummyOnce sync.Once
 	dummy     []byte
@@ -109,7 +111,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{e: echo.New(), opts: opts, store: opts.Store, hub: opts.Hub,
 		log: opts.Logger.With("component", "ui"), tmpl: tmpl, limiter: newLoginLimiter(opts.Now),
-		reg: opts.Registry, ingest: newIngester(opts.Webhooks)}
+		reg: opts.Registry, ingest: newIngester(opts.Webhooks), trySlots: make(chan struct{}, trySlots)}
 	if s.reg == nil {
 		s.reg = watch.NewRegistry(opts.Operations)
 	}
@@ -125,6 +127,9 @@ func New(opts Options) (*Server, error) {
 	}
 	s.up = &websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, CheckOrigin: s.checkOrigin}
 	s.e.HideBanner, s.e.HidePort = true, true
+	// The console is served directly (it terminates TLS itself): a client's
+	// address is the connection's, never an X-Forwarded-For header it wrote.
+	s.e.IPExtractor = echo.ExtractIPDirect()
 	s.e.HTTPErrorHandler = s.errorHandler
 	s.routes()
 	return s, nil

@@ -100,6 +100,9 @@ func (s *Server) addSilence(c echo.Context) error {
 	if err != nil || d <= 0 || d > 14*24*time.Hour {
 		return fail("How long: a duration such as 30m or 2h, at most 336h.")
 	}
+	if start.Add(d).UTC().Year() > 9999 {
+		return fail("The silence would end after the year 9999: give an earlier start.")
+	}
 	u, _ := userFrom(c)
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)

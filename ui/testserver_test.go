@@ -27,6 +27,7 @@ type testEnv struct {
 	store *store.Store
 	hub   *live.Hub
 	path  string
+	srv   *Server
 }
 
 var testLogger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -69,7 +70,7 @@ func newEnvWithAt(t *testing.T, path string, edit func(*Options)) *testEnv {
 	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() { hub.CloseAll(); ts.Close(); st.Close() })
-	return &testEnv{ts: ts, store: st, hub: hub, path: path}
+	return &testEnv{ts: ts, store: st, hub: hub, path: path, srv: srv}
 }
 
 var hashCache = map[string]string{}

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/watchroom/watchroom/watch"
 )
@@ -308,5 +310,57 @@ func TestWatchListTryItShowsACappedNumber(t *testing.T) {
 	if code != 200 || body["new"] != float64(tryShowMax+10) || body["shown"] != float64(tryShowMax) || len(body["items"].([]any)) != tryShowMax ||
 		body["days"] != float64(tryDaysMax) || body["capped"] != false {
 		t.Fatalf("try: HTTP %d new=%v shown=%v days=%v", code, body["new"], body["shown"], body["days"])
+	}
+}
+
+// A try that runs past its time budget stops and says so, with what it
+// scanned: a costly draft cannot hold the server for minutes. The clock
+// moves a second each time it is read.
+func TestWatchListTryItStopsAtItsTimeBudget(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Now()
+	e := newEnvWith(t, func(o *Options) {
+		o.WatchLists = []watch.WatchList{{ID: "ume", Name: "UME", Severity: "high", Terms: []string{"rave"}}}
+		o.Now = func() time.Time {
+			mu.Lock()
+			defer mu.Unlock()
+			now = now.Add(time.Second)
+			return now
+		}
+	})
+	e.addUser(t, "an1", watch.RoleAnalyst)
+	ctx := context.Background()
+	for i := 0; i < 40; i++ {
+		if _, _, err := e.store.RecordItem(ctx, watch.Item{SourceID: "src", Key: fmt.Sprint(i), Title: fmt.Sprintf("drill %d", i)},
+			[]watch.Hit{{ListID: "ume"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := e.signIn(t, "an1")
+	code, body := s.postJSON(t, "/api/watchlists/try", map[string]any{"list": map[string]any{"id": "ume", "query": "drill"}}, true)
+	if code != 200 || body["stopped"] != true {
+		t.Fatalf("try: HTTP %d %v", code, body)
+	}
+	if sc := body["scanned"].(float64); sc < 1 || sc >= 40 || body["new"] != sc {
+		t.Fatalf("scanned %v new %v: want some but not all of 40", body["scanned"], body["new"])
+	}
+}
+
+// Tries are run a few at a time; one more is refused with a clear answer.
+func TestWatchListTryItRefusedWhileOthersRun(t *testing.T) {
+	e := listsEnv(t)
+	s := e.signIn(t, "an1")
+	for range cap(e.srv.trySlots) {
+		e.srv.trySlots <- struct{}{}
+	}
+	code, body := s.postJSON(t, "/api/watchlists/try", map[string]any{"list": map[string]any{"id": "ume", "query": "drill"}}, true)
+	if code != http.StatusTooManyRequests || body["error"] == nil {
+		t.Fatalf("try while busy: HTTP %d %v", code, body)
+	}
+	for range cap(e.srv.trySlots) {
+		<-e.srv.trySlots
+	}
+	if code, body = s.postJSON(t, "/api/watchlists/try", map[string]any{"list": map[string]any{"id": "ume", "query": "drill"}}, true); code != 200 {
+		t.Fatalf("try once free: HTTP %d %v", code, body)
 	}
 }

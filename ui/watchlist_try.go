@@ -14,6 +14,11 @@ const (
 	tryDaysMax     = 30
 	tryScanMax     = 5000 // items scanned, newest first
 	tryShowMax     = 50   // items shown
+	// tryBudget is how long one try may scan: a costly draft (thousands
+	// of wildcards joined by NEAR, say) is stopped and says how far it got.
+	tryBudget = 5 * time.Second
+	// trySlots is how many tries may scan at once.
+	trySlots = 2
 )
 
 type tryRequest struct {
@@ -32,8 +37,9 @@ type tryItem struct {
 type tryReply struct {
 	Days      int       `json:"days"`
 	Scanned   int       `json:"scanned"`
-	Capped    bool      `json:"capped"` // more items were stored in the period than were scanned
-	Draft     int       `json:"draft"`  // items the draft matches
+	Capped    bool      `json:"capped"`  // more items were stored in the period than were scanned
+	Stopped   bool      `json:"stopped"` // the time budget ran out before every item was scanned
+	Draft     int       `json:"draft"`   // items the draft matches
 	Current   int       `json:"current"`
 	New       int       `json:"new"`
 	Lost      int       `json:"lost"`
@@ -69,6 +75,12 @@ func (s *Server) tryList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	select {
+	case s.trySlots <- struct{}{}:
+		defer func() { <-s.trySlots }()
+	default:
+		return echo.NewHTTPError(http.StatusTooManyRequests, "Other tries are running; try again in a moment.")
+	}
 	start := time.Now()
 	draftM, err := watch.NewMatcher([]watch.WatchList{l}, nil)
 	if err != nil {
@@ -80,7 +92,9 @@ func (s *Server) tryList(c echo.Context) error {
 			return err
 		}
 	}
-	items, err := s.store.ItemsSince(c.Request().Context(), s.opts.Now().Add(-time.Duration(req.Days)*24*time.Hour), tryScanMax+1)
+	ctx := c.Request().Context()
+	began := s.opts.Now()
+	items, err := s.store.ItemsSince(ctx, began.Add(-time.Duration(req.Days)*24*time.Hour), tryScanMax+1)
 	if err != nil {
 		return err
 	}
@@ -88,9 +102,16 @@ func (s *Server) tryList(c echo.Context) error {
 	if len(items) > tryScanMax {
 		items, out.Capped = items[:tryScanMax], true
 	}
-	out.Scanned = len(items)
 	var lists [3][]tryItem // new, lost, unchanged
 	for _, it := range items {
+		if err := ctx.Err(); err != nil {
+			return err // the analyst went away
+		}
+		if s.opts.Now().Sub(began) >= tryBudget {
+			out.Stopped = true
+			break
+		}
+		out.Scanned++
 		d := draftM.Match(it)
 		var now []watch.Hit
 		if curM != nil {

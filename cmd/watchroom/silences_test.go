@@ -131,3 +131,22 @@ func TestSilencesInConfigAndConsole(t *testing.T) {
 		}
 	}
 }
+
+// A silence whose end would fall past the year 9999 (which times cannot
+// be written as) is refused as the others are, with what was typed kept.
+func TestSilenceEndingPastYear9999Refused(t *testing.T) {
+	feed := newFeedServer(t)
+	text := fmt.Sprintf(e2eConfig, tempDataDir(t), feed.url)
+	clock := &fakeClock{t: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
+	a, base, _ := newTestApp(t, text, clock, nil)
+	addUser(t, a, "pc1", watch.RoleOfficer)
+	pc := signInHTTP(t, base, "pc1")
+	code, page := pc.post(t, "/silences", url.Values{"rule": {"ume-hit"}, "for": {"2h"}, "reason": {"far off"}, "start": {"9999-12-31T23:30"}})
+	if code != http.StatusBadRequest {
+		t.Fatalf("add: HTTP %d", code)
+	}
+	mustContain(t, "refusal", page, `id="problem"`, `value="9999-12-31T23:30"`)
+	if n := len(a.alerts.Silences()); n != 0 {
+		t.Fatalf("%d silences", n)
+	}
+}

@@ -61,8 +61,20 @@ func (h *Hub) Claim(ctx context.Context, hitID int64, v Viewer) (Claim, error) {
 	if held >= h.opts.MaxClaims {
 		return Claim{}, ErrTooManyClaims
 	}
+	dropped := false
+	if old, ok := h.claims[hitID]; ok && old.Name != v.Name {
+		// lapsed, and not swept yet: released as the sweep would
+		if err := h.audit(ctx, old.Name, "claim_release", hitID, "reason="+ReleaseExpired); err != nil {
+			return Claim{}, err
+		}
+		delete(h.claims, hitID)
+		dropped = true
+	}
 	c := &Claim{HitID: hitID, Name: v.Name, Role: v.Role, At: now, Expires: now.Add(h.opts.ClaimTTL)}
 	if err := h.audit(ctx, v.Name, "claim", hitID, fmt.Sprintf("expires=%s", c.Expires.Format(time.RFC3339))); err != nil {
+		if dropped {
+			h.claimsChanged(now) // the lapsed claim is gone all the same
+		}
 		return Claim{}, err
 	}
 	h.claims[hitID] = c

@@ -313,3 +313,23 @@ func TestSlowClientClosedByClaimsMessages(t *testing.T) {
 	// the reader gets every one: the list on connect and each change
 	waitFor(t, "the reader's claims messages", 10*time.Second, func() bool { return got.Load() == int64(changes)+1 })
 }
+
+// A lapsed claim taken over by another person before the sweep ran is
+// audited as released (expired) before the new claim, as the sweep would
+// have: the log never shows a hit held by two people.
+func TestLapsedClaimTakenOverIsAuditedReleased(t *testing.T) {
+	e := newStateEnv(t)
+	ctx := context.Background()
+	if _, err := e.hub.Claim(ctx, 3, live.Viewer{Name: "pc1"}); err != nil {
+		t.Fatal(err)
+	}
+	e.advance(10 * time.Minute)
+	if _, err := e.hub.Claim(ctx, 3, live.Viewer{Name: "pc2"}); err != nil {
+		t.Fatalf("taking over a lapsed claim: %v", err)
+	}
+	got := e.audited()
+	rel := strings.Index(got, "pc1 claim_release hit:3 reason=expired")
+	if rel < 0 || rel > strings.Index(got, "pc2 claim hit:3") {
+		t.Fatalf("audit:\n%s", got)
+	}
+}

@@ -130,7 +130,8 @@
       var t = r.body;
       document.getElementById("wl-try-summary").textContent =
         "Scanned " + t.scanned + " stored item" + (t.scanned === 1 ? "" : "s") + " from the last " + t.days + " day" + (t.days === 1 ? "" : "s") +
-        (t.capped ? " (the newest only: more are stored)" : "") + ". The draft matches " + t.draft + ", the current version " + t.current +
+        (t.capped ? " (the newest only: more are stored)" : "") +
+        (t.stopped ? " (it stopped there: the draft took too long; a simpler query scans further)" : "") + ". The draft matches " + t.draft + ", the current version " + t.current +
         ": " + t["new"] + " new, " + t.lost + " lost, " + t.unchanged + " unchanged." +
         (t.shown < t["new"] + t.lost + t.unchanged ? " Showing " + t.shown + "." : "");
       var ol = document.getElementById("wl-try-items");
