@@ -29,19 +29,31 @@ func (b *builder) addList(id, severity string, root *node) {
 	li := int32(len(m.lists))
 	cl := clist{id: id, severity: severity}
 	if root != nil {
+		// A term written more than once in a query is one term: the scan's
+		// cost per word found grows with the terms that start with it, and
+		// a query must not be able to multiply it by repeating itself.
 		positive := map[*termSpec]bool{}
+		same := map[string]*termSpec{}
+		canon := map[*termSpec]*termSpec{}
 		var order []*termSpec // query order, so that results list terms so
 		walkTerms(root, func(t *termSpec, negated bool) {
-			if _, ok := positive[t]; !ok {
+			k := specKey(t)
+			c, ok := same[k]
+			if !ok {
+				same[k], c = t, t
 				order = append(order, t)
 			}
-			positive[t] = positive[t] || !negated
+			canon[t] = c
+			positive[c] = positive[c] || !negated
 		}, false)
 		ids := map[*termSpec]int32{}
 		for _, t := range order {
 			ids[t] = int32(len(m.terms))
 			cl.terms = append(cl.terms, ids[t])
 			m.terms = append(m.terms, b.term(li, t, positive[t]))
+		}
+		for t, c := range canon {
+			ids[t] = ids[c]
 		}
 		cl.root = b.enode(root, ids)
 	}
@@ -115,4 +127,19 @@ func (b *builder) build() *Matcher {
 	}
 	m.pool.New = func() any { return newScratch(m) }
 	return m
+}
+
+// specKey is what makes two terms of a query the same term: everything but
+// where they are written.
+func specKey(t *termSpec) string {
+	var b strings.Builder
+	b.WriteString(t.src)
+	for _, n := range []int64{int64(t.field), int64(t.mark), int64(t.flags)} {
+		b.WriteString("\x00" + strconv.FormatInt(n, 10))
+	}
+	b.WriteString("\x00" + strconv.FormatBool(t.quoted) + strconv.FormatBool(t.emoji))
+	for _, w := range t.words {
+		b.WriteString("\x00" + strconv.FormatBool(w.prefix) + w.text)
+	}
+	return b.String()
 }
