@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -301,7 +300,11 @@ func (s *Server) saveOperation(c echo.Context) error {
 		return s.renderOpForm(c, http.StatusBadRequest, f)
 	}
 	if f.DraftID > 0 {
-		if err := s.store.AcceptDraft(c.Request().Context(), f.DraftID, op.ID, u.Name); err != nil {
+		// The operation is saved: a draft decided meanwhile by someone
+		// else is no reason to tell the analyst it failed.
+		if err := s.store.AcceptDraft(c.Request().Context(), f.DraftID, op.ID, u.Name); errors.Is(err, store.ErrNotFound) {
+			s.log.Warn("draft decided meanwhile; the operation made from it is saved", "draft", f.DraftID, "operation", op.ID)
+		} else if err != nil {
 			return err
 		}
 	}
@@ -316,7 +319,7 @@ func (s *Server) revertOperation(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusNotFound, "There is no console edit of this operation.")
 	}
 	if err != nil {
-		return echo.NewHTTPError(http.StatusConflict, fmt.Sprintf("Not reverted: %v.", err))
+		return err // logged; the person is told no more than that it failed
 	}
 	return c.Redirect(http.StatusSeeOther, "/operations")
 }

@@ -87,7 +87,7 @@ func (a *app) followOperations() {
 }
 
 // ErrConfigOnly: the operation's id belongs to the config file.
-var errNoOverride = errors.New("the operation has no console edit to revert")
+var errNoOverride = fmt.Errorf("the operation has no console edit to revert: %w", store.ErrNotFound)
 
 // SaveOperation checks an operation made or edited in the console, stores
 // it (audited, with the old and new definition) and puts it in force.

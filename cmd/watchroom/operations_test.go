@@ -211,4 +211,8 @@ func TestOperationCreatedInTheWeb(t *testing.T) {
 	if op, _ := b.reg.Get("op1"); op.Origin != watch.OriginConfig || op.Name != "Summer rave" {
 		t.Fatalf("after revert: %+v", op)
 	}
+	// nothing left to revert: told so, not shown an internal error
+	if code, body := analyst2.post(t, "/operations/op1/revert", url.Values{}); code != http.StatusNotFound || !strings.Contains(body, "There is no console edit of this operation.") {
+		t.Fatalf("second revert: HTTP %d %s", code, body)
+	}
 }
