@@ -51,6 +51,10 @@ type Options struct {
 	ClaimTTL      time.Duration // a claim lapses after this (default 10m)
 	ClaimGrace    time.Duration // a claim lapses this long after its holder's last board closed (default 30s)
 	MaxClaims     int           // claims one person may hold at once (default 20)
+	// MaxPerViewer is how many board connections one signed-in person may
+	// hold at once (default 50; negative: no limit): a session cannot
+	// exhaust the server's file descriptors by opening board after board.
+	MaxPerViewer int
 	// Audit records claims taken and released; nil records nothing.
 	Audit func(ctx context.Context, e watch.AuditEntry) error
 	Now   func() time.Time
@@ -87,6 +91,9 @@ func (o *Options) defaults() {
 	if o.MaxClaims <= 0 {
 		o.MaxClaims = 20
 	}
+	if o.MaxPerViewer == 0 {
+		o.MaxPerViewer = 50
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -108,7 +115,8 @@ type Hub struct {
 	// frames need none, so an idle connection holds no write buffer.
 	writeBufs sync.Pool
 
-	present      presence // guarded by mu
+	present      presence       // guarded by mu
+	perViewer    map[string]int // board connections held or being opened per person; guarded by mu
 	pmu          sync.Mutex
 	dirty        map[string]bool // boards whose presence changed since the last flush
 	flushPending bool
@@ -122,7 +130,8 @@ type Hub struct {
 func NewHub(log Log, logger *slog.Logger, opts Options) *Hub {
 	opts.defaults()
 	return &Hub{log: log, logger: logger.With("component", "live"), opts: opts, clients: map[*client]struct{}{},
-		recent: newRecent(opts.Recent), present: presence{}, dirty: map[string]bool{}, claims: map[int64]*Claim{}}
+		recent: newRecent(opts.Recent), present: presence{}, dirty: map[string]bool{}, claims: map[int64]*Claim{},
+		perViewer: map[string]int{}}
 }
 
 // message is one event as it goes over the wire.
@@ -211,12 +220,45 @@ func (h *Hub) add(c *client) {
 	}
 }
 
+// reserve counts a connection being opened by a signed-in person; false
+// when they hold as many as they may. A reservation ends with release
+// (or, once the client is added, with remove).
+func (h *Hub) reserve(name string) bool {
+	if name == "" {
+		return true
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.opts.MaxPerViewer > 0 && h.perViewer[name] >= h.opts.MaxPerViewer {
+		return false
+	}
+	h.perViewer[name]++
+	return true
+}
+
+// release ends a reservation; h.mu is held.
+func (h *Hub) releaseLocked(name string) {
+	if name == "" {
+		return
+	}
+	if h.perViewer[name]--; h.perViewer[name] <= 0 {
+		delete(h.perViewer, name)
+	}
+}
+
+func (h *Hub) release(name string) {
+	h.mu.Lock()
+	h.releaseLocked(name)
+	h.mu.Unlock()
+}
+
 func (h *Hub) remove(c *client) {
 	h.mu.Lock()
 	_, was := h.clients[c]
 	delete(h.clients, c)
 	if was && c.viewer.Name != "" {
 		h.present.leave(c.board, c.viewer)
+		h.releaseLocked(c.viewer.Name)
 	}
 	h.mu.Unlock()
 	if was && c.viewer.Name != "" {

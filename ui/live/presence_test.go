@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -331,5 +332,50 @@ func TestLapsedClaimTakenOverIsAuditedReleased(t *testing.T) {
 	rel := strings.Index(got, "pc1 claim_release hit:3 reason=expired")
 	if rel < 0 || rel > strings.Index(got, "pc2 claim hit:3") {
 		t.Fatalf("audit:\n%s", got)
+	}
+}
+
+// One person may hold only so many board connections; closing one makes
+// room for another, and other people are not limited by it.
+func TestBoardConnectionsPerPerson(t *testing.T) {
+	e := &stateEnv{log: newFakeLog(), now: time.Date(2026, 11, 28, 14, 0, 0, 0, time.UTC)}
+	e.hub = live.NewHub(e.log, quiet, live.Options{PresenceDelay: time.Millisecond, Now: e.clock, MaxPerViewer: 2})
+	up := &websocket.Upgrader{CheckOrigin: func(r *http.Request) bool { return r.Header.Get("Origin") == "http://"+r.Host }}
+	e.ts = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		e.hub.Serve(w, r, up, live.Position{Board: q.Get("board"), Viewer: live.Viewer{Name: q.Get("name"), Role: "officer"}})
+	}))
+	t.Cleanup(func() { e.hub.CloseAll(); e.ts.Close() })
+	try := func(name string) (*websocket.Conn, int) {
+		c, resp, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(e.ts.URL, "http")+"/ws?board=all&name="+name,
+			http.Header{"Origin": {e.ts.URL}})
+		if err != nil {
+			if resp == nil {
+				t.Fatal(err)
+			}
+			return nil, resp.StatusCode
+		}
+		t.Cleanup(func() { c.Close() })
+		return c, http.StatusSwitchingProtocols
+	}
+	first, _ := try("pc1")
+	try("pc1")
+	if _, code := try("pc1"); code != http.StatusTooManyRequests {
+		t.Fatalf("a third board for pc1: HTTP %d, want 429", code)
+	}
+	if _, code := try("pc2"); code != http.StatusSwitchingProtocols {
+		t.Fatalf("pc2 limited by pc1's boards: HTTP %d", code)
+	}
+	first.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, code := try("pc1")
+		if c != nil {
+			break
+		}
+		if code != http.StatusTooManyRequests || time.Now().After(deadline) {
+			t.Fatalf("after closing one, pc1 still refused: HTTP %d", code)
+		}
+		runtime.Gosched()
 	}
 }

@@ -25,8 +25,13 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, up *websocket.Upgrad
 	if u.WriteBufferPool == nil {
 		u.WriteBufferPool = &h.writeBufs
 	}
+	if !h.reserve(pos.Viewer.Name) {
+		http.Error(w, "Too many board connections are open for this account: close some tabs.", http.StatusTooManyRequests)
+		return
+	}
 	conn, err := u.Upgrade(w, r, nil)
 	if err != nil {
+		h.release(pos.Viewer.Name)
 		return // the upgrader has answered
 	}
 	conn.SetReadLimit(4096)
