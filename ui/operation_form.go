@@ -2,6 +2,9 @@ package ui
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -42,6 +45,17 @@ type opFormPage struct {
 	Lists, Sources                                                                        []choice
 	TimeZone                                                                              string
 	DraftID                                                                               int64
+	// Version is the operation as the form was opened (opVersion): a save
+	// from a form opened before someone else's change is refused, once.
+	Version string
+}
+
+// opVersion names an operation's definition: two analysts editing one
+// operation find out when the other saved first.
+func opVersion(op watch.Operation) string {
+	b, _ := json.Marshal(op)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:12])
 }
 
 func (s *Server) operationRoutes(a *echo.Group) {
@@ -190,6 +204,7 @@ func (s *Server) editOperation(c echo.Context) error {
 	}
 	f := s.formOf(op)
 	f.Action = "/operations/" + op.ID + "/edit"
+	f.Version = opVersion(op)
 	return s.renderOpForm(c, http.StatusOK, f)
 }
 
@@ -273,6 +288,16 @@ func (s *Server) saveOperation(c echo.Context) error {
 		}
 		op = cur // keeps what the form does not show (cadence)
 		f.ID, f.Origin, f.Action = id, cur.Origin, "/operations/"+id+"/edit"
+		f.Version = c.FormValue("version")
+		if f.Version != "" && f.Version != opVersion(cur) {
+			// someone saved first: show what this analyst typed, and let a
+			// second save (with the version now in force) overwrite knowingly
+			s.readOperationForm(c, &f, &op)
+			f.Version = opVersion(cur)
+			f.Problems = watch.OperationProblems{{Field: "version", Msg: "someone else changed this operation after you opened it. " +
+				"Your values are below; saving again replaces theirs, or open the operation again to see what they changed."}}
+			return s.renderOpForm(c, http.StatusConflict, f)
+		}
 	}
 	if d, err := strconv.ParseInt(c.FormValue("draft"), 10, 64); err == nil && d > 0 {
 		dr, err := s.store.DraftByID(c.Request().Context(), d)

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -214,5 +215,48 @@ func TestOperationCreatedInTheWeb(t *testing.T) {
 	// nothing left to revert: told so, not shown an internal error
 	if code, body := analyst2.post(t, "/operations/op1/revert", url.Values{}); code != http.StatusNotFound || !strings.Contains(body, "There is no console edit of this operation.") {
 		t.Fatalf("second revert: HTTP %d %s", code, body)
+	}
+}
+
+// Two analysts edit one operation: the one who saves second is told, with
+// what they typed kept, and a second save replaces the other's knowingly.
+func TestOperationEditConflict(t *testing.T) {
+	feed := newFeedServer(t)
+	text := fmt.Sprintf(e2eConfig, tempDataDir(t), feed.url) + opsTestTeams
+	clock := &fakeClock{t: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
+	a, base, _ := newTestApp(t, text, clock, nil)
+	addUser(t, a, "analyst1", watch.RoleAnalyst)
+	addUser(t, a, "analyst2", watch.RoleAnalyst)
+	op, _ := a.reg.Get("op1")
+	loc := a.cfg.Server.Location
+	versionRe := regexp.MustCompile(`name="version" value="([0-9a-f]+)"`)
+	version := func(page string) string {
+		t.Helper()
+		m := versionRe.FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("no version in the form:\n%s", page)
+		}
+		return m[1]
+	}
+	one, two := signInHTTP(t, base, "analyst1"), signInHTTP(t, base, "analyst2")
+	_, page := one.get(t, "/operations/op1/edit")
+	v1 := version(page)
+	_, page = two.get(t, "/operations/op1/edit")
+	if code, body := two.post(t, "/operations/op1/edit", opForm("op1", "Edited by two", op.Start, op.End, loc, url.Values{"version": {version(page)}})); code != http.StatusSeeOther {
+		t.Fatalf("first save: HTTP %d\n%s", code, body)
+	}
+	code, page := one.post(t, "/operations/op1/edit", opForm("op1", "Edited by one", op.Start, op.End, loc, url.Values{"version": {v1}}))
+	if code != http.StatusConflict {
+		t.Fatalf("stale save: HTTP %d", code)
+	}
+	mustContain(t, "conflict page", page, "someone else changed this operation", `value="Edited by one"`)
+	if got, _ := a.reg.Get("op1"); got.Name != "Edited by two" {
+		t.Fatalf("the stale save replaced the other's: %q", got.Name)
+	}
+	if code, body := one.post(t, "/operations/op1/edit", opForm("op1", "Edited by one", op.Start, op.End, loc, url.Values{"version": {version(page)}})); code != http.StatusSeeOther {
+		t.Fatalf("second save: HTTP %d\n%s", code, body)
+	}
+	if got, _ := a.reg.Get("op1"); got.Name != "Edited by one" {
+		t.Fatalf("after the second save: %q", got.Name)
 	}
 }
