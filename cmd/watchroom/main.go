@@ -26,8 +26,8 @@ Usage:
                                              the web's) as the config file's watchlists: section
   watchroom bench match [--terms N]          measure the watch-list matcher against a regexp baseline
   watchroom bench fanout [--clients N --rate R --duration D --stall-percent P --restart]
-  watchroom bench search [--items N]         time the board's full-text search on N stored items against a LIKE scan
                                              load the live boards over real websockets
+  watchroom bench search [--items N]         time the board's full-text search on N stored items against a LIKE scan
   watchroom bench poll [--sources N --duration D --every E --unchanged U]
                                              poll N loopback feeds with the real scheduler and fetcher
 `
