@@ -90,7 +90,7 @@ func CollectBriefing(ctx context.Context, st BriefingStore, op watch.Operation, 
 		}
 		srcs[h.Item.SourceID]++
 	}
-	b.TopTerms, b.BySource = top(terms, 10), top(srcs, 10)
+	b.TopTerms, b.BySource = TopCounts(terms, 10), TopCounts(srcs, 10)
 	// key hits: the most severe first, then the most annotated, then the newest
 	hits := append([]watch.HitView(nil), snap.Hits...)
 	sort.SliceStable(hits, func(i, j int) bool {
@@ -124,7 +124,8 @@ func CollectBriefing(ctx context.Context, st BriefingStore, op watch.Operation, 
 	return b, nil
 }
 
-func top(m map[string]int, n int) []Count {
+// TopCounts ranks counts, most first (ties by label), and keeps n.
+func TopCounts(m map[string]int, n int) []Count {
 	out := make([]Count, 0, len(m))
 	for k, v := range m {
 		out = append(out, Count{Label: k, N: v})

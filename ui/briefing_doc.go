@@ -48,17 +48,10 @@ func briefingCharts(b alerts.Briefing, loc *time.Location) (template.JS, error) 
 	for i, x := range b.OverTime {
 		over[i] = charts.Bucket{Start: x.Start, Count: x.Count}
 	}
-	conv := func(cs []alerts.Count) []charts.Counted {
-		out := make([]charts.Counted, len(cs))
-		for i, c := range cs {
-			out[i] = charts.Counted{Label: c.Label, N: c.N}
-		}
-		return out
-	}
 	j, err := json.Marshal(map[string]any{
 		"chart-over-time": charts.HitsOverTime("Hits per hour, last 48 hours", over, loc, false),
-		"chart-terms":     charts.TopTerms("Top terms", conv(b.TopTerms), false),
-		"chart-sources":   charts.BySource("Hits by source", conv(b.BySource), false),
+		"chart-terms":     charts.TopTerms("Top terms", counted(b.TopTerms), false),
+		"chart-sources":   charts.BySource("Hits by source", counted(b.BySource), false),
 	})
 	return template.JS(j), err
 }
@@ -129,4 +122,13 @@ func (s *Server) briefingDoc(b alerts.Briefing, version int, offline bool) (brie
 		d.CSS, d.EchartsJS, d.InitJS = template.CSS(css), template.JS(lib), template.JS(init)
 	}
 	return d, nil
+}
+
+// counted turns ranked counts into a chart's bars.
+func counted(cs []alerts.Count) []charts.Counted {
+	out := make([]charts.Counted, len(cs))
+	for i, c := range cs {
+		out[i] = charts.Counted{Label: c.Label, N: c.N}
+	}
+	return out
 }

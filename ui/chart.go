@@ -7,25 +7,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/watchroom/watchroom/alerts"
 	"github.com/watchroom/watchroom/ui/charts"
 )
-
-func sorted(m map[string]int, n int) []charts.Counted {
-	out := make([]charts.Counted, 0, len(m))
-	for k, v := range m {
-		out = append(out, charts.Counted{Label: k, N: v})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].N != out[j].N {
-			return out[i].N > out[j].N
-		}
-		return out[i].Label < out[j].Label
-	})
-	if len(out) > n {
-		out = out[:n]
-	}
-	return out
-}
 
 // chart returns the board's charts as echarts options built by go-echarts:
 // hits per 15 minutes by watch list over the last six hours, hits by
@@ -51,7 +35,7 @@ func (s *Server) chart(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, map[string]any{
 		"chart":         charts.HitsByList("Hits per 15 minutes by watch list: "+name, st.Buckets, series, s.opts.Location, true),
-		"chart-sources": charts.BySource("Hits by source, last 6 hours", sorted(st.BySource, 8), true),
-		"chart-terms":   charts.TopTerms("Top terms, last hour", sorted(st.TopTerms, 10), true),
+		"chart-sources": charts.BySource("Hits by source, last 6 hours", counted(alerts.TopCounts(st.BySource, 8)), true),
+		"chart-terms":   charts.TopTerms("Top terms, last hour", counted(alerts.TopCounts(st.TopTerms, 10)), true),
 	})
 }
