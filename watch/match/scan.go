@@ -240,14 +240,7 @@ func (m *Matcher) asciiWord(sc *scratch, s string, end, floor int) {
 		return
 	}
 	tok := token{start: start, end: end, kind: kindWord, flags: tokASCII}
-	if start > 0 {
-		switch s[start-1] {
-		case '#':
-			tok.flags |= tokHash
-		case '@':
-			tok.flags |= tokMention
-		}
-	}
+	tok.flags |= markBefore(s, start)
 	m.lookToken(sc, s, tok)
 }
 

@@ -219,14 +219,7 @@ done:
 func (tz tokenizer) word(s string, start int) (token, int, bool) {
 	end, fl := tz.wordEnd(s, start)
 	tok := token{start: start, end: end, kind: kindWord, flags: fl}
-	if start > 0 {
-		switch s[start-1] {
-		case '#':
-			tok.flags |= tokHash
-		case '@':
-			tok.flags |= tokMention
-		}
-	}
+	tok.flags |= markBefore(s, start)
 	if fl&tokSingle == 0 {
 		return tok, end, true
 	}
@@ -250,4 +243,18 @@ func (tz tokenizer) word(s string, start int) (token, int, bool) {
 	}
 	joined.flags = joined.flags&^tokSingle | tokJoined
 	return joined, joined.end, true
+}
+
+// markBefore is the mark a word starting at start carries: tokHash after a
+// '#', tokMention after an '@'.
+func markBefore(s string, start int) tokFlags {
+	if start > 0 {
+		switch s[start-1] {
+		case '#':
+			return tokHash
+		case '@':
+			return tokMention
+		}
+	}
+	return 0
 }
