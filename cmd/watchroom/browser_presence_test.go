@@ -124,8 +124,8 @@ func TestBrowserPresenceAndClaims(t *testing.T) {
 // browser would (session cookie, same origin).
 func dialBoard(t *testing.T, base, name, board string) *websocket.Conn {
 	t.Helper()
-	c, _ := httpSession(t, base, name)
-	d := websocket.Dialer{Jar: c.Jar, HandshakeTimeout: 5 * time.Second}
+	w := signInHTTP(t, base, name)
+	d := websocket.Dialer{Jar: w.c.Jar, HandshakeTimeout: 5 * time.Second}
 	ws, _, err := d.Dial("ws"+strings.TrimPrefix(base, "http")+"/ws?board="+board, http.Header{"Origin": {base}})
 	if err != nil {
 		t.Fatalf("dial as %q: %v", name, err)

@@ -1,41 +1,13 @@
 package main
 
 import (
-	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/watchroom/watchroom/watch"
 )
-
-// httpSession signs in over plain HTTP and keeps the page's CSRF token.
-func httpSession(t *testing.T, base, name string) (*http.Client, string) {
-	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar}
-	token := func(path string) string {
-		r, err := c.Get(base + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer r.Body.Close()
-		b, _ := io.ReadAll(r.Body)
-		m := csrfMeta.FindSubmatch(b)
-		if m == nil {
-			t.Fatalf("no CSRF token on %s", path)
-		}
-		return string(m[1])
-	}
-	r, err := c.PostForm(base+"/login", url.Values{"username": {name}, "password": {"secret-" + name}, "_csrf": {token("/login")}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.Body.Close()
-	return c, token("/board/all")
-}
 
 // Manual capture is for analysts and needs the CSRF token: the server
 // refuses the others before anything is fetched.
@@ -58,12 +30,12 @@ func TestCaptureRolesAndCSRF(t *testing.T) {
 		r.Body.Close()
 		return r.StatusCode
 	}
-	officer, officerCSRF := httpSession(t, base, "pc1")
-	if code := post(officer, officerCSRF); code != http.StatusForbidden {
+	officer := signInHTTP(t, base, "pc1")
+	if code := post(officer.c, officer.csrf); code != http.StatusForbidden {
 		t.Errorf("officer: HTTP %d, want 403", code)
 	}
-	analyst, analystCSRF := httpSession(t, base, "an1")
-	if code := post(analyst, ""); code != http.StatusForbidden && code != http.StatusBadRequest {
+	analyst := signInHTTP(t, base, "an1")
+	if code := post(analyst.c, ""); code != http.StatusForbidden && code != http.StatusBadRequest {
 		t.Errorf("analyst without CSRF token: HTTP %d, want 400 or 403", code)
 	}
 	if code := post(http.DefaultClient, ""); code == http.StatusOK {
@@ -74,7 +46,7 @@ func TestCaptureRolesAndCSRF(t *testing.T) {
 			t.Fatalf("a refused capture was attempted: %+v", e)
 		}
 	}
-	if code := post(analyst, analystCSRF); code != http.StatusOK {
+	if code := post(analyst.c, analyst.csrf); code != http.StatusOK {
 		t.Errorf("analyst: HTTP %d, want 200", code)
 	}
 }
