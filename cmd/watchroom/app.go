@@ -132,8 +132,7 @@ func newApp(ctx context.Context, f *config.File, logger *slog.Logger, o appOptio
 		st.Close()
 		return nil, err
 	}
-	a.reg = watch.NewRegistry(ops)
-	a.lists.SetOperations(ops)
+	a.reg = watch.NewRegistry(ops) // the lists, alerts and surge take these in followOperations
 	client, err := fetch.New(fetch.Options{Timeout: f.Fetch.Timeout, ConnectTimeout: f.Fetch.ConnectTimeout,
 		MaxBody: f.Fetch.MaxBodyBytes, UserAgent: f.Fetch.UserAgent, Allow: f.Fetch.AllowPrivate,
 		PerHostConcurrency: f.Fetch.PerHost.Concurrency, PerHostRate: rate.Limit(f.Fetch.PerHost.Rate),
