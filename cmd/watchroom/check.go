@@ -5,31 +5,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
+	"github.com/watchroom/watchroom/cmd/watchroom/app"
 	"github.com/watchroom/watchroom/config"
-	"github.com/watchroom/watchroom/watch/match"
-	"github.com/watchroom/watchroom/watch/source"
 )
-
-func configOptions() config.Options {
-	return config.Options{Kinds: source.Kinds(), CheckSource: source.CheckSource, CheckQuery: checkQuery, Env: os.Getenv}
-}
-
-// checkQuery parses a watch list's query; a problem shows the query with a
-// caret under the offending part.
-func checkQuery(q string) error {
-	_, err := match.Parse(q)
-	var e *match.Error
-	if errors.As(err, &e) {
-		return fmt.Errorf("%s\n%s", e.Error(), e.Caret(q))
-	}
-	return err
-}
 
 // loadConfig loads a config file and prints every problem it has.
 func loadConfig(path string, stderr io.Writer) (*config.File, bool) {
-	f, err := config.Load(path, configOptions())
+	f, err := config.Load(path, app.ConfigOptions())
 	if err != nil {
 		printProblems(stderr, err)
 		var probs config.Problems

@@ -123,3 +123,34 @@ func TestCheckShowsQueryErrorWithCaret(t *testing.T) {
 		t.Errorf("a good query was refused:\n%s", stderr)
 	}
 }
+
+// export watchlists writes the config's lists (no database yet) to
+// standard output or to --out, and check accepts the file it came from.
+func TestExportWatchListsCommand(t *testing.T) {
+	cfg := writeFile(t, "w.yaml", `server:
+  data_dir: `+filepath.Join(t.TempDir(), "data")+`
+sources:
+  - id: a
+    kind: feed
+    url: "https://example.org/feed"
+    schedule: "@every 5m"
+watchlists:
+  - id: ume
+    name: Unlicensed music events
+    query: rave -cancelled
+`)
+	code, out, errOut := runCmd(t, "", "export", "watchlists", "--config", cfg)
+	if code != 0 || !strings.Contains(out, "- id: ume") || !strings.Contains(out, "rave -cancelled") {
+		t.Fatalf("export: exit %d\n%s\n%s", code, out, errOut)
+	}
+	outPath := filepath.Join(t.TempDir(), "lists.yaml")
+	if code, _, errOut := runCmd(t, "", "export", "watchlists", "--config", cfg, "--out", outPath); code != 0 {
+		t.Fatalf("export --out: exit %d: %s", code, errOut)
+	}
+	if b, _ := os.ReadFile(outPath); string(b) != out {
+		t.Fatalf("--out wrote\n%s\nwant\n%s", b, out)
+	}
+	if code, _, _ := runCmd(t, "", "export", "watchlists"); code != 2 {
+		t.Fatalf("export without --config: exit %d, want 2", code)
+	}
+}

@@ -10,6 +10,8 @@ import (
 	"os/signal"
 	"syscall"
 	_ "time/tzdata" // time zones load on machines without a zone database
+
+	"github.com/watchroom/watchroom/cmd/watchroom/bench"
 )
 
 const usage = `watchroom: a live watch console for public online content.
@@ -55,7 +57,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "export":
 		return cmdExport(ctx, args[1:], stdout, stderr)
 	case "bench":
-		return cmdBench(ctx, args[1:], stdout, stderr)
+		return bench.Main(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -1,0 +1,74 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/watchroom/watchroom/watch"
+)
+
+// contrastJS returns, for every visible element with text of its own, the
+// WCAG contrast ratio of its text against the background it sits on (the
+// nearest opaque background up the tree), and lists those below the AA
+// minimum (4.5:1, or 3:1 for large text).
+const contrastJS = `(() => {
+	const rgb = s => (s.match(/[\d.]+/g) || []).map(Number);
+	const lum = c => { const [r, g, b] = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+	const bg = el => { for (let e = el; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) return c; } return [255, 255, 255]; };
+	const bad = [];
+	let checked = 0;
+	for (const el of document.querySelectorAll('body *')) {
+		if (!el.offsetParent || !Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+		const st = getComputedStyle(el);
+		const l1 = lum(rgb(st.color)), l2 = lum(bg(el));
+		const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+		const size = parseFloat(st.fontSize), bold = parseInt(st.fontWeight) >= 700;
+		const min = (size >= 24 || (bold && size >= 18.66)) ? 3 : 4.5;
+		checked++;
+		if (ratio < min) bad.push(el.tagName + '.' + el.className + ' "' + el.textContent.trim().slice(0, 30) + '" ' + ratio.toFixed(2));
+	}
+	return {checked, bad};
+})()`
+
+// The board meets WCAG 2.1 AA contrast for all of its text, in both the
+// desk and the wall themes, and every control can be reached by keyboard.
+func TestBrowserContrastAndKeyboardReach(t *testing.T) {
+	feed := newFeedServer(t)
+	a, base, _ := startApp(t, feed.url, tempDataDir(t))
+	addUser(t, a, "pc1", watch.RoleAnalyst) // an analyst also sees the operation form and its links
+	feed.add(feedItem{GUID: "g1", Title: "Rave at the warehouse", Text: "sound system", Link: "https://example.org/1"})
+	if err := a.pollNow(context.Background(), "local"); err != nil {
+		t.Fatal(err)
+	}
+	tb := newTab(t)
+	tb.signIn(t, base, "pc1", "op1")
+	tb.run(t, "annotate", chromedp.WaitVisible(`#hits li.hit`, chromedp.ByQuery),
+		chromedp.SendKeys(`#hits li.hit textarea`, "seen", chromedp.ByQuery),
+		chromedp.Click(`#hits li.hit form.annotate button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#hits li.hit .annotation`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#alerts li`, chromedp.ByQuery))
+	for _, page := range []string{"/board/op1", "/board/op1?wall=1", "/operations", "/briefings", "/silences", "/operations/new", "/operations/op1/edit"} {
+		var res struct {
+			Checked int      `json:"checked"`
+			Bad     []string `json:"bad"`
+		}
+		tb.run(t, "contrast "+page, chromedp.Navigate(base+page), chromedp.WaitVisible(`body`, chromedp.ByQuery),
+			chromedp.Evaluate(`new Promise(r => setTimeout(r, 300))`, nil, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }),
+			chromedp.Evaluate(contrastJS, &res))
+		if res.Checked < 10 || len(res.Bad) > 0 {
+			t.Errorf("%s: %d elements checked, below AA: %v", page, res.Checked, res.Bad)
+		}
+	}
+	// every button, link and field of the board can take the keyboard focus
+	var unreachable []string
+	tb.run(t, "keyboard reach", chromedp.Navigate(base+"/board/op1"), chromedp.WaitVisible(`#hits li.hit`, chromedp.ByQuery),
+		chromedp.Evaluate(`Array.from(document.querySelectorAll('button, a[href], input, select, textarea')).filter(e => e.offsetParent && e.tabIndex < 0).map(e => e.outerHTML.slice(0, 60))`, &unreachable))
+	if len(unreachable) > 0 {
+		t.Errorf("controls out of the tab order: %v", unreachable)
+	}
+	_ = fmt.Sprint
+}

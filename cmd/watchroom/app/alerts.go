@@ -1,0 +1,124 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/watchroom/watchroom/alerts"
+	"github.com/watchroom/watchroom/config"
+	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/store"
+)
+
+// newAlerts builds the alert engine and service from the config.
+func newAlerts(f *config.File, lists *watch.Lists, reg *watch.Registry, st *store.Store, logger *slog.Logger, now func() time.Time, n *notifiers) (*alerts.Service, error) {
+	var rules []alerts.Rule
+	for _, r := range f.Alerts {
+		rules = append(rules, alerts.Rule{ID: r.ID, Name: r.Name, Kind: alerts.Kind(r.Kind), Operation: r.Operation,
+			Severity: r.Severity, Threshold: r.Threshold, Window: r.Window, Baseline: r.Baseline, Factor: r.Factor,
+			MinHits: r.MinHits, For: r.For, Repeat: r.Repeat})
+	}
+	ops := reg.All()
+	var aops []alerts.Operation
+	for _, op := range ops {
+		aops = append(aops, alerts.Operation{Operation: op, Terms: op.Terms})
+	}
+	eng, err := alerts.New(rules, aops, now)
+	if err != nil {
+		return nil, err
+	}
+	// authors stored before a restart are not new to their operation
+	for _, op := range ops {
+		authors, err := st.AuthorsOf(context.Background(), op.ID)
+		if err != nil {
+			return nil, err
+		}
+		eng.SeedAuthors(op.ID, authors, now())
+	}
+	svc := alerts.NewService(eng, st, logger, alerts.ServiceOptions{Severity: lists.Severity, Silences: st,
+		Notify: func(_ context.Context, c alerts.Change) {
+			op, _ := reg.Get(c.Alert.Operation)
+			n.alert(c, op.Name)
+		}})
+	if err := loadSilences(f, st, svc); err != nil {
+		return nil, err
+	}
+	if err := restoreAlerts(context.Background(), f, st, eng.Horizon(), now, svc); err != nil {
+		return nil, err
+	}
+	return svc, nil
+}
+
+// restoreHitsMax caps the hits read back into the rules' windows at start.
+const restoreHitsMax = 200000
+
+// restoreAlerts gives the engine back what it knew before a restart: the
+// open alerts (and those resolved by hand within the horizon), the hits of
+// the horizon for the rules' windows, and each source's last health.
+func restoreAlerts(ctx context.Context, f *config.File, st *store.Store, horizon time.Duration, now func() time.Time, svc *alerts.Service) error {
+	if now == nil {
+		now = time.Now
+	}
+	since := now().Add(-horizon)
+	rows, err := st.AlertsToRestore(ctx, since)
+	if err != nil {
+		return err
+	}
+	saved := make([]alerts.Alert, 0, len(rows))
+	for _, r := range rows {
+		var a alerts.Alert
+		if err := json.Unmarshal(r, &a); err != nil {
+			return fmt.Errorf("stored alert: %w", err)
+		}
+		saved = append(saved, a)
+	}
+	hits, err := st.HitsSince(ctx, since, restoreHitsMax)
+	if err != nil {
+		return err
+	}
+	var health []watch.SourceHealth
+	for _, s := range f.Sources {
+		h, err := st.SourceHealth(ctx, s.ID)
+		if err != nil {
+			return err
+		}
+		health = append(health, h)
+	}
+	return svc.Restore(ctx, saved, hits, health)
+}
+
+// loadSilences puts the config's silences and the stored ones in force; a
+// stored row with a config silence's id is that silence expired early in
+// the console, and its end wins.
+func loadSilences(f *config.File, st *store.Store, svc *alerts.Service) error {
+	stored, err := st.Silences(context.Background())
+	if err != nil {
+		return err
+	}
+	byID := map[string]store.SilenceRow{}
+	for _, r := range stored {
+		byID[r.ID] = r
+	}
+	for _, c := range f.Silences {
+		s := alerts.Silence{ID: c.ID, Matchers: c.Matchers, Start: c.Start, End: c.End, Reason: c.Reason, Author: c.Author, Origin: "config"}
+		if r, ok := byID[c.ID]; ok && r.Origin == "config" && r.End.Before(s.End) {
+			s.Start, s.End = r.Start, r.End
+		}
+		delete(byID, c.ID)
+		if err := svc.LoadSilence(s); err != nil {
+			return fmt.Errorf("silence %s: %w", c.ID, err)
+		}
+	}
+	for _, r := range stored {
+		if _, ok := byID[r.ID]; !ok || r.Origin != "web" {
+			continue
+		}
+		if err := svc.LoadSilence(alerts.Silence{ID: r.ID, Matchers: r.Matchers, Start: r.Start, End: r.End, Reason: r.Reason, Author: r.Author, Origin: "web"}); err != nil {
+			return fmt.Errorf("stored silence %s: %w", r.ID, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,381 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/time/rate"
+
+	"github.com/watchroom/watchroom/alerts"
+	"github.com/watchroom/watchroom/config"
+	"github.com/watchroom/watchroom/ui"
+	"github.com/watchroom/watchroom/ui/live"
+	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/fetch"
+	"github.com/watchroom/watchroom/watch/schedule"
+	"github.com/watchroom/watchroom/watch/source"
+	"github.com/watchroom/watchroom/watch/store"
+)
+
+// App is every component of a running console, wired from one config:
+// New wires it, Start runs it, Stop undoes both, last step first.
+type App struct {
+	cfg      *config.File
+	log      *slog.Logger
+	store    *store.Store
+	hub      *live.Hub
+	pipeline *watch.Pipeline
+	sched    *schedule.Scheduler
+	server   *ui.Server
+	alerts   *alerts.Service
+	surge    *schedule.Surge
+	notify   *notifiers
+	backoff  *backoffs
+
+	reg         *watch.Registry // the operations in force: the config file's and the console's
+	opMu        sync.Mutex      // one operation change at a time
+	teams       []string
+	lists       *watch.Lists // the watch lists in force: the config file's and the database's
+	sourceList  []watch.Source
+	blobDir     string
+	now         func() time.Time
+	sources     map[string]watch.Source
+	started     atomic.Bool
+	unscheduled bool
+
+	mu       sync.Mutex
+	cleanups []cleanup // what Stop undoes, last first
+}
+
+// cleanup is one step of the stack Stop (or a failed New) unwinds.
+type cleanup struct {
+	what string
+	run  func(context.Context) error
+}
+
+// Options are what New takes besides the config.
+type Options struct {
+	Now      func() time.Time
+	Demo     string // sign-in hint shown in demo mode
+	ConfigID string // what was loaded, for the audit log
+	Registry *prometheus.Registry
+	Getenv   func(string) string // secrets of notifiers; default os.Getenv
+	Live     live.Options        // websocket hub tuning; zero fields take the hub's defaults (Now is o.Now)
+	// Unscheduled: Start runs the alert loop only, no schedules and no
+	// first polls (benchmarks and tests drive the work themselves).
+	Unscheduled bool
+}
+
+// Domain converts config entries to domain types; only cmd knows both.
+func Domain(f *config.File) ([]watch.Source, []watch.WatchList, []watch.Operation) {
+	var srcs []watch.Source
+	for _, s := range f.Sources {
+		srcs = append(srcs, watch.Source{ID: s.ID, Name: s.Name, Kind: s.Kind, URL: s.URL, Schedule: s.Schedule, Options: s.Options})
+	}
+	var lists []watch.WatchList
+	for _, l := range f.WatchLists {
+		lists = append(lists, watch.WatchList{ID: l.ID, Name: l.Name, Terms: l.Terms, Sources: l.Sources, Severity: l.Severity, Query: l.Query, Tags: l.Tags})
+	}
+	var ops []watch.Operation
+	for _, o := range f.Operations {
+		op := watch.Operation{ID: o.ID, Name: o.Name, Start: o.Start, End: o.End, WatchLists: o.WatchLists,
+			Sources: o.Sources, Kind: o.Kind, Place: o.Place, Terms: o.Terms, Risk: o.Risk, Team: o.Team,
+			RadiusM: o.RadiusM, Context: o.Context, BriefingLead: o.BriefingLead, Origin: watch.OriginConfig}
+		if o.HasPoint {
+			op.Point = &watch.GeoPoint{Lat: o.Lat, Lon: o.Lon}
+		}
+		for ph, d := range o.Cadence {
+			if op.Cadence == nil {
+				op.Cadence = map[watch.Phase]time.Duration{}
+			}
+			op.Cadence[watch.Phase(ph)] = d
+		}
+		ops = append(ops, op)
+	}
+	return srcs, lists, ops
+}
+
+// New wires every component from one config. Nothing runs yet: Start
+// runs the schedules. A failure undoes exactly what was done, in reverse.
+func New(ctx context.Context, f *config.File, logger *slog.Logger, o Options) (_ *App, err error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Registry == nil {
+		o.Registry = prometheus.NewRegistry()
+	}
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+	a := &App{cfg: f, log: logger, sources: map[string]watch.Source{}, now: o.Now, unscheduled: o.Unscheduled}
+	defer func() {
+		if err != nil {
+			_ = a.undo(context.Background())
+		}
+	}()
+	if err := os.MkdirAll(f.Server.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	st, err := store.Open(ctx, filepath.Join(f.Server.DataDir, "watchroom.db"), logger, store.Options{Now: o.Now})
+	if err != nil {
+		return nil, err
+	}
+	a.store = st
+	a.onStop("store", func(context.Context) error { return st.Close() })
+	if err := st.Audit(ctx, watch.AuditEntry{Actor: "system", Action: "config_load", Target: "config", Detail: o.ConfigID}); err != nil {
+		return nil, err
+	}
+	srcs, lists, ops := Domain(f)
+	for _, s := range srcs {
+		a.sources[s.ID] = s
+	}
+	a.sourceList = srcs
+	a.blobDir = filepath.Join(f.Server.DataDir, "blobs")
+	for _, t := range f.Teams {
+		a.teams = append(a.teams, t.Name)
+	}
+	// the lists first: stored operations are checked against them
+	a.lists = watch.NewLists(lists, ops, st, nil, logger, o.Now)
+	if err := a.lists.Load(ctx); err != nil {
+		return nil, err
+	}
+	if ops, err = a.withStoredOperations(ctx, ops); err != nil {
+		return nil, err
+	}
+	a.reg = watch.NewRegistry(ops) // the lists, alerts and surge take these in followOperations
+	client, err := fetch.New(fetch.Options{Timeout: f.Fetch.Timeout, ConnectTimeout: f.Fetch.ConnectTimeout,
+		MaxBody: f.Fetch.MaxBodyBytes, UserAgent: f.Fetch.UserAgent, Allow: f.Fetch.AllowPrivate,
+		PerHostConcurrency: f.Fetch.PerHost.Concurrency, PerHostRate: rate.Limit(f.Fetch.PerHost.Rate),
+		PerHostBurst: f.Fetch.PerHost.Burst, Hosts: hostLimits(f.Fetch.Hosts)})
+	if err != nil {
+		return nil, err
+	}
+	m := newMetrics(o.Registry)
+	hubOpts := o.Live
+	hubOpts.Now = o.Now
+	hubOpts.Audit = st.Audit
+	if hubOpts.ClaimTTL == 0 {
+		hubOpts.ClaimTTL = f.Server.ClaimTimeout
+	}
+	a.hub = live.NewHub(st, logger, hubOpts)
+	a.onStop("board connections", func(context.Context) error { a.hub.CloseAll(); return nil })
+	m.watchHub(o.Registry, a.hub)
+	if a.notify, err = newNotifiers(f, o.Getenv, logger); err != nil {
+		return nil, err
+	}
+	a.onStop("notifications", func(context.Context) error { a.notify.wait(); return nil })
+	if a.alerts, err = newAlerts(f, a.lists, a.reg, st, logger, o.Now, a.notify); err != nil {
+		return nil, err
+	}
+	st.SetPublisher(func(evs []watch.Event) {
+		a.hub.Publish(evs)
+		a.alerts.Observe(evs)
+	})
+	a.backoff = newBackoffs(o.Now)
+	a.pipeline = watch.NewPipeline(source.NewPollerWith(client, source.PollerOptions{Now: o.Now, Logger: logger}), a.lists.Matcher(), st, logger,
+		watch.PipelineOptions{Now: o.Now, OnPoll: func(r watch.PollReport) { m.observePoll(r); a.backoff.note(r) },
+			OnItem: a.proposeDrafts})
+	a.sched = schedule.New(logger, f.Server.Location)
+	a.surge = schedule.NewSurge(ops, nil)
+	if err := a.schedule(srcs); err != nil {
+		return nil, err
+	}
+	hooks, err := webhookSources(srcs, o.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	a.server, err = ui.New(ui.Options{
+		Store: st, Hub: a.hub, Logger: logger, Operations: ops, Registry: a.reg, Teams: a.teams, OperationEditor: a,
+		Sources: srcs, WatchLists: lists, Lists: a.lists,
+		Secure: f.Server.TLSCert != "", AllowedOrigins: origins(f), SessionTTL: f.Server.SessionTTL,
+		Location: f.Server.Location, Demo: o.Demo, Now: o.Now, Metrics: o.Registry,
+		Ready:     a.ready,
+		PollNow:   a.pollNow,
+		Alerts:    a.alerts,
+		Cadence:   a.cadence,
+		Briefings: a.generateBriefing,
+		BlobDir:   a.blobDir,
+		Webhooks:  hooks,
+		Record:    a.pipeline.Record,
+		Capture:   capturer{client: client, pipe: a.pipeline, now: o.Now},
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.followOperations()
+	return a, nil
+}
+
+// schedule adds a cron job for every polled source and the console's own
+// periodic work.
+func (a *App) schedule(srcs []watch.Source) error {
+	spread := schedule.Spread(srcs) // sources of one host do not fire together
+	for _, s := range srcs {
+		s := s
+		if source.Pushed(s.Kind) {
+			continue
+		}
+		if err := a.sched.AddSourceAt(s.ID, s.Schedule, spread[s.ID], a.surge, a.backoff.until, func(ctx context.Context) { _ = a.pipeline.Poll(ctx, s) }); err != nil {
+			return err
+		}
+	}
+	jobs := []struct {
+		name, spec string
+		run        func(context.Context)
+	}{
+		{"alerts", "@every 15s", func(ctx context.Context) {
+			if err := a.alerts.Tick(ctx); err != nil {
+				a.log.Error("alerts tick", "err", err)
+			}
+		}},
+		// soft claims lapse on the hub's clock; this only looks at them
+		{"claims", "@every 5s", func(ctx context.Context) { a.hub.ExpireClaims(ctx) }},
+		{"briefings", "@every 1m", a.scheduledBriefings},
+		// retention: collected content is kept only as long as the config says
+		{"retention", "@every 1h", a.prune},
+	}
+	for _, j := range jobs {
+		if err := a.sched.Add(j.name, j.spec, j.run); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *App) prune(ctx context.Context) {
+	p, err := a.store.Prune(ctx, a.cfg.Retention.Items)
+	if err != nil {
+		a.log.Error("retention", "err", err)
+		return
+	}
+	if p.Items+p.Events+p.Seen > 0 {
+		a.log.Info("retention", "items", p.Items, "events", p.Events, "seen", p.Seen)
+	}
+}
+
+// cadence tells the source health board how often a source is polled now,
+// why, and when next.
+func (a *App) cadence(source string, now time.Time) (string, string, time.Time) {
+	d, why := a.surge.Cadence(source, now)
+	spec := a.sources[source].Schedule
+	if d == 0 {
+		return spec, "its own schedule", a.sched.Next(source)
+	}
+	return "every " + d.String(), why, a.sched.Next(source)
+}
+
+func origins(f *config.File) []string {
+	if f.Server.BaseURL == "" {
+		return nil
+	}
+	return []string{f.Server.BaseURL}
+}
+
+func (a *App) ready(context.Context) error {
+	if !a.started.Load() {
+		return errors.New("scheduler not started")
+	}
+	return nil
+}
+
+func (a *App) pollNow(ctx context.Context, id string) error {
+	s, ok := a.sources[id]
+	if !ok {
+		return fmt.Errorf("no source %q", id)
+	}
+	if source.Pushed(s.Kind) {
+		return fmt.Errorf("source %s is pushed to by a tool; it is not polled", id)
+	}
+	return a.pipeline.PollNow(ctx, s)
+}
+
+// Start runs the alert loop, the schedules and a first poll of every
+// polled source. Stop undoes it.
+func (a *App) Start(ctx context.Context) error {
+	a.startAlerts()
+	if a.unscheduled {
+		return nil
+	}
+	a.sched.Start()
+	a.onStop("schedules", func(ctx context.Context) error { a.sched.Stop(ctx); return nil })
+	a.started.Store(true)
+	for _, s := range a.sources {
+		s := s
+		if source.Pushed(s.Kind) {
+			continue
+		}
+		go func() { _ = a.pipeline.Poll(ctx, s) }()
+	}
+	return nil
+}
+
+// startAlerts starts evaluating the timeline for alerts. The loop is
+// waited for at Stop, so a change it is recording or notifying is
+// finished before the store closes.
+func (a *App) startAlerts() {
+	runCtx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		a.alerts.Run(runCtx)
+	}()
+	a.onStop("alert loop", func(context.Context) error { cancel(); <-done; return nil })
+}
+
+// Stop stops everything New and Start began, last first, and reports the
+// first failure.
+func (a *App) Stop(ctx context.Context) error {
+	a.started.Store(false)
+	return a.undo(ctx)
+}
+
+// onStop pushes a step on the cleanup stack.
+func (a *App) onStop(what string, f func(context.Context) error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.cleanups = append(a.cleanups, cleanup{what, f})
+}
+
+// undo runs the cleanup stack, last in first out, once.
+func (a *App) undo(ctx context.Context) error {
+	a.mu.Lock()
+	steps := a.cleanups
+	a.cleanups = nil
+	a.mu.Unlock()
+	var first error
+	for i := len(steps) - 1; i >= 0; i-- {
+		if err := steps[i].run(ctx); err != nil {
+			a.log.Error("stop", "step", steps[i].what, "err", err)
+			if first == nil {
+				first = fmt.Errorf("%s: %w", steps[i].what, err)
+			}
+		}
+	}
+	return first
+}
+
+// Handler is the console's HTTP handler.
+func (a *App) Handler() http.Handler { return a.server.Handler() }
+
+// Store is the app's database, for the commands that work on it.
+func (a *App) Store() *store.Store { return a.store }
+
+// Hub is the live board fan-out.
+func (a *App) Hub() *live.Hub { return a.hub }
+
+// FileID names a loaded config for the audit log: its path and SHA-256.
+func FileID(path string, data []byte) string {
+	sum := sha256.Sum256(data)
+	return path + " sha256=" + hex.EncodeToString(sum[:])
+}
