@@ -8,13 +8,14 @@ import (
 	"time"
 
 	"github.com/watchroom/watchroom/alerts"
+	"github.com/watchroom/watchroom/alerts/notify"
 	"github.com/watchroom/watchroom/config"
 	"github.com/watchroom/watchroom/watch"
 	"github.com/watchroom/watchroom/watch/store"
 )
 
 // newAlerts builds the alert engine and service from the config.
-func newAlerts(f *config.File, lists *watch.Lists, reg *watch.Registry, st *store.Store, logger *slog.Logger, now func() time.Time, n *notifiers) (*alerts.Service, error) {
+func newAlerts(f *config.File, lists *watch.Lists, reg *watch.Registry, st *store.Store, logger *slog.Logger, now func() time.Time, n *notify.Router) (*alerts.Service, error) {
 	var rules []alerts.Rule
 	for _, r := range f.Alerts {
 		rules = append(rules, alerts.Rule{ID: r.ID, Name: r.Name, Kind: alerts.Kind(r.Kind), Operation: r.Operation,
@@ -41,7 +42,7 @@ func newAlerts(f *config.File, lists *watch.Lists, reg *watch.Registry, st *stor
 	svc := alerts.NewService(eng, st, logger, alerts.ServiceOptions{Severity: lists.Severity, Silences: st,
 		Notify: func(_ context.Context, c alerts.Change) {
 			op, _ := reg.Get(c.Alert.Operation)
-			n.alert(c, op.Name)
+			n.Alert(c, op.Name)
 		}})
 	if err := loadSilences(f, st, svc); err != nil {
 		return nil, err

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/watchroom/watchroom/alerts"
-	"github.com/watchroom/watchroom/alerts/smtptest"
+	"github.com/watchroom/watchroom/alerts/notify/smtptest"
 	"github.com/watchroom/watchroom/config"
 	"github.com/watchroom/watchroom/watch"
 )
@@ -47,7 +47,7 @@ func TestAlertSurvivesRestart(t *testing.T) {
 		return a
 	}
 	mails := func(a *App) int {
-		a.notify.wait()
+		a.notify.Wait(context.Background())
 		got, _, _ := box.Snapshot()
 		return len(got)
 	}

@@ -18,11 +18,15 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/watchroom/watchroom/alerts"
+	"github.com/watchroom/watchroom/alerts/briefing"
+	"github.com/watchroom/watchroom/alerts/notify"
 	"github.com/watchroom/watchroom/config"
 	"github.com/watchroom/watchroom/ui"
 	"github.com/watchroom/watchroom/ui/live"
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/drafts"
 	"github.com/watchroom/watchroom/watch/fetch"
+	"github.com/watchroom/watchroom/watch/operations"
 	"github.com/watchroom/watchroom/watch/schedule"
 	"github.com/watchroom/watchroom/watch/source"
 	"github.com/watchroom/watchroom/watch/store"
@@ -31,20 +35,21 @@ import (
 // App is every component of a running console, wired from one config:
 // New wires it, Start runs it, Stop undoes both, last step first.
 type App struct {
-	cfg      *config.File
-	log      *slog.Logger
-	store    *store.Store
-	hub      *live.Hub
-	pipeline *watch.Pipeline
-	sched    *schedule.Scheduler
-	server   *ui.Server
-	alerts   *alerts.Service
-	surge    *schedule.Surge
-	notify   *notifiers
-	backoff  *backoffs
+	cfg       *config.File
+	log       *slog.Logger
+	store     *store.Store
+	hub       *live.Hub
+	pipeline  *watch.Pipeline
+	sched     *schedule.Scheduler
+	server    *ui.Server
+	alerts    *alerts.Service
+	surge     *schedule.Surge
+	notify    *notify.Router
+	briefings *briefing.Service
+	backoff   *backoffs
 
-	reg         *watch.Registry // the operations in force: the config file's and the console's
-	opMu        sync.Mutex      // one operation change at a time
+	reg         *watch.Registry    // the operations in force: the config file's and the console's
+	ops         *operations.Editor // checks, stores and puts in force the console's changes
 	teams       []string
 	lists       *watch.Lists // the watch lists in force: the config file's and the database's
 	sourceList  []watch.Source
@@ -150,10 +155,11 @@ func New(ctx context.Context, f *config.File, logger *slog.Logger, o Options) (_
 	if err := a.lists.Load(ctx); err != nil {
 		return nil, err
 	}
-	if ops, err = a.withStoredOperations(ctx, ops); err != nil {
+	a.ops = operations.NewEditor(operations.Options{Store: st, Lists: a.lists, Config: ops, Sources: srcs, Teams: a.teams, Logger: logger})
+	// the lists, alerts and surge take these in followOperations
+	if a.reg, ops, err = a.ops.Load(ctx); err != nil {
 		return nil, err
 	}
-	a.reg = watch.NewRegistry(ops) // the lists, alerts and surge take these in followOperations
 	client, err := fetch.New(fetch.Options{Timeout: f.Fetch.Timeout, ConnectTimeout: f.Fetch.ConnectTimeout,
 		MaxBody: f.Fetch.MaxBodyBytes, UserAgent: f.Fetch.UserAgent, Allow: f.Fetch.AllowPrivate,
 		PerHostConcurrency: f.Fetch.PerHost.Concurrency, PerHostRate: rate.Limit(f.Fetch.PerHost.Rate),
@@ -171,10 +177,10 @@ func New(ctx context.Context, f *config.File, logger *slog.Logger, o Options) (_
 	a.hub = live.NewHub(st, logger, hubOpts)
 	a.onStop("board connections", func(context.Context) error { a.hub.CloseAll(); return nil })
 	m.watchHub(o.Registry, a.hub)
-	if a.notify, err = newNotifiers(f, o.Getenv, logger); err != nil {
+	if a.notify, err = newRouter(f, o.Getenv, logger); err != nil {
 		return nil, err
 	}
-	a.onStop("notifications", func(context.Context) error { a.notify.wait(); return nil })
+	a.onStop("notifications", a.notify.Shutdown)
 	if a.alerts, err = newAlerts(f, a.lists, a.reg, st, logger, o.Now, a.notify); err != nil {
 		return nil, err
 	}
@@ -185,7 +191,9 @@ func New(ctx context.Context, f *config.File, logger *slog.Logger, o Options) (_
 	a.backoff = newBackoffs(o.Now)
 	a.pipeline = watch.NewPipeline(source.NewPollerWith(client, source.PollerOptions{Now: o.Now, Logger: logger}), a.lists.Matcher(), st, logger,
 		watch.PipelineOptions{Now: o.Now, OnPoll: func(r watch.PollReport) { m.observePoll(r); a.backoff.note(r) },
-			OnItem: a.proposeDrafts})
+			OnItem: drafts.New(drafts.Options{Store: st, Lists: a.lists, Sources: srcs, Logger: logger, Now: o.Now}).OnItem})
+	a.briefings = briefing.New(briefing.Options{Store: st, Operations: a.reg, Lists: a.lists, Sources: srcs,
+		Router: a.notify, BlobDir: a.blobDir, Logger: logger, Now: o.Now})
 	a.sched = schedule.New(logger, f.Server.Location)
 	a.surge = schedule.NewSurge(ops, nil)
 	if err := a.schedule(srcs); err != nil {
@@ -196,7 +204,7 @@ func New(ctx context.Context, f *config.File, logger *slog.Logger, o Options) (_
 		return nil, err
 	}
 	a.server, err = ui.New(ui.Options{
-		Store: st, Hub: a.hub, Logger: logger, Operations: ops, Registry: a.reg, Teams: a.teams, OperationEditor: a,
+		Store: st, Hub: a.hub, Logger: logger, Operations: ops, Registry: a.reg, Teams: a.teams, OperationEditor: a.ops,
 		Sources: srcs, WatchLists: lists, Lists: a.lists,
 		Secure: f.Server.TLSCert != "", AllowedOrigins: origins(f), SessionTTL: f.Server.SessionTTL,
 		Location: f.Server.Location, Demo: o.Demo, Now: o.Now, Metrics: o.Registry,
@@ -204,7 +212,7 @@ func New(ctx context.Context, f *config.File, logger *slog.Logger, o Options) (_
 		PollNow:   a.pollNow,
 		Alerts:    a.alerts,
 		Cadence:   a.cadence,
-		Briefings: a.generateBriefing,
+		Briefings: a.briefings.Generate,
 		BlobDir:   a.blobDir,
 		Webhooks:  hooks,
 		Record:    a.pipeline.Record,
@@ -213,6 +221,7 @@ func New(ctx context.Context, f *config.File, logger *slog.Logger, o Options) (_
 	if err != nil {
 		return nil, err
 	}
+	a.briefings.SetRenderer(a.server)
 	a.followOperations()
 	return a, nil
 }
@@ -241,7 +250,7 @@ func (a *App) schedule(srcs []watch.Source) error {
 		}},
 		// soft claims lapse on the hub's clock; this only looks at them
 		{"claims", "@every 5s", func(ctx context.Context) { a.hub.ExpireClaims(ctx) }},
-		{"briefings", "@every 1m", a.scheduledBriefings},
+		{"briefings", "@every 1m", a.briefings.Scheduled},
 		// retention: collected content is kept only as long as the config says
 		{"retention", "@every 1h", a.prune},
 	}
@@ -262,6 +271,21 @@ func (a *App) prune(ctx context.Context) {
 	if p.Items+p.Events+p.Seen > 0 {
 		a.log.Info("retention", "items", p.Items, "events", p.Events, "seen", p.Seen)
 	}
+}
+
+// followOperations makes the watch lists (and so the matcher), the alert
+// engine and the surge scheduler follow the registry.
+func (a *App) followOperations() {
+	a.reg.Subscribe(func(ops []watch.Operation) {
+		a.lists.SetOperations(ops)
+		if err := a.alerts.SetOperations(ops); err != nil {
+			a.log.Error("alert engine: operations", "err", err)
+		}
+		a.surge.SetOperations(ops)
+		for id := range a.sources {
+			a.sched.Reschedule(id) // a new phase may tighten the cadence now
+		}
+	})
 }
 
 // cadence tells the source health board how often a source is polled now,

@@ -23,8 +23,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/watchroom/watchroom/alerts"
-	"github.com/watchroom/watchroom/alerts/smtptest"
+	"github.com/watchroom/watchroom/alerts/notify/smtptest"
+	"github.com/watchroom/watchroom/alerts/notify/webhook"
 )
 
 // mailParts is a delivered message: subject, text and attached files.
@@ -91,8 +91,8 @@ func newHookServer(t *testing.T) *hookServer {
 		b, _ := io.ReadAll(r.Body)
 		h.mu.Lock()
 		h.bodies = append(h.bodies, b)
-		h.sigs = append(h.sigs, r.Header.Get(alerts.HeaderSignature))
-		h.tss = append(h.tss, r.Header.Get(alerts.HeaderTimestamp))
+		h.sigs = append(h.sigs, r.Header.Get(webhook.HeaderSignature))
+		h.tss = append(h.tss, r.Header.Get(webhook.HeaderTimestamp))
 		h.mu.Unlock()
 	}))
 	t.Cleanup(h.srv.Close)
@@ -141,14 +141,14 @@ func TestBriefingDocumentDeliveredToTheTeamOnly(t *testing.T) {
 	env := map[string]string{"TEST_SMTP_PASSWORD": "correct horse", "HOOK_SECRET": "s3cret"}
 	a, _, _ := newTestApp(t, text, clock, func(k string) string { return env[k] })
 	ctx := context.Background()
-	a.scheduledBriefings(ctx)
-	a.notify.wait()
+	a.briefings.Scheduled(ctx)
+	a.notify.Wait(context.Background())
 	if got, _, _ := box.Snapshot(); len(got) != 0 || team.count() != 0 {
 		t.Fatal("delivered before its lead time (30h)")
 	}
 	clock.add(time.Hour + time.Second)
-	a.scheduledBriefings(ctx)
-	a.notify.wait()
+	a.briefings.Scheduled(ctx)
+	a.notify.Wait(context.Background())
 	vs, _ := a.store.Briefings(ctx, "op1")
 	if len(vs) != 1 {
 		t.Fatalf("versions %+v", vs)
@@ -177,7 +177,7 @@ func TestBriefingDocumentDeliveredToTheTeamOnly(t *testing.T) {
 	if team.count() != 1 || alertOnly.count() != 0 || other.count() != 0 {
 		t.Fatalf("webhooks: team %d, alert-only %d, other team %d", team.count(), alertOnly.count(), other.count())
 	}
-	if err := alerts.VerifySignature([]byte("s3cret"), team.tss[0], team.sigs[0], team.bodies[0], time.Now(), 0); err != nil {
+	if err := webhook.VerifySignature([]byte("s3cret"), team.tss[0], team.sigs[0], team.bodies[0], time.Now(), 0); err != nil {
 		t.Fatal(err)
 	}
 	var payload struct {

@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/watchroom/watchroom/alerts"
+	"github.com/watchroom/watchroom/alerts/briefing"
 	"github.com/watchroom/watchroom/config"
 	"github.com/watchroom/watchroom/watch"
 )
@@ -42,15 +43,15 @@ func TestScheduledBriefingAtItsTime(t *testing.T) {
 	if err := a.pollNow(ctx, "local"); err != nil {
 		t.Fatal(err)
 	}
-	a.scheduledBriefings(ctx)
+	a.briefings.Scheduled(ctx)
 	if vs, _ := a.store.Briefings(ctx, ""); len(vs) != 0 {
 		t.Fatalf("a briefing before its time: %+v", vs)
 	}
 	clock.add(time.Hour + time.Second) // T−24h has passed
-	a.scheduledBriefings(ctx)
-	a.scheduledBriefings(ctx) // a second pass makes no second version
+	a.briefings.Scheduled(ctx)
+	a.briefings.Scheduled(ctx) // a second pass makes no second version
 	vs, err := a.store.Briefings(ctx, "op1")
-	if err != nil || len(vs) != 1 || vs[0].Generator != scheduledBy || vs[0].Version != 1 {
+	if err != nil || len(vs) != 1 || vs[0].Generator != briefing.ScheduledBy || vs[0].Version != 1 {
 		t.Fatalf("versions %+v %v", vs, err)
 	}
 	doc, err := os.ReadFile(filepath.Join(a.blobDir, vs[0].SHA256+".html"))
@@ -76,7 +77,7 @@ func TestScheduledBriefingAtItsTime(t *testing.T) {
 	}
 	// after the start, no scheduled version is due any more
 	clock.add(25 * time.Hour)
-	a.scheduledBriefings(ctx)
+	a.briefings.Scheduled(ctx)
 	if vs, _ := a.store.Briefings(ctx, "op1"); len(vs) != 1 {
 		t.Fatalf("%d versions", len(vs))
 	}

@@ -131,7 +131,7 @@ func TestBrowserBoardFollowsOperationEdit(t *testing.T) {
 	tb.signIn(t, base, "pc1", "op1")
 	op, _ := a.reg.Get("op1")
 	op.Name = `<b>Summer rave</b> (moved)`
-	if err := a.SaveOperation(context.Background(), op, "analyst1", false); err != nil {
+	if err := a.ops.SaveOperation(context.Background(), op, "analyst1", false); err != nil {
 		t.Fatal(err)
 	}
 	var h1 string

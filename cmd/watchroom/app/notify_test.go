@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/watchroom/watchroom/alerts/smtptest"
+	"github.com/watchroom/watchroom/alerts/notify/smtptest"
 	"github.com/watchroom/watchroom/config"
 )
 
@@ -65,8 +65,8 @@ func TestBriefingAndAlertDeliveredByEmail(t *testing.T) {
 	}
 	// the alert (a high-severity hit) is evaluated off the write path
 	waitFor(t, "the alert", 10*time.Second, func() bool { return len(a.alerts.Open()) == 1 })
-	a.scheduledBriefings(ctx)
-	a.notify.wait()
+	a.briefings.Scheduled(ctx)
+	a.notify.Wait(context.Background())
 	got, _, _ := box.Snapshot()
 	if len(got) != 2 {
 		t.Fatalf("%d messages delivered, want 2 (the alert and the briefing)", len(got))

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/watchroom/watchroom/alerts/briefing"
 	"github.com/watchroom/watchroom/watch"
 )
 
@@ -137,14 +138,14 @@ func TestOperationCreatedInTheWeb(t *testing.T) {
 
 	// its briefing is made at its own lead time (36h), not the default
 	clock.add(4*time.Hour - time.Minute)
-	a.scheduledBriefings(ctx)
+	a.briefings.Scheduled(ctx)
 	if vs, _ := a.store.Briefings(ctx, "gig"); len(vs) != 0 {
 		t.Fatalf("briefing before T−36h: %+v", vs)
 	}
 	clock.add(2 * time.Minute)
-	a.scheduledBriefings(ctx)
+	a.briefings.Scheduled(ctx)
 	vs, _ := a.store.Briefings(ctx, "gig")
-	if len(vs) != 1 || vs[0].Generator != scheduledBy {
+	if len(vs) != 1 || vs[0].Generator != briefing.ScheduledBy {
 		t.Fatalf("briefing at T−36h: %+v", vs)
 	}
 	doc, err := os.ReadFile(filepath.Join(a.blobDir, vs[0].SHA256+".html"))

@@ -1,4 +1,4 @@
-package alerts
+package email
 
 import (
 	"bytes"
@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-sasl"
+	"github.com/watchroom/watchroom/alerts/notify"
 )
 
 // E-mail errors callers branch on.
@@ -36,11 +37,11 @@ var (
 	ErrNoRecipients = errors.New("no e-mail recipients")
 )
 
-// DefaultSMTPTimeout bounds one whole exchange with the server.
-const DefaultSMTPTimeout = 30 * time.Second
+// DefaultTimeout bounds one whole exchange with the server.
+const DefaultTimeout = 30 * time.Second
 
-// SMTPOptions configures an e-mail notifier.
-type SMTPOptions struct {
+// Options configures an e-mail notifier.
+type Options struct {
 	Addr string // host:port of the submission server, e.g. mail.example.org:587
 	// Username and Password authenticate with AUTH PLAIN or LOGIN after
 	// STARTTLS. An empty Username sends without AUTH, for a relay that
@@ -65,9 +66,9 @@ type SMTPOptions struct {
 	Logger            *slog.Logger     // nil discards
 }
 
-// SMTPNotifier sends notifications as plain-text e-mail.
-type SMTPNotifier struct {
-	opts SMTPOptions
+// Notifier sends notifications as plain-text e-mail.
+type Notifier struct {
+	opts Options
 	host string
 	from *mail.Address
 	to   []*mail.Address
@@ -75,8 +76,8 @@ type SMTPNotifier struct {
 	log  *slog.Logger
 }
 
-// NewSMTPNotifier checks the options and fills in the defaults.
-func NewSMTPNotifier(opts SMTPOptions) (*SMTPNotifier, error) {
+// New checks the options and fills in the defaults.
+func New(opts Options) (*Notifier, error) {
 	host, _, err := net.SplitHostPort(opts.Addr)
 	if err != nil || host == "" {
 		return nil, fmt.Errorf("smtp: address %q must be host:port", opts.Addr)
@@ -104,7 +105,7 @@ func NewSMTPNotifier(opts SMTPOptions) (*SMTPNotifier, error) {
 	if opts.Timeout < 0 {
 		return nil, fmt.Errorf("smtp %s: the timeout must not be negative", opts.Addr)
 	}
-	opts.Timeout = orDefault(opts.Timeout, DefaultSMTPTimeout)
+	opts.Timeout = orDefault(opts.Timeout, DefaultTimeout)
 	if opts.HelloName == "" {
 		opts.HelloName = "localhost"
 	}
@@ -123,12 +124,12 @@ func NewSMTPNotifier(opts SMTPOptions) (*SMTPNotifier, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &SMTPNotifier{opts: opts, host: host, from: from, to: to, tls: cfg,
+	return &Notifier{opts: opts, host: host, from: from, to: to, tls: cfg,
 		log: log.With("component", "notify_smtp", "smtp_server", opts.Addr)}, nil
 }
 
 // Notify sends n to n.To, or to the default recipients when it names none.
-func (s *SMTPNotifier) Notify(ctx context.Context, n Notification) error {
+func (s *Notifier) Notify(ctx context.Context, n notify.Notification) error {
 	to := s.to
 	if len(n.To) > 0 {
 		var err error
@@ -152,7 +153,7 @@ func (s *SMTPNotifier) Notify(ctx context.Context, n Notification) error {
 	return nil
 }
 
-func (s *SMTPNotifier) send(ctx context.Context, to []*mail.Address, msg []byte) error {
+func (s *Notifier) send(ctx context.Context, to []*mail.Address, msg []byte) error {
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "tcp", s.opts.Addr)
 	if err != nil {
@@ -213,7 +214,7 @@ func (s *SMTPNotifier) send(ctx context.Context, to []*mail.Address, msg []byte)
 	return nil
 }
 
-func (s *SMTPNotifier) auth(c *smtp.Client, plaintext bool) error {
+func (s *Notifier) auth(c *smtp.Client, plaintext bool) error {
 	_, offered := c.Extension("AUTH")
 	mechs := strings.Fields(strings.ToUpper(offered))
 	mech := s.opts.Auth
@@ -268,14 +269,14 @@ func (a saslAuth) Next(fromServer []byte, more bool) ([]byte, error) {
 func rejected(err error) error {
 	var te *textproto.Error
 	if errors.As(err, &te) && te.Code >= 500 {
-		return fmt.Errorf("%w: %w", ErrNotifyRejected, err)
+		return fmt.Errorf("%w: %w", notify.ErrRejected, err)
 	}
 	return err
 }
 
 // message renders the RFC 5322 message: a UTF-8 plain-text body in
 // quoted-printable, so no line is too long and any relay may carry it.
-func (s *SMTPNotifier) message(n Notification, to []*mail.Address) []byte {
+func (s *Notifier) message(n notify.Notification, to []*mail.Address) []byte {
 	var b bytes.Buffer
 	header := func(name, value string) {
 		b.WriteString(foldHeader(name + ": " + value))
@@ -287,14 +288,14 @@ func (s *SMTPNotifier) message(n Notification, to []*mail.Address) []byte {
 	}
 	header("From", s.from.String())
 	header("To", strings.Join(rcpts, ", "))
-	header("Subject", mime.QEncoding.Encode("utf-8", oneLine(n.Subject)))
+	header("Subject", mime.QEncoding.Encode("utf-8", notify.OneLine(n.Subject)))
 	header("Date", s.opts.Now().Format(time.RFC1123Z))
 	header("Message-ID", "<"+rand.Text()+"@"+domainOf(s.from.Address)+">")
 	header("MIME-Version", "1.0")
 	// RFC 3834: out-of-office replies are not sent back to the hub
 	header("Auto-Submitted", "auto-generated")
-	if k := oneLine(n.Kind); k != "" {
-		header(HeaderKind, k)
+	if k := notify.OneLine(n.Kind); k != "" {
+		header(notify.HeaderKind, k)
 	}
 	text := []byte(strings.ToValidUTF8(n.Text, "\uFFFD"))
 	if len(n.Attachments) == 0 {
@@ -315,7 +316,7 @@ func (s *SMTPNotifier) message(n Notification, to []*mail.Address) []byte {
 	_, _ = qp.Write(text)
 	_ = qp.Close()
 	for _, at := range n.Attachments {
-		name := oneLine(at.Name)
+		name := notify.OneLine(at.Name)
 		part, _ := mw.CreatePart(textproto.MIMEHeader{
 			"Content-Type":              {attachmentType(at.ContentType, name)},
 			"Content-Disposition":       {mime.FormatMediaType("attachment", map[string]string{"filename": name})},
@@ -402,4 +403,11 @@ func isLoopbackHost(host string) bool {
 func isLoopbackAddr(a net.Addr) bool {
 	tcp, ok := a.(*net.TCPAddr)
 	return ok && tcp.IP.IsLoopback()
+}
+
+func orDefault(v, def time.Duration) time.Duration {
+	if v == 0 {
+		return def
+	}
+	return v
 }

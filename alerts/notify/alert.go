@@ -1,54 +1,11 @@
-package alerts
+package notify
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
-)
 
-// Notification is one message for the outside world: an alert change or a
-// briefing. Each notifier takes what it needs: e-mail the subject and text,
-// a webhook the JSON.
-type Notification struct {
-	Kind    string   // "alert" or "briefing"
-	Subject string   // one line
-	Text    string   // plain text body
-	JSON    any      // payload for webhooks; nil sends Kind, Subject and Text
-	To      []string // e-mail recipients; empty: the notifier's defaults
-	// Attachments go with an e-mail as files (a briefing's document). A
-	// webhook carries what it needs of them in JSON.
-	Attachments []Attachment
-}
-
-// Attachment is a file sent with a notification.
-type Attachment struct {
-	Name        string // file name, e.g. briefing-carnival-v2.html
-	ContentType string // e.g. text/html; charset=utf-8
-	Data        []byte
-}
-
-// Notifier delivers notifications.
-type Notifier interface {
-	Notify(ctx context.Context, n Notification) error
-}
-
-// Errors callers branch on.
-var (
-	// ErrNotifyRejected: the receiver refused the notification in a way
-	// that sending it again will not change (a 4xx, a 5xx SMTP reply).
-	ErrNotifyRejected = errors.New("the receiver rejected the notification")
-	// ErrNotifyGaveUp: every attempt failed, or the receiver asked for a
-	// longer wait than the notifier allows.
-	ErrNotifyGaveUp = errors.New("gave up delivering the notification")
-)
-
-// Notification kinds.
-const (
-	KindAlertNotification    = "alert"
-	KindBriefingNotification = "briefing"
+	"github.com/watchroom/watchroom/alerts"
 )
 
 // AlertPayload is the JSON a webhook receives for an alert change. It holds
@@ -56,27 +13,27 @@ const (
 // evidence is named by hit id and the board link leads to it, so what leaves
 // the hub is what a receiver needs to act, and no more.
 type AlertPayload struct {
-	Kind          string    `json:"kind"`  // always "alert"
-	Event         string    `json:"event"` // firing, repeat, resolved, ...
-	Subject       string    `json:"subject"`
-	Fingerprint   string    `json:"fingerprint"`
-	Rule          string    `json:"rule"`
-	RuleName      string    `json:"rule_name"`
-	RuleKind      Kind      `json:"rule_kind"`
-	Operation     string    `json:"operation"`
-	OperationName string    `json:"operation_name"`
-	State         State     `json:"state"`
-	Summary       string    `json:"summary"`
-	Evidence      []int64   `json:"evidence"`
-	Started       time.Time `json:"started"`
-	FiredAt       time.Time `json:"fired_at,omitzero"`
-	AckedAt       time.Time `json:"acked_at,omitzero"`
-	AckedBy       string    `json:"acked_by,omitempty"`
-	Assignee      string    `json:"assignee,omitempty"`
-	ResolvedAt    time.Time `json:"resolved_at,omitzero"`
-	ResolvedBy    string    `json:"resolved_by,omitempty"`
-	Reason        string    `json:"reason,omitempty"`
-	Board         string    `json:"board,omitempty"`
+	Kind          string       `json:"kind"`  // always "alert"
+	Event         string       `json:"event"` // firing, repeat, resolved, ...
+	Subject       string       `json:"subject"`
+	Fingerprint   string       `json:"fingerprint"`
+	Rule          string       `json:"rule"`
+	RuleName      string       `json:"rule_name"`
+	RuleKind      alerts.Kind  `json:"rule_kind"`
+	Operation     string       `json:"operation"`
+	OperationName string       `json:"operation_name"`
+	State         alerts.State `json:"state"`
+	Summary       string       `json:"summary"`
+	Evidence      []int64      `json:"evidence"`
+	Started       time.Time    `json:"started"`
+	FiredAt       time.Time    `json:"fired_at,omitzero"`
+	AckedAt       time.Time    `json:"acked_at,omitzero"`
+	AckedBy       string       `json:"acked_by,omitempty"`
+	Assignee      string       `json:"assignee,omitempty"`
+	ResolvedAt    time.Time    `json:"resolved_at,omitzero"`
+	ResolvedBy    string       `json:"resolved_by,omitempty"`
+	Reason        string       `json:"reason,omitempty"`
+	Board         string       `json:"board,omitempty"`
 }
 
 // AlertNotification renders an alert change for people and systems.
@@ -85,14 +42,14 @@ type AlertPayload struct {
 // knows the routes). The subject names only the rule and the operation,
 // because subjects show on lock screens and in mail previews; the text adds
 // the summary, state and evidence ids, and nothing collected from sources.
-func AlertNotification(ch Change, opName string, boardURL string) Notification {
+func AlertNotification(ch alerts.Change, opName string, boardURL string) Notification {
 	a := ch.Alert
 	event, heading := alertHeading(ch.Event)
-	rule := oneLine(a.RuleName)
+	rule := OneLine(a.RuleName)
 	if rule == "" {
 		rule = a.RuleID
 	}
-	op := oneLine(opName)
+	op := OneLine(opName)
 	switch {
 	case op == "" && a.Operation == "":
 		op = "no operation"
@@ -110,7 +67,7 @@ func AlertNotification(ch Change, opName string, boardURL string) Notification {
 	}
 	b.WriteString("\n")
 	line := func(label, value string) {
-		if value = oneLine(value); value != "" {
+		if value = OneLine(value); value != "" {
 			fmt.Fprintf(&b, "%-14s %s\n", label+":", value)
 		}
 	}
@@ -139,17 +96,17 @@ func AlertNotification(ch Change, opName string, boardURL string) Notification {
 		b.WriteString("\nStill firing and not yet acknowledged; this is a repeat notification.\n")
 	}
 	if boardURL != "" {
-		fmt.Fprintf(&b, "\nBoard: %s\n", oneLine(boardURL))
+		fmt.Fprintf(&b, "\nBoard: %s\n", OneLine(boardURL))
 	}
 	b.WriteString("\nThe posts behind this alert are on the board; this message carries only the summary.\n")
 
 	ev := append([]int64{}, a.Evidence...)
 	return Notification{
-		Kind:    KindAlertNotification,
+		Kind:    KindAlert,
 		Subject: subject,
 		Text:    b.String(),
 		JSON: AlertPayload{
-			Kind: KindAlertNotification, Event: event, Subject: subject, Fingerprint: a.Fingerprint,
+			Kind: KindAlert, Event: event, Subject: subject, Fingerprint: a.Fingerprint,
 			Rule: a.RuleID, RuleName: a.RuleName, RuleKind: a.Kind, Operation: a.Operation,
 			OperationName: opName, State: a.State, Summary: a.Summary, Evidence: ev,
 			Started: a.Started, FiredAt: a.FiredAt, AckedAt: a.AckedAt, AckedBy: a.AckedBy,
@@ -195,12 +152,4 @@ func evidenceLine(ids []int64) string {
 		noun = "hit"
 	}
 	return fmt.Sprintf("%d %s: %s", len(ids), noun, strings.Join(parts, ", "))
-}
-
-// oneLine folds control characters and runs of space into single spaces, so
-// a name or summary cannot break a header or forge a line of the text.
-func oneLine(s string) string {
-	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || unicode.IsControl(r)
-	}), " ")
 }

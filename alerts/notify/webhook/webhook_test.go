@@ -1,4 +1,4 @@
-package alerts
+package webhook
 
 import (
 	"context"
@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/watchroom/watchroom/alerts"
+	"github.com/watchroom/watchroom/alerts/notify"
 	"github.com/watchroom/watchroom/watch/fetch"
 )
 
@@ -106,15 +108,15 @@ func (w *waits) wait(ctx context.Context, d time.Duration) error {
 
 var webhookNow = time.Date(2026, 8, 29, 12, 0, 0, 0, time.UTC)
 
-func testWebhook(t *testing.T, url string, w *waits, edit func(*WebhookOptions)) *WebhookNotifier {
+func testWebhook(t *testing.T, url string, w *waits, edit func(*Options)) *Notifier {
 	t.Helper()
-	opts := WebhookOptions{Name: "control-room", URL: url, Secret: webhookSecret, MaxAttempts: 4,
+	opts := Options{Name: "control-room", URL: url, Secret: webhookSecret, MaxAttempts: 4,
 		BaseDelay: 100 * time.Millisecond, MaxDelay: 10 * time.Second, Wait: w.wait,
 		Jitter: func() float64 { return 1 }, Now: func() time.Time { return webhookNow }}
 	if edit != nil {
 		edit(&opts)
 	}
-	n, err := NewWebhookNotifier(opts)
+	n, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,9 +126,9 @@ func testWebhook(t *testing.T, url string, w *waits, edit func(*WebhookOptions))
 func TestWebhookSignsWhatItSends(t *testing.T) {
 	rcv := newReceiver(t)
 	n := testWebhook(t, rcv.URL, &waits{}, nil)
-	a := Alert{Fingerprint: "fp", RuleID: "red", RuleName: "Red", Kind: KindSeverity, Operation: "op",
-		State: StateFiring, Summary: "1 red-severity hit(s)", Evidence: []int64{41, 42}, Started: webhookNow}
-	if err := n.Notify(context.Background(), AlertNotification(Change{Alert: a, Event: "firing", Notify: true}, "Carnival", "https://hub/ops/op")); err != nil {
+	a := alerts.Alert{Fingerprint: "fp", RuleID: "red", RuleName: "Red", Kind: alerts.KindSeverity, Operation: "op",
+		State: alerts.StateFiring, Summary: "1 red-severity hit(s)", Evidence: []int64{41, 42}, Started: webhookNow}
+	if err := n.Notify(context.Background(), notify.AlertNotification(alerts.Change{Alert: a, Event: "firing", Notify: true}, "Carnival", "https://hub/ops/op")); err != nil {
 		t.Fatal(err)
 	}
 	if rcv.requests() != 1 {
@@ -147,7 +149,7 @@ func TestWebhookSignsWhatItSends(t *testing.T) {
 	if want := "sha256=" + hex.EncodeToString(mac.Sum(nil)); sig != want {
 		t.Errorf("signature %q, want %q", sig, want)
 	}
-	var p AlertPayload
+	var p notify.AlertPayload
 	if err := json.Unmarshal(body, &p); err != nil || p.Event != "firing" || len(p.Evidence) != 2 || p.Board != "https://hub/ops/op" {
 		t.Errorf("payload %s: %v", body, err)
 	}
@@ -190,7 +192,7 @@ func TestWebhookRetries(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
 		script    []reply
-		edit      func(*WebhookOptions)
+		edit      func(*Options)
 		wantErr   error  // nil: delivered
 		errHas    string // in the message
 		requests  int
@@ -201,43 +203,43 @@ func TestWebhookRetries(t *testing.T) {
 		{name: "network error then success", script: []reply{{hangup: true}, {status: 200}},
 			requests: 2, wantWaits: []time.Duration{100 * time.Millisecond}},
 		{name: "hung receiver is cut off by the timeout and retried",
-			script: []reply{{hang: true}, {status: 200}}, edit: func(o *WebhookOptions) { o.Timeout = 50 * time.Millisecond },
+			script: []reply{{hang: true}, {status: 200}}, edit: func(o *Options) { o.Timeout = 50 * time.Millisecond },
 			requests: 2, wantWaits: []time.Duration{100 * time.Millisecond}},
 		{name: "gives up after max attempts", script: []reply{{status: 503}, {status: 502}, {status: 500}, {status: 500}, {status: 200}},
-			wantErr: ErrNotifyGaveUp, errHas: `webhook "control-room": gave up delivering the notification after 4 attempts: HTTP 500 ("receiver says Internal Server Error")`,
+			wantErr: notify.ErrGaveUp, errHas: `webhook "control-room": gave up delivering the notification after 4 attempts: HTTP 500 ("receiver says Internal Server Error")`,
 			requests: 4, wantWaits: []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond}},
 		{name: "backoff is capped", script: []reply{{status: 500}, {status: 500}, {status: 500}},
-			edit: func(o *WebhookOptions) {
+			edit: func(o *Options) {
 				o.MaxAttempts = 3
 				o.BaseDelay = 4 * time.Second
 				o.MaxDelay = 5 * time.Second
 			},
-			wantErr: ErrNotifyGaveUp, requests: 3, wantWaits: []time.Duration{4 * time.Second, 5 * time.Second}},
+			wantErr: notify.ErrGaveUp, requests: 3, wantWaits: []time.Duration{4 * time.Second, 5 * time.Second}},
 		{name: "jitter stays in the upper half", script: []reply{{status: 500}, {status: 500}, {status: 200}},
-			edit:     func(o *WebhookOptions) { o.Jitter = func() float64 { return 0 } },
+			edit:     func(o *Options) { o.Jitter = func() float64 { return 0 } },
 			requests: 3, wantWaits: []time.Duration{50 * time.Millisecond, 100 * time.Millisecond}},
 		{name: "no retry on 400", script: []reply{{status: 400}},
-			wantErr: ErrNotifyRejected, errHas: "HTTP 400", requests: 1},
-		{name: "no retry on 404", script: []reply{{status: 404}}, wantErr: ErrNotifyRejected, requests: 1},
+			wantErr: notify.ErrRejected, errHas: "HTTP 400", requests: 1},
+		{name: "no retry on 404", script: []reply{{status: 404}}, wantErr: notify.ErrRejected, requests: 1},
 		{name: "a redirect is not followed", script: []reply{{status: 301, header: map[string]string{"Location": "/elsewhere"}}},
-			wantErr: ErrNotifyRejected, errHas: "HTTP 301", requests: 1},
+			wantErr: notify.ErrRejected, errHas: "HTTP 301", requests: 1},
 		{name: "429 Retry-After seconds", script: []reply{{status: 429, header: ra("7")}, {status: 200}},
 			requests: 2, wantWaits: []time.Duration{7 * time.Second}},
 		{name: "503 Retry-After date", script: []reply{{status: 503, header: ra(webhookNow.Add(30 * time.Second).Format(http.TimeFormat))}, {status: 200}},
-			edit:     func(o *WebhookOptions) { o.MaxDelay = time.Minute },
+			edit:     func(o *Options) { o.MaxDelay = time.Minute },
 			requests: 2, wantWaits: []time.Duration{30 * time.Second}},
 		{name: "Retry-After shorter than the backoff", script: []reply{{status: 500}, {status: 503, header: ra("1")}, {status: 200}},
-			edit:     func(o *WebhookOptions) { o.BaseDelay = 2 * time.Second },
+			edit:     func(o *Options) { o.BaseDelay = 2 * time.Second },
 			requests: 3, wantWaits: []time.Duration{2 * time.Second, 4 * time.Second}},
 		{name: "Retry-After beyond MaxDelay ends the retries", script: []reply{{status: 429, header: ra("3600")}},
-			wantErr: ErrNotifyGaveUp, errHas: "asked to wait 1h0m0s", requests: 1},
+			wantErr: notify.ErrGaveUp, errHas: "asked to wait 1h0m0s", requests: 1},
 		{name: "429 without Retry-After backs off", script: []reply{{status: 429}, {status: 200}},
 			requests: 2, wantWaits: []time.Duration{100 * time.Millisecond}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rcv := newReceiver(t, tc.script...)
 			w := &waits{}
-			err := testWebhook(t, rcv.URL, w, tc.edit).Notify(context.Background(), Notification{Kind: "briefing", Subject: "s", Text: "t"})
+			err := testWebhook(t, rcv.URL, w, tc.edit).Notify(context.Background(), notify.Notification{Kind: "briefing", Subject: "s", Text: "t"})
 			switch {
 			case tc.wantErr == nil && err != nil:
 				t.Fatalf("not delivered: %v", err)
@@ -279,7 +281,7 @@ func TestWebhookContextStopsRetries(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		w := &waits{onWait: cancel}
-		err := testWebhook(t, rcv.URL, w, nil).Notify(ctx, Notification{Kind: "alert"})
+		err := testWebhook(t, rcv.URL, w, nil).Notify(ctx, notify.Notification{Kind: "alert"})
 		if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "stopped retrying after attempt 1") {
 			t.Fatalf("got %v", err)
 		}
@@ -300,7 +302,7 @@ func TestWebhookContextStopsRetries(t *testing.T) {
 		defer srv.Close()
 		go func() { <-started; cancel() }()
 		w := &waits{}
-		err := testWebhook(t, srv.URL, w, nil).Notify(ctx, Notification{Kind: "alert"})
+		err := testWebhook(t, srv.URL, w, nil).Notify(ctx, notify.Notification{Kind: "alert"})
 		if !errors.Is(err, context.Canceled) || len(w.asked) != 0 {
 			t.Fatalf("got %v after %d waits", err, len(w.asked))
 		}
@@ -320,21 +322,21 @@ func TestWebhookContextStopsRetries(t *testing.T) {
 func TestNewWebhookNotifierChecks(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		opts WebhookOptions
+		opts Options
 		ok   bool
 	}{
-		{"fine", WebhookOptions{URL: "https://cad.internal/hook", Secret: []byte("k")}, true},
-		{"no url", WebhookOptions{Secret: []byte("k")}, false},
-		{"relative url", WebhookOptions{URL: "/hook", Secret: []byte("k")}, false},
-		{"not http", WebhookOptions{URL: "ftp://cad.internal/hook", Secret: []byte("k")}, false},
-		{"no secret", WebhookOptions{URL: "https://cad.internal/hook"}, false},
-		{"negative attempts", WebhookOptions{URL: "https://cad.internal/hook", Secret: []byte("k"), MaxAttempts: -1}, false},
+		{"fine", Options{URL: "https://cad.internal/hook", Secret: []byte("k")}, true},
+		{"no url", Options{Secret: []byte("k")}, false},
+		{"relative url", Options{URL: "/hook", Secret: []byte("k")}, false},
+		{"not http", Options{URL: "ftp://cad.internal/hook", Secret: []byte("k")}, false},
+		{"no secret", Options{URL: "https://cad.internal/hook"}, false},
+		{"negative attempts", Options{URL: "https://cad.internal/hook", Secret: []byte("k"), MaxAttempts: -1}, false},
 	} {
-		n, err := NewWebhookNotifier(tc.opts)
+		n, err := New(tc.opts)
 		if tc.ok != (err == nil) {
 			t.Errorf("%s: %v", tc.name, err)
 		}
-		if tc.ok && (n.name != "cad.internal" || n.opts.MaxAttempts != DefaultWebhookMaxAttempts || n.opts.Timeout != DefaultWebhookTimeout) {
+		if tc.ok && (n.name != "cad.internal" || n.opts.MaxAttempts != DefaultMaxAttempts || n.opts.Timeout != DefaultTimeout) {
 			t.Errorf("%s: defaults %+v", tc.name, n.opts)
 		}
 	}

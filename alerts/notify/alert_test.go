@@ -1,28 +1,57 @@
-package alerts
+package notify
 
 import (
 	"encoding/json"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/watchroom/watchroom/alerts"
+	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
+
+var t0 = time.Date(2026, 8, 29, 12, 0, 0, 0, time.UTC)
+
+// engine is an alert engine with one operation, starting at t0+2h.
+func engine(t *testing.T, c *watchtest.Clock, rules ...alerts.Rule) *alerts.Engine {
+	t.Helper()
+	op := alerts.Operation{Operation: watch.Operation{ID: "op", Name: "Carnival", Start: t0.Add(2 * time.Hour), End: t0.Add(12 * time.Hour)}}
+	e, err := alerts.New(rules, []alerts.Operation{op}, c.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func summary(cs []alerts.Change) string {
+	var out []string
+	for _, c := range cs {
+		s := c.Event
+		if c.Notify {
+			s += "!"
+		}
+		out = append(out, s)
+	}
+	return strings.Join(out, " ")
+}
 
 // The engine's own changes, rendered: firing, the repeat, and the
 // resolution each get a clear subject, and nothing collected from the
 // source (the post's text, its author) leaves in the text or the JSON.
 func TestAlertNotificationFromEngine(t *testing.T) {
-	c := newClock()
-	e := engine(t, c, Rule{ID: "red", Name: "Red list hit", Kind: KindSeverity, Severity: "red",
+	c := watchtest.NewClock(t0)
+	e := engine(t, c, alerts.Rule{ID: "red", Name: "Red list hit", Kind: alerts.KindSeverity, Severity: "red",
 		Window: 3 * time.Hour, Repeat: time.Hour})
 	const secret, author = "meet at the back gate with the gear", "@quiet_handle"
-	hit := Hit{ID: 7, At: c.now(), Operations: []string{"op"}, Severity: "red", Author: author,
+	hit := alerts.Hit{ID: 7, At: c.Now(), Operations: []string{"op"}, Severity: "red", Author: author,
 		Title: secret, Text: secret}
 
-	var got []Change
+	var got []alerts.Change
 	got = append(got, e.ObserveHit(hit)...)
-	c.add(time.Hour)
+	c.Add(time.Hour)
 	got = append(got, e.Tick()...)
-	c.add(2 * time.Hour)
+	c.Add(2 * time.Hour)
 	got = append(got, e.Tick()...)
 	if s := summary(got); s != "firing! notified! resolved!" {
 		t.Fatalf("engine changes = %q", s)
@@ -75,48 +104,49 @@ func TestAlertNotificationFromEngine(t *testing.T) {
 }
 
 func TestAlertNotificationDetails(t *testing.T) {
-	base := Alert{Fingerprint: "fp1", RuleID: "count", RuleName: "Busy", Kind: KindCount, Operation: "op",
-		State: StateFiring, Summary: "12 hits in the last 1h0m0s (threshold 10)", Evidence: []int64{1, 2},
+	base := alerts.Alert{Fingerprint: "fp1", RuleID: "count", RuleName: "Busy", Kind: alerts.KindCount, Operation: "op",
+		State: alerts.StateFiring, Summary: "12 hits in the last 1h0m0s (threshold 10)", Evidence: []int64{1, 2},
 		Started: t0, FiredAt: t0, Labels: map[string]string{"author": "@someone"}}
 	for _, tc := range []struct {
 		name    string
-		change  func(a *Alert) Change
+		change  func(a *alerts.Alert) alerts.Change
 		opName  string
 		board   string
 		subject string
 		has     []string
 		hasNot  []string
 	}{
-		{name: "resolved by hand, after an acknowledgement", change: func(a *Alert) Change {
-			a.State, a.AckedAt, a.AckedBy, a.Assignee = StateResolved, t0.Add(time.Minute), "pc.khan", "sgt.ode"
+		{name: "resolved by hand, after an acknowledgement", change: func(a *alerts.Alert) alerts.Change {
+			a.State, a.AckedAt, a.AckedBy, a.Assignee = alerts.StateResolved, t0.Add(time.Minute), "pc.khan", "sgt.ode"
 			a.ResolvedAt, a.ResolvedBy, a.Reason = t0.Add(time.Hour), "sgt.ode", "crowd dispersed"
-			return Change{Alert: *a, Event: "resolved", Notify: true}
+			return alerts.Change{Alert: *a, Event: "resolved", Notify: true}
 		}, opName: "Carnival", subject: "[watchroom] RESOLVED: Busy · Carnival",
 			has: []string{"Acknowledged:  2026-08-29 12:01:00 UTC by pc.khan\n", "Assigned to:   sgt.ode\n",
 				"Resolved:      2026-08-29 13:00:00 UTC by sgt.ode: crowd dispersed\n", "Evidence:      2 hits: #1, #2\n"},
 			hasNot: []string{"Board:", "@someone"}},
-		{name: "no operation name falls back to the id", change: func(a *Alert) Change {
-			return Change{Alert: *a, Event: "firing", Notify: true}
+		{name: "no operation name falls back to the id", change: func(a *alerts.Alert) alerts.Change {
+			return alerts.Change{Alert: *a, Event: "firing", Notify: true}
 		}, subject: "[watchroom] FIRING: Busy · op", has: []string{"Operation: op\n"}},
-		{name: "hits outside any operation", change: func(a *Alert) Change {
+		{name: "hits outside any operation", change: func(a *alerts.Alert) alerts.Change {
 			a.Operation = ""
-			return Change{Alert: *a, Event: "firing", Notify: true}
+			return alerts.Change{Alert: *a, Event: "firing", Notify: true}
 		}, subject: "[watchroom] FIRING: Busy · no operation", has: []string{"Operation: no operation\n"}},
-		{name: "names cannot break a header or forge lines", change: func(a *Alert) Change {
+		{name: "names cannot break a header or forge lines", change: func(a *alerts.Alert) alerts.Change {
 			a.RuleName = "Busy\r\nBcc: everyone@example.org"
 			a.Summary = "twelve\nBoard: https://evil.example"
-			return Change{Alert: *a, Event: "firing", Notify: true}
+			return alerts.Change{Alert: *a, Event: "firing", Notify: true}
 		}, opName: "Carni\nval", board: "https://hub.example/ops/op\r\nX: y",
 			subject: "[watchroom] FIRING: Busy Bcc: everyone@example.org · Carni val",
 			has:     []string{"Summary:       twelve Board: https://evil.example\n", "Board: https://hub.example/ops/op X: y\n"},
 			hasNot:  []string{"\nBcc:", "\r"}},
-		{name: "rule without a name uses its id", change: func(a *Alert) Change {
+		{name: "rule without a name uses its id", change: func(a *alerts.Alert) alerts.Change {
 			a.RuleName = ""
-			return Change{Alert: *a, Event: "acknowledged"}
+			return alerts.Change{Alert: *a, Event: "acknowledged"}
 		}, opName: "Carnival", subject: "[watchroom] ACKNOWLEDGED: count · Carnival"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			a := base.copy()
+			a := base
+			a.Labels = map[string]string{"author": "@someone"}
 			n := AlertNotification(tc.change(&a), tc.opName, tc.board)
 			if n.Subject != tc.subject {
 				t.Errorf("subject %q, want %q", n.Subject, tc.subject)

@@ -1,4 +1,4 @@
-package alerts
+package email
 
 import (
 	"bytes"
@@ -11,7 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/watchroom/watchroom/alerts/smtptest"
+	"github.com/watchroom/watchroom/alerts/notify"
+	"github.com/watchroom/watchroom/alerts/notify/smtptest"
 )
 
 // An attachment arrives byte for byte, under a name that cannot break out
@@ -19,8 +20,8 @@ import (
 func TestSMTPNotifierAttachment(t *testing.T) {
 	addr, box, roots, _ := smtptest.Start(t, smtptest.Options{})
 	doc := bytes.Repeat([]byte("<p>briefing ünïcode \x00\xff</p>\n"), 5000)
-	n := Notification{Kind: "briefing", Subject: "Briefing", Text: "See the file.\nSHA-256: abc",
-		Attachments: []Attachment{{Name: "brief\"ing.html\r\nBcc: evil@example.org", ContentType: "text/html; charset=utf-8; x=\"y\"", Data: doc}}}
+	n := notify.Notification{Kind: "briefing", Subject: "Briefing", Text: "See the file.\nSHA-256: abc",
+		Attachments: []notify.Attachment{{Name: "brief\"ing.html\r\nBcc: evil@example.org", ContentType: "text/html; charset=utf-8; x=\"y\"", Data: doc}}}
 	if err := testSMTP(t, addr, roots, nil).Notify(context.Background(), n); err != nil {
 		t.Fatal(err)
 	}

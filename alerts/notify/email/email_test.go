@@ -1,4 +1,4 @@
-package alerts
+package email
 
 import (
 	"bytes"
@@ -18,20 +18,21 @@ import (
 
 	"github.com/emersion/go-sasl"
 
-	"github.com/watchroom/watchroom/alerts/smtptest"
+	"github.com/watchroom/watchroom/alerts/notify"
+	"github.com/watchroom/watchroom/alerts/notify/smtptest"
 )
 
 var mailNow = time.Date(2026, 8, 29, 13, 5, 0, 0, time.FixedZone("BST", 3600))
 
-func testSMTP(t *testing.T, addr string, roots *x509.CertPool, edit func(*SMTPOptions)) *SMTPNotifier {
+func testSMTP(t *testing.T, addr string, roots *x509.CertPool, edit func(*Options)) *Notifier {
 	t.Helper()
-	opts := SMTPOptions{Addr: addr, Username: "hub", Password: "correct horse",
+	opts := Options{Addr: addr, Username: "hub", Password: "correct horse",
 		From: "Watchroom <watchroom@hub.example>", To: []string{"Duty Inspector <duty@force.example>", "ops@force.example"},
 		TLSConfig: &tls.Config{RootCAs: roots}, Timeout: time.Minute, Now: func() time.Time { return mailNow }}
 	if edit != nil {
 		edit(&opts)
 	}
-	n, err := NewSMTPNotifier(opts)
+	n, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,23 +49,23 @@ func TestSMTPNotifierDelivers(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		server   smtptest.Options
-		edit     func(*SMTPOptions)
-		n        Notification
+		edit     func(*Options)
+		n        notify.Notification
 		wantTo   []string
 		wantMech string
 	}{
 		{name: "PLAIN to the default recipients",
-			n:      Notification{Kind: "alert", Subject: "[watchroom] FIRING: Red list hit · Carnival", Text: mailText},
+			n:      notify.Notification{Kind: "alert", Subject: "[watchroom] FIRING: Red list hit · Carnival", Text: mailText},
 			wantTo: []string{"duty@force.example", "ops@force.example"}, wantMech: sasl.Plain},
 		{name: "LOGIN when asked for",
-			edit:   func(o *SMTPOptions) { o.Auth = "login" },
-			n:      Notification{Kind: "briefing", Subject: "Briefing: Carnival (T-24h)", Text: mailText},
+			edit:   func(o *Options) { o.Auth = "login" },
+			n:      notify.Notification{Kind: "briefing", Subject: "Briefing: Carnival (T-24h)", Text: mailText},
 			wantTo: []string{"duty@force.example", "ops@force.example"}, wantMech: sasl.Login},
 		{name: "LOGIN when it is all the server offers", server: smtptest.Options{Mechs: []string{sasl.Login}},
-			n:      Notification{Kind: "alert", Subject: "plain ASCII subject", Text: mailText},
+			n:      notify.Notification{Kind: "alert", Subject: "plain ASCII subject", Text: mailText},
 			wantTo: []string{"duty@force.example", "ops@force.example"}, wantMech: sasl.Login},
 		{name: "the notification's own recipients, once each",
-			n: Notification{Kind: "briefing", Subject: "Einsatzbesprechung: Umzug — Lagebild", Text: mailText,
+			n: notify.Notification{Kind: "briefing", Subject: "Einsatzbesprechung: Umzug — Lagebild", Text: mailText,
 				To: []string{"north-team@force.example", "North Team <NORTH-team@force.example>", "Ünal Öz <unal@force.example>"}},
 			wantTo: []string{"north-team@force.example", "unal@force.example"}, wantMech: sasl.Plain},
 	} {
@@ -87,7 +88,7 @@ func TestSMTPNotifierDelivers(t *testing.T) {
 }
 
 // checkMessage reads a delivered message as a mail client would.
-func checkMessage(t *testing.T, data []byte, n Notification, wantTo []string) {
+func checkMessage(t *testing.T, data []byte, n notify.Notification, wantTo []string) {
 	t.Helper()
 	msg, err := mail.ReadMessage(bytes.NewReader(data))
 	if err != nil {
@@ -121,7 +122,7 @@ func checkMessage(t *testing.T, data []byte, n Notification, wantTo []string) {
 		t.Errorf("Message-ID %q", id)
 	}
 	for k, v := range map[string]string{"MIME-Version": "1.0", "Content-Type": "text/plain; charset=utf-8",
-		"Content-Transfer-Encoding": "quoted-printable", "Auto-Submitted": "auto-generated", HeaderKind: n.Kind} {
+		"Content-Transfer-Encoding": "quoted-printable", "Auto-Submitted": "auto-generated", notify.HeaderKind: n.Kind} {
 		if h.Get(k) != v {
 			t.Errorf("%s: %q, want %q", k, h.Get(k), v)
 		}
@@ -145,32 +146,32 @@ func TestSMTPNotifierRefuses(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
 		server    smtptest.Options
-		edit      func(*SMTPOptions)
+		edit      func(*Options)
 		to        []string
 		wantErr   error
 		errHas    string
 		wantAuths int
 		wantMails int
 	}{
-		{name: "wrong password", edit: func(o *SMTPOptions) { o.Password = "battery staple" },
+		{name: "wrong password", edit: func(o *Options) { o.Password = "battery staple" },
 			wantErr: ErrSMTPAuth, errHas: `SMTP authentication failed: PLAIN as "hub": 535`, wantAuths: 1},
-		{name: "unknown user over LOGIN", edit: func(o *SMTPOptions) { o.Username, o.Auth = "someone", "LOGIN" },
+		{name: "unknown user over LOGIN", edit: func(o *Options) { o.Username, o.Auth = "someone", "LOGIN" },
 			wantErr: ErrSMTPAuth, errHas: "535", wantAuths: 1},
 		{name: "a server without STARTTLS, even one that would take a password in plain text",
 			server:  smtptest.Options{NoTLS: true, PlaintextAuth: true},
 			wantErr: ErrNoSTARTTLS, errHas: "does not offer STARTTLS"},
-		{name: "a certificate nobody vouches for", edit: func(o *SMTPOptions) { o.TLSConfig = nil },
+		{name: "a certificate nobody vouches for", edit: func(o *Options) { o.TLSConfig = nil },
 			errHas: "certificate"},
-		{name: "a certificate for another name", edit: func(o *SMTPOptions) { o.TLSConfig.ServerName = "mail.elsewhere.example" },
+		{name: "a certificate for another name", edit: func(o *Options) { o.TLSConfig.ServerName = "mail.elsewhere.example" },
 			errHas: "certificate"},
 		{name: "no mechanism in common", server: smtptest.Options{Mechs: []string{"XOAUTH2"}},
 			wantErr: ErrSMTPAuth, errHas: `offers "XOAUTH2" for AUTH, not PLAIN or LOGIN`},
 		{name: "a recipient the server refuses", to: []string{"ok@force.example", "nobody@force.example"},
-			wantErr: ErrNotifyRejected, errHas: "RCPT TO <nobody@force.example>: ", wantAuths: 1, wantMails: 1},
+			wantErr: notify.ErrRejected, errHas: "RCPT TO <nobody@force.example>: ", wantAuths: 1, wantMails: 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			addr, box, roots, _ := smtptest.Start(t, tc.server)
-			err := testSMTP(t, addr, roots, tc.edit).Notify(context.Background(), Notification{Kind: "alert", Subject: "s", Text: "t", To: tc.to})
+			err := testSMTP(t, addr, roots, tc.edit).Notify(context.Background(), notify.Notification{Kind: "alert", Subject: "s", Text: "t", To: tc.to})
 			if err == nil || (tc.wantErr != nil && !errors.Is(err, tc.wantErr)) || !strings.Contains(err.Error(), tc.errHas) {
 				t.Fatalf("got %v, want %v containing %q", err, tc.wantErr, tc.errHas)
 			}
@@ -188,8 +189,8 @@ func TestSMTPNotifierRefuses(t *testing.T) {
 // Plain text is for a relay on loopback, and only when asked for.
 func TestSMTPNotifierInsecurePlaintextOnLoopback(t *testing.T) {
 	addr, box, _, _ := smtptest.Start(t, smtptest.Options{NoTLS: true, PlaintextAuth: true})
-	n := testSMTP(t, addr, nil, func(o *SMTPOptions) { o.InsecurePlaintext = true })
-	if err := n.Notify(context.Background(), Notification{Kind: "alert", Subject: "s", Text: "t"}); err != nil {
+	n := testSMTP(t, addr, nil, func(o *Options) { o.InsecurePlaintext = true })
+	if err := n.Notify(context.Background(), notify.Notification{Kind: "alert", Subject: "s", Text: "t"}); err != nil {
 		t.Fatal(err)
 	}
 	got, _, _ := box.Snapshot()
@@ -231,7 +232,7 @@ func TestSMTPNotifierStopsWaiting(t *testing.T) {
 		defer cancel()
 		errc := make(chan error, 1)
 		go func() {
-			errc <- testSMTP(t, l.Addr().String(), nil, nil).Notify(ctx, Notification{Kind: "alert", Subject: "s", Text: "t"})
+			errc <- testSMTP(t, l.Addr().String(), nil, nil).Notify(ctx, notify.Notification{Kind: "alert", Subject: "s", Text: "t"})
 		}()
 		c := <-accepted
 		defer c.Close()
@@ -241,8 +242,8 @@ func TestSMTPNotifierStopsWaiting(t *testing.T) {
 		}
 	})
 	t.Run("timed out", func(t *testing.T) {
-		n := testSMTP(t, l.Addr().String(), nil, func(o *SMTPOptions) { o.Timeout = 50 * time.Millisecond })
-		err := n.Notify(context.Background(), Notification{Kind: "alert", Subject: "s", Text: "t"})
+		n := testSMTP(t, l.Addr().String(), nil, func(o *Options) { o.Timeout = 50 * time.Millisecond })
+		err := n.Notify(context.Background(), notify.Notification{Kind: "alert", Subject: "s", Text: "t"})
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("got %v", err)
 		}
@@ -250,40 +251,40 @@ func TestSMTPNotifierStopsWaiting(t *testing.T) {
 }
 
 func TestNewSMTPNotifierChecks(t *testing.T) {
-	good := SMTPOptions{Addr: "mail.force.example:587", Username: "hub", Password: "pw",
+	good := Options{Addr: "mail.force.example:587", Username: "hub", Password: "pw",
 		From: "watchroom@hub.example", To: []string{"duty@force.example"}}
 	for _, tc := range []struct {
 		name string
-		edit func(*SMTPOptions)
+		edit func(*Options)
 		ok   bool
 	}{
-		{"fine", func(*SMTPOptions) {}, true},
-		{"no recipients by default is fine", func(o *SMTPOptions) { o.To = nil }, true},
-		{"plain text on loopback", func(o *SMTPOptions) { o.Addr, o.InsecurePlaintext = "127.0.0.1:2525", true }, true},
-		{"plain text on localhost", func(o *SMTPOptions) { o.Addr, o.InsecurePlaintext = "localhost:2525", true }, true},
-		{"plain text elsewhere", func(o *SMTPOptions) { o.InsecurePlaintext = true }, false},
-		{"no port", func(o *SMTPOptions) { o.Addr = "mail.force.example" }, false},
-		{"bad sender", func(o *SMTPOptions) { o.From = "watchroom" }, false},
-		{"bad recipient", func(o *SMTPOptions) { o.To = []string{"duty at force"} }, false},
-		{"unknown mechanism", func(o *SMTPOptions) { o.Auth = "CRAM-MD5" }, false},
-		{"username without password", func(o *SMTPOptions) { o.Password = "" }, false},
-		{"negative timeout", func(o *SMTPOptions) { o.Timeout = -time.Second }, false},
+		{"fine", func(*Options) {}, true},
+		{"no recipients by default is fine", func(o *Options) { o.To = nil }, true},
+		{"plain text on loopback", func(o *Options) { o.Addr, o.InsecurePlaintext = "127.0.0.1:2525", true }, true},
+		{"plain text on localhost", func(o *Options) { o.Addr, o.InsecurePlaintext = "localhost:2525", true }, true},
+		{"plain text elsewhere", func(o *Options) { o.InsecurePlaintext = true }, false},
+		{"no port", func(o *Options) { o.Addr = "mail.force.example" }, false},
+		{"bad sender", func(o *Options) { o.From = "watchroom" }, false},
+		{"bad recipient", func(o *Options) { o.To = []string{"duty at force"} }, false},
+		{"unknown mechanism", func(o *Options) { o.Auth = "CRAM-MD5" }, false},
+		{"username without password", func(o *Options) { o.Password = "" }, false},
+		{"negative timeout", func(o *Options) { o.Timeout = -time.Second }, false},
 	} {
 		o := good
 		tc.edit(&o)
-		if _, err := NewSMTPNotifier(o); tc.ok != (err == nil) {
+		if _, err := New(o); tc.ok != (err == nil) {
 			t.Errorf("%s: %v", tc.name, err)
 		}
 	}
 
-	n, err := NewSMTPNotifier(SMTPOptions{Addr: "127.0.0.1:1", From: "watchroom@hub.example"})
+	n, err := New(Options{Addr: "127.0.0.1:1", From: "watchroom@hub.example"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := n.Notify(context.Background(), Notification{Subject: "s"}); !errors.Is(err, ErrNoRecipients) {
+	if err := n.Notify(context.Background(), notify.Notification{Subject: "s"}); !errors.Is(err, ErrNoRecipients) {
 		t.Errorf("no recipients: %v", err)
 	}
-	if err := n.Notify(context.Background(), Notification{Subject: "s", To: []string{"not an address"}}); err == nil {
+	if err := n.Notify(context.Background(), notify.Notification{Subject: "s", To: []string{"not an address"}}); err == nil {
 		t.Error("a bad recipient was accepted")
 	}
 }

@@ -1,4 +1,4 @@
-package alerts
+package webhook
 
 import (
 	"bytes"
@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/watchroom/watchroom/alerts/notify"
 	"github.com/watchroom/watchroom/watch/fetch"
 )
 
@@ -30,19 +31,21 @@ const (
 	// HeaderDelivery is the same on every attempt at one notification, so a
 	// receiver can drop the duplicate a lost response causes.
 	HeaderDelivery = "X-Watchroom-Delivery"
-	HeaderKind     = "X-Watchroom-Kind"
+	// HeaderKind names the notification's kind, in a webhook request and an
+	// e-mail alike.
+	HeaderKind = notify.HeaderKind
 )
 
 // Webhook defaults for zero options.
 const (
-	DefaultWebhookTimeout     = 10 * time.Second
-	DefaultWebhookMaxAttempts = 5
-	DefaultWebhookBaseDelay   = time.Second
-	DefaultWebhookMaxDelay    = time.Minute
+	DefaultTimeout     = 10 * time.Second
+	DefaultMaxAttempts = 5
+	DefaultBaseDelay   = time.Second
+	DefaultMaxDelay    = time.Minute
 )
 
-// WebhookOptions configures a webhook notifier.
-type WebhookOptions struct {
+// Options configures a webhook notifier.
+type Options struct {
 	// Name is shown in errors and logs instead of the URL, which may carry a
 	// token; "" uses the URL's host.
 	Name   string
@@ -71,16 +74,16 @@ type WebhookOptions struct {
 	Logger *slog.Logger     // nil discards
 }
 
-// WebhookNotifier POSTs notifications as signed JSON.
-type WebhookNotifier struct {
-	opts   WebhookOptions
+// Notifier POSTs notifications as signed JSON.
+type Notifier struct {
+	opts   Options
 	name   string
 	client *http.Client
 	log    *slog.Logger
 }
 
-// NewWebhookNotifier checks the options and fills in the defaults.
-func NewWebhookNotifier(opts WebhookOptions) (*WebhookNotifier, error) {
+// New checks the options and fills in the defaults.
+func New(opts Options) (*Notifier, error) {
 	u, err := url.Parse(opts.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("webhook %q: the URL must be an absolute http or https URL", opts.Name)
@@ -96,11 +99,11 @@ func NewWebhookNotifier(opts WebhookOptions) (*WebhookNotifier, error) {
 		return nil, fmt.Errorf("webhook %q: timeouts, attempts and delays must not be negative", name)
 	}
 	opts.Secret = bytes.Clone(opts.Secret)
-	opts.Timeout = orDefault(opts.Timeout, DefaultWebhookTimeout)
-	opts.BaseDelay = orDefault(opts.BaseDelay, DefaultWebhookBaseDelay)
-	opts.MaxDelay = max(orDefault(opts.MaxDelay, DefaultWebhookMaxDelay), opts.BaseDelay)
+	opts.Timeout = orDefault(opts.Timeout, DefaultTimeout)
+	opts.BaseDelay = orDefault(opts.BaseDelay, DefaultBaseDelay)
+	opts.MaxDelay = max(orDefault(opts.MaxDelay, DefaultMaxDelay), opts.BaseDelay)
 	if opts.MaxAttempts == 0 {
-		opts.MaxAttempts = DefaultWebhookMaxAttempts
+		opts.MaxAttempts = DefaultMaxAttempts
 	}
 	if opts.Wait == nil {
 		opts.Wait = waitTimer
@@ -129,7 +132,7 @@ func NewWebhookNotifier(opts WebhookOptions) (*WebhookNotifier, error) {
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		}
 	}
-	return &WebhookNotifier{opts: opts, name: name, client: client,
+	return &Notifier{opts: opts, name: name, client: client,
 		log: log.With("component", "notify_webhook", "webhook", name)}, nil
 }
 
@@ -143,7 +146,7 @@ func orDefault(v, def time.Duration) time.Duration {
 
 // Notify sends n, retrying network errors, 5xx and 429 with exponential
 // backoff until MaxAttempts; other statuses are final.
-func (w *WebhookNotifier) Notify(ctx context.Context, n Notification) error {
+func (w *Notifier) Notify(ctx context.Context, n notify.Notification) error {
 	body, err := webhookBody(n)
 	if err != nil {
 		return fmt.Errorf("webhook %q: encoding the payload: %w", w.name, err)
@@ -157,15 +160,15 @@ func (w *WebhookNotifier) Notify(ctx context.Context, n Notification) error {
 		if ctx.Err() != nil {
 			return fmt.Errorf("webhook %q: attempt %d: %w", w.name, attempt, context.Cause(ctx))
 		}
-		if errors.Is(err, ErrNotifyRejected) {
+		if errors.Is(err, notify.ErrRejected) {
 			return fmt.Errorf("webhook %q: %w", w.name, err)
 		}
 		if attempt >= w.opts.MaxAttempts {
-			return fmt.Errorf("webhook %q: %w after %d attempts: %w", w.name, ErrNotifyGaveUp, attempt, err)
+			return fmt.Errorf("webhook %q: %w after %d attempts: %w", w.name, notify.ErrGaveUp, attempt, err)
 		}
 		if retryAfter > w.opts.MaxDelay {
 			return fmt.Errorf("webhook %q: %w: the receiver asked to wait %s, more than the %s allowed: %w",
-				w.name, ErrNotifyGaveUp, retryAfter, w.opts.MaxDelay, err)
+				w.name, notify.ErrGaveUp, retryAfter, w.opts.MaxDelay, err)
 		}
 		d := w.backoff(attempt, retryAfter)
 		w.log.WarnContext(ctx, "webhook attempt failed; retrying", "attempt", attempt, "wait", d, "error", err)
@@ -175,12 +178,12 @@ func (w *WebhookNotifier) Notify(ctx context.Context, n Notification) error {
 	}
 }
 
-// send makes one attempt. A nil error is success; ErrNotifyRejected is
+// send makes one attempt. A nil error is success; notify.ErrRejected is
 // final; any other error may be retried after at least retryAfter.
-func (w *WebhookNotifier) send(ctx context.Context, kind, delivery string, body []byte) (retryAfter time.Duration, err error) {
+func (w *Notifier) send(ctx context.Context, kind, delivery string, body []byte) (retryAfter time.Duration, err error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.opts.URL, bytes.NewReader(body))
 	if err != nil {
-		return 0, fmt.Errorf("%w: %w", ErrNotifyRejected, err)
+		return 0, fmt.Errorf("%w: %w", notify.ErrRejected, err)
 	}
 	ts := strconv.FormatInt(w.opts.Now().Unix(), 10)
 	req.Header.Set("Content-Type", "application/json")
@@ -210,18 +213,18 @@ func (w *WebhookNotifier) send(ctx context.Context, kind, delivery string, body 
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
 		return fetch.RetryAfter(resp.Header.Get("Retry-After"), w.opts.Now()), err
 	}
-	return 0, fmt.Errorf("%w: %w", ErrNotifyRejected, err)
+	return 0, fmt.Errorf("%w: %w", notify.ErrRejected, err)
 }
 
 // backoff is BaseDelay doubled per failure up to MaxDelay with equal
 // jitter, never less than what the receiver asked for: the same policy as
 // the fetcher's.
-func (w *WebhookNotifier) backoff(failures int, retryAfter time.Duration) time.Duration {
+func (w *Notifier) backoff(failures int, retryAfter time.Duration) time.Duration {
 	return fetch.Backoff{Base: w.opts.BaseDelay, Max: w.opts.MaxDelay, Jitter: w.opts.Jitter}.Next(failures, retryAfter)
 }
 
 func quoteSnippet(b []byte) string {
-	s := oneLine(strings.ToValidUTF8(string(b), "?"))
+	s := notify.OneLine(strings.ToValidUTF8(string(b), "?"))
 	if s == "" {
 		return ""
 	}
@@ -229,7 +232,7 @@ func quoteSnippet(b []byte) string {
 }
 
 // webhookBody is n.JSON, or the subject and text when there is none.
-func webhookBody(n Notification) ([]byte, error) {
+func webhookBody(n notify.Notification) ([]byte, error) {
 	if n.JSON != nil {
 		return json.Marshal(n.JSON)
 	}
