@@ -32,12 +32,12 @@ type Lists interface {
 
 // Options are what an Editor needs.
 type Options struct {
-	Store    Store
-	Lists    Lists
-	Config   []watch.Operation // the config file's operations, for reverting an override
-	Sources  []watch.Source
-	Teams    []string
-	Logger   *slog.Logger
+	Store   Store
+	Lists   Lists
+	Config  []watch.Operation // the config file's operations, for reverting an override
+	Sources []watch.Source
+	Teams   []string
+	Logger  *slog.Logger
 }
 
 // Editor checks, stores and puts in force operations made or edited in
