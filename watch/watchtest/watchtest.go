@@ -4,11 +4,15 @@
 package watchtest
 
 import (
+	"bytes"
 	"context"
+	"flag"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -77,4 +81,44 @@ func OpenStore(t testing.TB, now func() time.Time) *store.Store {
 	}
 	t.Cleanup(func() { st.Close() })
 	return st
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/ with what the tests produce")
+
+// Golden compares got with testdata/<name> and fails, showing the first
+// line that differs, when they are not the same. Run the tests with
+// -update to rewrite the file (then read the diff before committing it).
+func Golden(t testing.TB, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("golden file: %v (run the test with -update to write it)", err)
+	}
+	if bytes.Equal(got, want) {
+		return
+	}
+	gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+	for i := 0; i < len(gl) || i < len(wl); i++ {
+		var g, w string
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if g != w {
+			t.Fatalf("%s differs from what the test made, first at line %d:\n got: %q\nwant: %q\n(run with -update if the change is meant)", path, i+1, g, w)
+		}
+	}
+	t.Fatalf("%s differs from what the test made", path)
 }
