@@ -13,8 +13,8 @@ import (
 
 // BriefingStore is what a briefing is collected from.
 type BriefingStore interface {
-	BoardSnapshot(ctx context.Context, board string, limit int) (store.Snapshot, error)
-	HitCounts(ctx context.Context, board string, from time.Time, width time.Duration) ([]store.Bucket, error)
+	BoardSnapshot(ctx context.Context, board string, limit int) (watch.Snapshot, error)
+	HitCounts(ctx context.Context, board string, from time.Time, width time.Duration) ([]watch.Bucket, error)
 	AlertsOf(ctx context.Context, operation string, limit int) ([]json.RawMessage, error)
 	BriefingNoteOf(ctx context.Context, operation string) (store.BriefingNote, error)
 	SourceHealth(ctx context.Context, id string) (watch.SourceHealth, error)
@@ -31,7 +31,7 @@ type Briefing struct {
 	Sources     []BriefingSource   `json:"sources"`
 	HitCount    int                `json:"hit_count"`
 	KeyHits     []watch.HitView    `json:"key_hits"`
-	OverTime    []store.Bucket     `json:"over_time"` // hourly, the last 48 hours
+	OverTime    []watch.Bucket     `json:"over_time"` // hourly, the last 48 hours
 	TopTerms    []Count            `json:"top_terms"`
 	BySource    []Count            `json:"by_source"`
 	Alerts      []Alert            `json:"alerts"`

@@ -131,7 +131,7 @@ func (s *Server) newOperation(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		if d.State != store.DraftProposed {
+		if d.State != watch.DraftProposed {
 			return echo.NewHTTPError(http.StatusConflict, "This draft was "+d.State+" already.")
 		}
 		op, draftID = fromDraft(d), d.ID
@@ -143,7 +143,7 @@ func (s *Server) newOperation(c echo.Context) error {
 
 // fromDraft prefills an operation from a draft; the analyst checks and
 // completes it before saving.
-func fromDraft(d store.Draft) watch.Operation {
+func fromDraft(d watch.Draft) watch.Operation {
 	op := watch.Operation{ID: slug(d.Title), Name: cut(d.Title, watch.MaxOperationName), Kind: "other", Risk: "medium",
 		Place: cut(d.Location, watch.MaxOperationPlace), Start: d.EventStart, End: d.EventEnd}
 	if !op.Start.IsZero() && op.End.IsZero() {
@@ -304,7 +304,7 @@ func (s *Server) saveOperation(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		if dr.State != store.DraftProposed {
+		if dr.State != watch.DraftProposed {
 			return echo.NewHTTPError(http.StatusConflict, "This draft was "+dr.State+" already.")
 		}
 		f.DraftID = d

@@ -7,11 +7,10 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/watchroom/watchroom/watch"
-	"github.com/watchroom/watchroom/watch/store"
 )
 
 type draftRow struct {
-	D     store.Draft
+	D     watch.Draft
 	Start string
 }
 
@@ -96,7 +95,7 @@ func (s *Server) operations(c echo.Context) error {
 	}
 	if u, _ := userFrom(c); s.opts.OperationEditor != nil && u.Role.AtLeast(watch.RoleAnalyst) {
 		p.CanEdit = true
-		ds, err := s.store.Drafts(c.Request().Context(), store.DraftProposed, 100)
+		ds, err := s.store.Drafts(c.Request().Context(), watch.DraftProposed, 100)
 		if err != nil {
 			return err
 		}

@@ -9,11 +9,10 @@ import (
 
 	"github.com/watchroom/watchroom/watch"
 	"github.com/watchroom/watchroom/watch/match"
-	"github.com/watchroom/watchroom/watch/store"
 )
 
 type termRow struct {
-	store.TermStat
+	watch.TermStat
 	Share string
 	Noisy bool
 }
@@ -106,7 +105,7 @@ func (s *Server) watchLists(c echo.Context) error {
 			r.Updated = fmt.Sprintf("%s, %s", e.UpdatedBy, e.Updated.In(s.opts.Location).Format("2 Jan 2006 15:04"))
 		}
 		for _, t := range listTerms(l) {
-			st := store.TermStat{List: l.ID, Term: t}
+			st := watch.TermStat{List: l.ID, Term: t}
 			if x := stats[l.ID][t]; x != nil {
 				st = *x
 			}

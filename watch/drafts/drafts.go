@@ -14,12 +14,11 @@ import (
 	"time"
 
 	"github.com/watchroom/watchroom/watch"
-	"github.com/watchroom/watchroom/watch/store"
 )
 
 // Store keeps proposed drafts, unique by fingerprint.
 type Store interface {
-	ProposeDraft(ctx context.Context, d store.Draft) (bool, error)
+	ProposeDraft(ctx context.Context, d watch.Draft) (bool, error)
 }
 
 // Lists are the watch lists in force.
@@ -88,7 +87,7 @@ func (p *Proposer) OnItem(ctx context.Context, it watch.Item, hits []watch.HitVi
 	if len(lists) == 0 {
 		return
 	}
-	d := store.Draft{Fingerprint: draftFingerprint(it), Source: it.SourceID, List: lists[len(lists)-1], URL: it.URL,
+	d := watch.Draft{Fingerprint: draftFingerprint(it), Source: it.SourceID, List: lists[len(lists)-1], URL: it.URL,
 		Title: it.Title, Text: it.Text, Location: it.Location, EventStart: it.EventStart, EventEnd: it.EventEnd}
 	added, err := p.o.Store.ProposeDraft(ctx, d)
 	if err != nil {

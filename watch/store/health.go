@@ -89,23 +89,18 @@ func (s *Store) RecordPoll(ctx context.Context, source string, at time.Time, out
 	})
 }
 
-// PollStats is a source's polling since a time.
-type PollStats struct {
-	Polls, NotModified, Errors, NewItems int
-}
-
 // PollStatsSince returns every source's poll counts since a time.
-func (s *Store) PollStatsSince(ctx context.Context, since time.Time) (map[string]PollStats, error) {
+func (s *Store) PollStatsSince(ctx context.Context, since time.Time) (map[string]watch.PollStats, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT source, COUNT(*), SUM(outcome = 'not_modified'), SUM(outcome = 'error'), SUM(new_items)
 		FROM polls WHERE at >= ? GROUP BY source`, fmtTime(since))
 	if err != nil {
 		return nil, fmt.Errorf("poll stats: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]PollStats{}
+	out := map[string]watch.PollStats{}
 	for rows.Next() {
 		var id string
-		var p PollStats
+		var p watch.PollStats
 		if err := rows.Scan(&id, &p.Polls, &p.NotModified, &p.Errors, &p.NewItems); err != nil {
 			return nil, err
 		}

@@ -62,19 +62,11 @@ func (s *Store) Hit(ctx context.Context, id int64) (watch.HitView, error) {
 	return v, nil
 }
 
-// Snapshot is what a board loads before it goes live: the newest hits and
-// the timeline position they reflect.
-type Snapshot struct {
-	Epoch string          `json:"epoch"`
-	Head  int64           `json:"head"`
-	Hits  []watch.HitView `json:"hits"`
-}
-
 // BoardSnapshot returns the newest hits on a board, newest first, read in
 // one transaction together with the head seq, so replaying events after
 // Head from this snapshot leaves no gap.
-func (s *Store) BoardSnapshot(ctx context.Context, board string, limit int) (Snapshot, error) {
-	snap := Snapshot{Epoch: s.epoch, Hits: []watch.HitView{}}
+func (s *Store) BoardSnapshot(ctx context.Context, board string, limit int) (watch.Snapshot, error) {
+	snap := watch.Snapshot{Epoch: s.epoch, Hits: []watch.HitView{}}
 	rtx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return snap, err
@@ -113,21 +105,15 @@ func (s *Store) BoardSnapshot(ctx context.Context, board string, limit int) (Sna
 	return snap, nil
 }
 
-// Bucket is a count of hits in [Start, Start+width).
-type Bucket struct {
-	Start time.Time
-	Count int
-}
-
 // HitCounts counts a board's hits found since from, in buckets of width,
 // returning every bucket up to now (empty ones too): Stats, all lists
 // together.
-func (s *Store) HitCounts(ctx context.Context, board string, from time.Time, width time.Duration) ([]Bucket, error) {
+func (s *Store) HitCounts(ctx context.Context, board string, from time.Time, width time.Duration) ([]watch.Bucket, error) {
 	st, err := s.Stats(ctx, board, from, width)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Bucket, len(st.Buckets))
+	out := make([]watch.Bucket, len(st.Buckets))
 	for i, start := range st.Buckets {
 		out[i].Start = start
 		for _, counts := range st.ByList {

@@ -48,13 +48,13 @@ func TestSaveOperationEventAuditAndRefusals(t *testing.T) {
 func TestDraftsOncePerEventAndDecidedOnce(t *testing.T) {
 	s, _, _ := open(t)
 	ctx := context.Background()
-	d := Draft{Fingerprint: "f1", Source: "cal", Title: "Party", EventStart: time.Date(2026, 12, 1, 22, 0, 0, 0, time.UTC)}
+	d := watch.Draft{Fingerprint: "f1", Source: "cal", Title: "Party", EventStart: time.Date(2026, 12, 1, 22, 0, 0, 0, time.UTC)}
 	for i, want := range []bool{true, false} {
 		if added, err := s.ProposeDraft(ctx, d); err != nil || added != want {
 			t.Fatalf("propose %d: %v %v", i, added, err)
 		}
 	}
-	ds, _ := s.Drafts(ctx, DraftProposed, 10)
+	ds, _ := s.Drafts(ctx, watch.DraftProposed, 10)
 	if len(ds) != 1 || !ds[0].EventStart.Equal(d.EventStart) {
 		t.Fatalf("drafts %+v", ds)
 	}
@@ -68,7 +68,7 @@ func TestDraftsOncePerEventAndDecidedOnce(t *testing.T) {
 		t.Fatal("a dismissed event was proposed again")
 	}
 	got, err := s.DraftByID(ctx, ds[0].ID)
-	if err != nil || got.State != DraftDismissed || got.DecidedBy != "analyst1" {
+	if err != nil || got.State != watch.DraftDismissed || got.DecidedBy != "analyst1" {
 		t.Fatalf("draft %+v %v", got, err)
 	}
 }

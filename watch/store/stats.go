@@ -5,23 +5,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/watchroom/watchroom/watch"
 )
 
-// BoardStats are the counts a board's charts draw: hits per bucket and
-// watch list, hits per source, and the terms matched in the last hour.
-type BoardStats struct {
-	Buckets  []time.Time      // bucket starts
-	ByList   map[string][]int // list -> count per bucket
-	BySource map[string]int   // over the whole span
-	TopTerms map[string]int   // in the last hour
-}
-
 // Stats counts a board's hits found since from, in buckets of width.
-func (s *Store) Stats(ctx context.Context, board string, from time.Time, width time.Duration) (BoardStats, error) {
+func (s *Store) Stats(ctx context.Context, board string, from time.Time, width time.Duration) (watch.BoardStats, error) {
 	now := s.now().UTC()
 	from = from.UTC().Truncate(width)
 	n := int(now.Sub(from)/width) + 1
-	st := BoardStats{ByList: map[string][]int{}, BySource: map[string]int{}, TopTerms: map[string]int{}}
+	st := watch.BoardStats{ByList: map[string][]int{}, BySource: map[string]int{}, TopTerms: map[string]int{}}
 	for i := 0; i < n; i++ {
 		st.Buckets = append(st.Buckets, from.Add(time.Duration(i)*width))
 	}

@@ -5,28 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/watchroom/watchroom/watch"
 )
 
-// TermStat is how a watch-list term has done: hits in the last 7 and 30
-// days, and how many of the 30 days' hits an officer marked not relevant.
-type TermStat struct {
-	List        string `json:"list"`
-	Term        string `json:"term"`
-	Hits7       int    `json:"hits_7d"`
-	Hits30      int    `json:"hits_30d"`
-	NotRelevant int    `json:"not_relevant_30d"`
-}
-
-// Share is the part of the 30 days' hits marked not relevant (0 to 1).
-func (t TermStat) Share() float64 {
-	if t.Hits30 == 0 {
-		return 0
-	}
-	return float64(t.NotRelevant) / float64(t.Hits30)
-}
-
 // TermStats counts, per list and term, the hits of the last 30 days.
-func (s *Store) TermStats(ctx context.Context) (map[string]map[string]*TermStat, error) {
+func (s *Store) TermStats(ctx context.Context) (map[string]map[string]*watch.TermStat, error) {
 	now := s.now().UTC()
 	since7, since30 := fmtTime(now.Add(-7*24*time.Hour)), fmtTime(now.Add(-30*24*time.Hour))
 	rows, err := s.r.QueryContext(ctx, `SELECT h.list, h.terms, h.found,
@@ -36,7 +20,7 @@ func (s *Store) TermStats(ctx context.Context) (map[string]map[string]*TermStat,
 		return nil, fmt.Errorf("term stats: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]map[string]*TermStat{}
+	out := map[string]map[string]*watch.TermStat{}
 	for rows.Next() {
 		var list, terms, found string
 		var notRelevant bool
@@ -48,12 +32,12 @@ func (s *Store) TermStats(ctx context.Context) (map[string]map[string]*TermStat,
 			return nil, fmt.Errorf("term stats: %w", err)
 		}
 		if out[list] == nil {
-			out[list] = map[string]*TermStat{}
+			out[list] = map[string]*watch.TermStat{}
 		}
 		for _, t := range ts {
 			st := out[list][t]
 			if st == nil {
-				st = &TermStat{List: list, Term: t}
+				st = &watch.TermStat{List: list, Term: t}
 				out[list][t] = st
 			}
 			st.Hits30++

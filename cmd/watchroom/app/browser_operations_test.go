@@ -9,7 +9,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/watchroom/watchroom/watch"
-	"github.com/watchroom/watchroom/watch/store"
 )
 
 // An analyst creates an operation in the web page and lands on its board,
@@ -79,7 +78,7 @@ func TestBrowserAnalystAcceptsDraft(t *testing.T) {
 	if err := a.pollNow(context.Background(), "cal"); err != nil {
 		t.Fatal(err)
 	}
-	ds, err := a.store.Drafts(context.Background(), store.DraftProposed, 10)
+	ds, err := a.store.Drafts(context.Background(), watch.DraftProposed, 10)
 	if err != nil || len(ds) != 1 {
 		t.Fatalf("drafts %+v %v", ds, err)
 	}
@@ -116,7 +115,7 @@ func TestBrowserAnalystAcceptsDraft(t *testing.T) {
 	if n := tb.count(t, "img, [onerror]"); n != 0 || tb.dialogs.Load() != 0 || tb.errors.Load() != 0 {
 		t.Fatalf("hostile elements %d, dialogs %d, page errors %d", n, tb.dialogs.Load(), tb.errors.Load())
 	}
-	if d, _ := a.store.DraftByID(context.Background(), ds[0].ID); d.State != store.DraftAccepted || d.Operation != "warehouse-party" {
+	if d, _ := a.store.DraftByID(context.Background(), ds[0].ID); d.State != watch.DraftAccepted || d.Operation != "warehouse-party" {
 		t.Fatalf("draft %+v", d)
 	}
 }

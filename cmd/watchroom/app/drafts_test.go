@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/watchroom/watchroom/watch"
-	"github.com/watchroom/watchroom/watch/store"
 )
 
 const draftsConfig = `
@@ -92,11 +91,11 @@ func TestDraftOperations(t *testing.T) {
 	if err := a.pollNow(ctx, "cal"); err != nil {
 		t.Fatal(err)
 	}
-	ds, err := a.store.Drafts(ctx, store.DraftProposed, 10)
+	ds, err := a.store.Drafts(ctx, watch.DraftProposed, 10)
 	if err != nil || len(ds) != 2 {
 		t.Fatalf("drafts %+v %v (want the future calendar event and the discovery hit)", ds, err)
 	}
-	var calDraft, hitDraft store.Draft
+	var calDraft, hitDraft watch.Draft
 	for _, d := range ds {
 		if d.List == "" {
 			calDraft = d
@@ -133,10 +132,10 @@ func TestDraftOperations(t *testing.T) {
 	if code, _ := analyst.post(t, fmt.Sprintf("/operations/drafts/%d/dismiss", hitDraft.ID), url.Values{}); code != http.StatusSeeOther {
 		t.Fatalf("dismiss: HTTP %d", code)
 	}
-	if ds, _ := a.store.Drafts(ctx, store.DraftProposed, 10); len(ds) != 0 {
+	if ds, _ := a.store.Drafts(ctx, watch.DraftProposed, 10); len(ds) != 0 {
 		t.Fatalf("still proposed: %+v", ds)
 	}
-	if d, _ := a.store.DraftByID(ctx, calDraft.ID); d.State != store.DraftAccepted || d.Operation != "warehouse-party" || d.DecidedBy != "analyst1" {
+	if d, _ := a.store.DraftByID(ctx, calDraft.ID); d.State != watch.DraftAccepted || d.Operation != "warehouse-party" || d.DecidedBy != "analyst1" {
 		t.Fatalf("accepted draft %+v", d)
 	}
 	log, _ := a.store.AuditLog(ctx, 20)
@@ -152,7 +151,7 @@ func TestDraftOperations(t *testing.T) {
 	if err := a.pollNow(ctx, "local"); err != nil {
 		t.Fatal(err)
 	}
-	if ds, _ := a.store.Drafts(ctx, store.DraftProposed, 10); len(ds) != 1 {
+	if ds, _ := a.store.Drafts(ctx, watch.DraftProposed, 10); len(ds) != 1 {
 		t.Fatalf("proposed after the new post: %+v", ds)
 	}
 }
