@@ -2,7 +2,6 @@ package alerts
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"time"
@@ -15,7 +14,7 @@ import (
 type BriefingStore interface {
 	BoardSnapshot(ctx context.Context, board string, limit int) (watch.Snapshot, error)
 	HitCounts(ctx context.Context, board string, from time.Time, width time.Duration) ([]watch.Bucket, error)
-	AlertsOf(ctx context.Context, operation string, limit int) ([]json.RawMessage, error)
+	AlertsOf(ctx context.Context, operation string, limit int) ([]watch.Alert, error)
 	BriefingNoteOf(ctx context.Context, operation string) (store.BriefingNote, error)
 	SourceHealth(ctx context.Context, id string) (watch.SourceHealth, error)
 }
@@ -107,17 +106,11 @@ func CollectBriefing(ctx context.Context, st BriefingStore, op watch.Operation, 
 	if b.OverTime, err = st.HitCounts(ctx, op.ID, now.Add(-48*time.Hour), time.Hour); err != nil {
 		return b, fmt.Errorf("briefing counts: %w", err)
 	}
-	raw, err := st.AlertsOf(ctx, op.ID, 50)
+	as, err := st.AlertsOf(ctx, op.ID, 50)
 	if err != nil {
-		return b, err
+		return b, fmt.Errorf("briefing alerts: %w", err)
 	}
-	for _, r := range raw {
-		var a Alert
-		if err := json.Unmarshal(r, &a); err != nil {
-			return b, fmt.Errorf("briefing alert: %w", err)
-		}
-		b.Alerts = append(b.Alerts, a)
-	}
+	b.Alerts = append(b.Alerts, as...)
 	if b.Note, err = st.BriefingNoteOf(ctx, op.ID); err != nil {
 		return b, err
 	}

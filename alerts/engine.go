@@ -183,7 +183,7 @@ func (e *Engine) Tick() []Change {
 
 // AddSilence adds or replaces a silence.
 func (e *Engine) AddSilence(s Silence) ([]Change, error) {
-	if err := s.Validate(); err != nil {
+	if err := validateSilence(s); err != nil {
 		return nil, err
 	}
 	e.mu.Lock()
@@ -216,7 +216,7 @@ func (e *Engine) Ack(fp, by string) (Change, error) {
 		return Change{}, fmt.Errorf("%s is %s: %w", fp, a.State, ErrBadState)
 	}
 	a.State, a.AckedAt, a.AckedBy = StateAcknowledged, e.now(), by
-	return Change{Alert: a.copy(), Event: "acknowledged"}, nil
+	return Change{Alert: a.Clone(), Event: "acknowledged"}, nil
 }
 
 // Assign names who works an open alert.
@@ -228,7 +228,7 @@ func (e *Engine) Assign(fp, to string) (Change, error) {
 		return Change{}, ErrNoAlert
 	}
 	a.Assignee = to
-	return Change{Alert: a.copy(), Event: "assigned"}, nil
+	return Change{Alert: a.Clone(), Event: "assigned"}, nil
 }
 
 // Resolve closes an open alert by hand. Evidence up to now no longer
@@ -247,7 +247,7 @@ func (e *Engine) Resolve(fp, by, reason string) (Change, error) {
 	a.State, a.ResolvedAt, a.ResolvedBy, a.Reason = StateResolved, now, by, reason
 	e.quiet[fp] = now
 	delete(e.alerts, fp)
-	return Change{Alert: a.copy(), Event: "resolved"}, nil
+	return Change{Alert: a.Clone(), Event: "resolved"}, nil
 }
 
 // Open returns the alerts not yet resolved, firing first, newest first.
@@ -256,7 +256,7 @@ func (e *Engine) Open() []Alert {
 	defer e.mu.Unlock()
 	out := make([]Alert, 0, len(e.alerts))
 	for _, a := range e.alerts {
-		out = append(out, a.copy())
+		out = append(out, a.Clone())
 	}
 	rank := map[State]int{StateFiring: 0, StateAcknowledged: 1, StatePending: 2}
 	sort.Slice(out, func(i, j int) bool {

@@ -191,7 +191,7 @@ func (e *Engine) evaluate() []Change {
 	touched := map[string]int{} // fingerprint -> index in changes
 	emit := func(a *Alert, event string) {
 		touched[a.Fingerprint] = len(changes)
-		changes = append(changes, Change{Alert: a.copy(), Event: event})
+		changes = append(changes, Change{Alert: a.Clone(), Event: event})
 	}
 	for _, fp := range fps {
 		c := conds[fp]
@@ -229,7 +229,7 @@ func (e *Engine) evaluate() []Change {
 		was := a.Silenced
 		a.Silenced = e.silenced(a, now)
 		if i, ok := touched[fp]; ok {
-			changes[i].Alert = a.copy() // the change says whether it is silenced
+			changes[i].Alert = a.Clone() // the change says whether it is silenced
 		} else if was != a.Silenced {
 			// a silence started or ended: the boards show it
 			ev := "silenced"
@@ -247,10 +247,10 @@ func (e *Engine) evaluate() []Change {
 		}
 		a.LastNotified = now
 		if i, ok := touched[fp]; ok && changes[i].Event != "unsilenced" {
-			changes[i].Alert = a.copy()
+			changes[i].Alert = a.Clone()
 			changes[i].Notify = true
 		} else {
-			changes = append(changes, Change{Alert: a.copy(), Event: "notified", Notify: true})
+			changes = append(changes, Change{Alert: a.Clone(), Event: "notified", Notify: true})
 		}
 	}
 	return changes

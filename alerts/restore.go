@@ -84,7 +84,7 @@ func (e *Engine) Restore(s Saved) []Change {
 	}
 	sort.SliceStable(fps, func(i, j int) bool { return s.Alerts[fps[i]].Fingerprint < s.Alerts[fps[j]].Fingerprint })
 	for _, i := range fps {
-		a := s.Alerts[i].copy()
+		a := s.Alerts[i].Clone()
 		if a.Fingerprint == "" {
 			continue
 		}
@@ -106,7 +106,7 @@ func (e *Engine) Restore(s Saved) []Change {
 		}
 		if reason != "" {
 			a.State, a.ResolvedAt, a.ResolvedBy, a.Reason = StateResolved, now, "system", reason
-			changes = append(changes, Change{Alert: a.copy(), Event: "resolved",
+			changes = append(changes, Change{Alert: a.Clone(), Event: "resolved",
 				Notify: !a.LastNotified.IsZero() && !e.silenced(&a, now)})
 			continue
 		}

@@ -10,10 +10,12 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/watchroom/watchroom/watch"
 )
 
 // Kind is what a rule watches for.
-type Kind string
+type Kind = watch.AlertKind
 
 const (
 	// KindSeverity: any hit on a list of the given severity.

@@ -9,12 +9,12 @@ import (
 	"sync/atomic"
 
 	"github.com/watchroom/watchroom/watch"
-	"github.com/watchroom/watchroom/watch/store"
 )
 
-// Recorder keeps alert changes (and their timeline events).
+// Recorder keeps alert changes, their timeline events and, with the first
+// change, its audit entry, in one transaction.
 type Recorder interface {
-	RecordAlertChanges(ctx context.Context, chs []store.AlertChange) error
+	RecordAlertChanges(ctx context.Context, chs []watch.AlertChange, audit *watch.AuditEntry) error
 }
 
 // ServiceOptions tune a Service.
@@ -28,7 +28,7 @@ type ServiceOptions struct {
 
 // SilenceKeeper keeps silences (and their audit and timeline entries).
 type SilenceKeeper interface {
-	SaveSilence(ctx context.Context, r store.SilenceRow, action, by string) error
+	SaveSilence(ctx context.Context, sl watch.Silence, action, by string) error
 }
 
 // Service feeds the timeline to the engine and records what changes. It
@@ -176,11 +176,11 @@ func (s *Service) SetOperations(ops []watch.Operation) error {
 func (s *Service) AddSilence(ctx context.Context, sl Silence, by string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := sl.Validate(); err != nil {
+	if err := validateSilence(sl); err != nil {
 		return err
 	}
 	if s.opts.Silences != nil {
-		if err := s.opts.Silences.SaveSilence(ctx, silenceRow(sl), "silence_add", by); err != nil {
+		if err := s.opts.Silences.SaveSilence(ctx, kept(sl), "silence_add", by); err != nil {
 			return err
 		}
 	}
@@ -200,7 +200,7 @@ func (s *Service) ExpireSilence(ctx context.Context, id, by string) error {
 		return err
 	}
 	if s.opts.Silences != nil {
-		if err := s.opts.Silences.SaveSilence(ctx, silenceRow(sl), "silence_expire", by); err != nil {
+		if err := s.opts.Silences.SaveSilence(ctx, kept(sl), "silence_expire", by); err != nil {
 			return err
 		}
 	}
@@ -216,12 +216,12 @@ func (s *Service) LoadSilence(sl Silence) error {
 // Silences returns every silence with its state now.
 func (s *Service) Silences() []SilenceView { return s.eng.SilenceList() }
 
-func silenceRow(sl Silence) store.SilenceRow {
-	origin := sl.Origin
-	if origin == "" {
-		origin = "web"
+// kept is a silence as it is stored: one of no origin was made in the console.
+func kept(sl Silence) Silence {
+	if sl.Origin == "" {
+		sl.Origin = "web"
 	}
-	return store.SilenceRow{ID: sl.ID, Origin: origin, Matchers: sl.Matchers, Start: sl.Start, End: sl.End, Reason: sl.Reason, Author: sl.Author}
+	return sl
 }
 
 // Open returns the open alerts.
@@ -231,15 +231,7 @@ func (s *Service) record(ctx context.Context, chs []Change, audit *watch.AuditEn
 	if len(chs) == 0 {
 		return nil
 	}
-	out := make([]store.AlertChange, len(chs))
-	for i, c := range chs {
-		out[i] = store.AlertChange{Fingerprint: c.Alert.Fingerprint, Operation: c.Alert.Operation,
-			State: string(c.Alert.State), Alert: c.Alert, Event: c}
-		if i == 0 {
-			out[i].Audit = audit
-		}
-	}
-	if err := s.rec.RecordAlertChanges(ctx, out); err != nil {
+	if err := s.rec.RecordAlertChanges(ctx, chs, audit); err != nil {
 		return fmt.Errorf("record alert changes: %w", err)
 	}
 	for _, c := range chs {

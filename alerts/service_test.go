@@ -55,7 +55,7 @@ func TestServiceRecordsChangesAsTimelineEvents(t *testing.T) {
 		t.Fatalf("open alerts %v %v", open, err)
 	}
 	if other, _ := st.OpenAlerts(ctx, "other"); len(other) != 0 {
-		t.Fatalf("alert on another board: %s", other)
+		t.Fatalf("alert on another board: %+v", other)
 	}
 
 	a, err := svc.Ack(ctx, ch.Alert.Fingerprint, "pc1")
@@ -75,7 +75,7 @@ func TestServiceRecordsChangesAsTimelineEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	if open, _ := st.OpenAlerts(ctx, "op"); len(open) != 0 {
-		t.Fatalf("resolved alert still open: %s", open)
+		t.Fatalf("resolved alert still open: %+v", open)
 	}
 	// a full queue drops, never blocks the publisher
 	small := NewService(eng, st, logger, ServiceOptions{QueueSize: 1})

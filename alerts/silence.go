@@ -4,58 +4,29 @@ import (
 	"fmt"
 	"sort"
 	"time"
+
+	"github.com/watchroom/watchroom/watch"
 )
 
 // SilenceState is derived from the clock, never stored.
-type SilenceState string
+type SilenceState = watch.SilenceState
 
 const (
-	SilencePending SilenceState = "pending"
-	SilenceActive  SilenceState = "active"
-	SilenceExpired SilenceState = "expired"
+	SilencePending = watch.SilencePending
+	SilenceActive  = watch.SilenceActive
+	SilenceExpired = watch.SilenceExpired
 )
 
-// Silence mutes notifications of the alerts it matches between Start and End.
-// Matchers are exact: keys "rule", "operation", "kind", "source", "author".
-type Silence struct {
-	ID         string
-	Matchers   map[string]string
-	Start, End time.Time
-	Reason     string
-	Author     string
-	Origin     string // "config" or "web"
-}
-
-// StateAt returns the silence's state at t.
-func (s Silence) StateAt(t time.Time) SilenceState {
-	switch {
-	case t.Before(s.Start):
-		return SilencePending
-	case t.Before(s.End):
-		return SilenceActive
-	default:
-		return SilenceExpired
-	}
-}
-
-// Matches reports whether every matcher agrees with the alert's labels.
-func (s Silence) Matches(a *Alert) bool {
-	if len(s.Matchers) == 0 {
-		return false // an empty silence would mute everything: refuse it
-	}
-	for k, v := range s.Matchers {
-		if a.Labels[k] != v {
-			return false
-		}
-	}
-	return true
-}
+// Silence mutes notifications of the alerts it matches between Start and
+// End (its state and matching are watch.Silence's); declared in watch,
+// since the store keeps it.
+type Silence = watch.Silence
 
 // SilenceMatcherKeys are the labels a silence may match on.
 var SilenceMatcherKeys = []string{"rule", "operation", "kind", "source", "author"}
 
-// Validate reports what is wrong with a silence.
-func (s Silence) Validate() error {
+// validateSilence reports what is wrong with a silence.
+func validateSilence(s Silence) error {
 	if s.ID == "" {
 		return fmt.Errorf("a silence needs an id: %w", ErrBadRule)
 	}

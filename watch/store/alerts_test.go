@@ -17,8 +17,8 @@ func TestAlertsAndHitsToRestore(t *testing.T) {
 	start := c.now()
 	change := func(fp, state string) {
 		t.Helper()
-		if err := s.RecordAlertChanges(ctx, []AlertChange{{Fingerprint: fp, Operation: "op", State: state,
-			Alert: map[string]string{"fingerprint": fp, "state": state}, Event: map[string]string{"event": state}}}); err != nil {
+		if err := s.RecordAlertChanges(ctx, []watch.AlertChange{{Alert: watch.Alert{Fingerprint: fp, Operation: "op",
+			State: watch.AlertState(state)}, Event: state}}, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -38,11 +38,7 @@ func TestAlertsAndHitsToRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	var fps []string
-	for _, r := range rows {
-		var a struct{ Fingerprint string }
-		if err := json.Unmarshal(r, &a); err != nil {
-			t.Fatal(err)
-		}
+	for _, a := range rows {
 		fps = append(fps, a.Fingerprint)
 	}
 	if len(fps) != 3 || fps[0] != "acked" || fps[1] != "open" || fps[2] != "recent" {
@@ -63,5 +59,43 @@ func TestAlertsAndHitsToRestore(t *testing.T) {
 	}
 	if len(capped) != 2 || capped[0].ID != hits[1].ID || capped[1].ID != hits[2].ID {
 		t.Fatalf("capped hits keep the newest, oldest first: %+v", capped)
+	}
+}
+
+// An alert comes back as it was recorded; each change is an "alert" event
+// on its operation's board, and the audit entry goes with the first.
+func TestRecordAlertChangesRoundTrip(t *testing.T) {
+	s, c, _ := open(t)
+	ctx := context.Background()
+	a := watch.Alert{Fingerprint: "fp", RuleID: "busy", Kind: "count", Operation: "op", Labels: map[string]string{"rule": "busy"},
+		State: "firing", Evidence: []int64{3, 4}, Started: c.now().Add(-time.Minute), FiredAt: c.now()}
+	acked := a.Clone()
+	acked.State, acked.AckedBy, acked.AckedAt = "acknowledged", "pc1", c.now()
+	audit := &watch.AuditEntry{Actor: "pc1", Action: "alert_ack", Target: "alert:fp"}
+	if err := s.RecordAlertChanges(ctx, []watch.AlertChange{{Alert: a, Event: "firing", Notify: true}, {Alert: acked, Event: "acknowledged"}}, audit); err != nil {
+		t.Fatal(err)
+	}
+	open, err := s.OpenAlerts(ctx, "op")
+	if err != nil || len(open) != 1 {
+		t.Fatalf("open alerts %+v %v", open, err)
+	}
+	if got := open[0]; got.State != "acknowledged" || got.AckedBy != "pc1" || !got.AckedAt.Equal(c.now()) || got.Labels["rule"] != "busy" ||
+		len(got.Evidence) != 2 || got.Evidence[1] != 4 || !got.Started.Equal(a.Started) {
+		t.Fatalf("stored alert %+v", got)
+	}
+	if other, _ := s.OpenAlerts(ctx, "other"); len(other) != 0 {
+		t.Fatalf("alert on another board: %+v", other)
+	}
+	evs, err := s.EventsAfter(ctx, "op", 0, 10)
+	if err != nil || len(evs) != 2 || evs[0].Type != watch.EventAlert {
+		t.Fatalf("events %+v %v", evs, err)
+	}
+	var ch watch.AlertChange
+	if err := json.Unmarshal(evs[0].Data, &ch); err != nil || ch.Event != "firing" || !ch.Notify || ch.Alert.Fingerprint != "fp" {
+		t.Fatalf("event %s: %v", evs[0].Data, err)
+	}
+	log, err := s.AuditLog(ctx, 10)
+	if err != nil || len(log) != 1 || log[0].Action != "alert_ack" {
+		t.Fatalf("audit %+v %v", log, err)
 	}
 }

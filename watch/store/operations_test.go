@@ -77,7 +77,7 @@ func TestDraftsOncePerEventAndDecidedOnce(t *testing.T) {
 func TestSilencesKept(t *testing.T) {
 	s, c, _ := open(t)
 	ctx := context.Background()
-	r := SilenceRow{ID: "web-1", Origin: "web", Matchers: map[string]string{"rule": "busy"}, Start: c.now(), End: c.now().Add(time.Hour), Reason: "r", Author: "pc1"}
+	r := watch.Silence{ID: "web-1", Origin: "web", Matchers: map[string]string{"rule": "busy"}, Start: c.now(), End: c.now().Add(time.Hour), Reason: "r", Author: "pc1"}
 	if err := s.SaveSilence(ctx, r, "silence_add", "pc1"); err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestSilencesKept(t *testing.T) {
 	if err != nil || len(rows) != 1 || !rows[0].End.Equal(r.End) || rows[0].Matchers["rule"] != "busy" || rows[0].Author != "pc1" {
 		t.Fatalf("silences %+v %v", rows, err)
 	}
-	if err := s.SaveSilence(ctx, SilenceRow{ID: "x", Origin: "elsewhere", Matchers: map[string]string{}}, "silence_add", "pc1"); err == nil {
+	if err := s.SaveSilence(ctx, watch.Silence{ID: "x", Origin: "elsewhere", Matchers: map[string]string{}}, "silence_add", "pc1"); err == nil {
 		t.Fatal("a silence of unknown origin was stored")
 	}
 }

@@ -4,26 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"github.com/watchroom/watchroom/watch"
 )
 
-// SilenceRow is an alert silence as the store keeps it.
-type SilenceRow struct {
-	ID       string            `json:"id"`
-	Origin   string            `json:"origin"` // "web", or "config" for a config silence expired early
-	Matchers map[string]string `json:"matchers"`
-	Start    time.Time         `json:"start"`
-	End      time.Time         `json:"end"`
-	Reason   string            `json:"reason"`
-	Author   string            `json:"author"`
-}
-
 // SaveSilence keeps a silence (new, or expired early), with its audit
 // entry and a "silence" timeline event on every board it may touch, in one
 // transaction. action is "silence_add" or "silence_expire".
-func (s *Store) SaveSilence(ctx context.Context, r SilenceRow, action, by string) error {
+func (s *Store) SaveSilence(ctx context.Context, r watch.Silence, action, by string) error {
 	m, err := json.Marshal(r.Matchers)
 	if err != nil {
 		return err
@@ -50,15 +38,15 @@ func (s *Store) SaveSilence(ctx context.Context, r SilenceRow, action, by string
 const EventSilence = "silence"
 
 // Silences returns the stored silences.
-func (s *Store) Silences(ctx context.Context) ([]SilenceRow, error) {
+func (s *Store) Silences(ctx context.Context) ([]watch.Silence, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, origin, matchers, start, end, reason, author FROM silences ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("silences: %w", err)
 	}
 	defer rows.Close()
-	var out []SilenceRow
+	var out []watch.Silence
 	for rows.Next() {
-		var r SilenceRow
+		var r watch.Silence
 		var m, start, end string
 		if err := rows.Scan(&r.ID, &r.Origin, &m, &start, &end, &r.Reason, &r.Author); err != nil {
 			return nil, err

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"time"
@@ -64,17 +63,9 @@ func restoreAlerts(ctx context.Context, f *config.File, st *store.Store, horizon
 		now = time.Now
 	}
 	since := now().Add(-horizon)
-	rows, err := st.AlertsToRestore(ctx, since)
+	saved, err := st.AlertsToRestore(ctx, since)
 	if err != nil {
 		return err
-	}
-	saved := make([]alerts.Alert, 0, len(rows))
-	for _, r := range rows {
-		var a alerts.Alert
-		if err := json.Unmarshal(r, &a); err != nil {
-			return fmt.Errorf("stored alert: %w", err)
-		}
-		saved = append(saved, a)
 	}
 	hits, err := st.HitsSince(ctx, since, restoreHitsMax)
 	if err != nil {
@@ -99,7 +90,7 @@ func loadSilences(f *config.File, st *store.Store, svc *alerts.Service) error {
 	if err != nil {
 		return err
 	}
-	byID := map[string]store.SilenceRow{}
+	byID := map[string]watch.Silence{}
 	for _, r := range stored {
 		byID[r.ID] = r
 	}

@@ -120,7 +120,7 @@ func TestAlertSurvivesRestart(t *testing.T) {
 	}
 	stored, err := b.store.OpenAlerts(ctx, watch.BoardAll)
 	if err != nil || len(stored) != 0 {
-		t.Fatalf("open in the store: %s %v", stored, err)
+		t.Fatalf("open in the store: %+v %v", stored, err)
 	}
 }
 

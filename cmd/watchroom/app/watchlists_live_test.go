@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -80,8 +79,8 @@ func TestSavedListMatchesWithoutRestart(t *testing.T) {
 	// the alert rule for high-severity hits sees the new list's severity
 	waitFor(t, "an alert on op1 from the new list's hit", 20*time.Second, func() bool {
 		open, err := a.store.OpenAlerts(ctx, "op1")
-		return err == nil && len(open) == 1 && strings.Contains(string(open[0]), `"rule":"ume-hit"`) &&
-			strings.Contains(string(open[0]), fmt.Sprintf(`"evidence":[%d]`, hits[0].ID))
+		return err == nil && len(open) == 1 && open[0].RuleID == "ume-hit" &&
+			len(open[0].Evidence) == 1 && open[0].Evidence[0] == hits[0].ID
 	})
 	if _, page := w.get(t, "/watchlists"); !strings.Contains(page, "<td>drill*</td><td>1</td><td>1</td>") {
 		t.Error("the term figures do not count the new list's hit")
