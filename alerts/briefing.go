@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/watchroom/watchroom/watch"
-	"github.com/watchroom/watchroom/watch/store"
 )
 
 // BriefingStore is what a briefing is collected from.
@@ -15,40 +14,19 @@ type BriefingStore interface {
 	BoardSnapshot(ctx context.Context, board string, limit int) (watch.Snapshot, error)
 	HitCounts(ctx context.Context, board string, from time.Time, width time.Duration) ([]watch.Bucket, error)
 	AlertsOf(ctx context.Context, operation string, limit int) ([]watch.Alert, error)
-	BriefingNoteOf(ctx context.Context, operation string) (store.BriefingNote, error)
+	BriefingNoteOf(ctx context.Context, operation string) (watch.BriefingNote, error)
 	SourceHealth(ctx context.Context, id string) (watch.SourceHealth, error)
 }
 
-// Briefing is what a pre-event briefing says, as data: the document is
-// rendered from it, and it is what a stored version keeps.
-type Briefing struct {
-	Operation   watch.Operation    `json:"operation"`
-	Phase       watch.Phase        `json:"phase"`
-	GeneratedAt time.Time          `json:"generated_at"`
-	Generator   string             `json:"generator"`
-	WatchLists  []watch.WatchList  `json:"watch_lists"`
-	Sources     []BriefingSource   `json:"sources"`
-	HitCount    int                `json:"hit_count"`
-	KeyHits     []watch.HitView    `json:"key_hits"`
-	OverTime    []watch.Bucket     `json:"over_time"` // hourly, the last 48 hours
-	TopTerms    []Count            `json:"top_terms"`
-	BySource    []Count            `json:"by_source"`
-	Alerts      []Alert            `json:"alerts"`
-	Note        store.BriefingNote `json:"note"`
-}
+// Briefing is what a pre-event briefing says, as data; declared in watch,
+// since a stored version keeps it.
+type Briefing = watch.Briefing
 
 // BriefingSource is a watched source and its health at generation time.
-type BriefingSource struct {
-	ID, Name, Kind string
-	State          string    `json:"state"`
-	LastSuccess    time.Time `json:"last_success"`
-}
+type BriefingSource = watch.BriefingSource
 
 // Count is a label and how often it occurred.
-type Count struct {
-	Label string `json:"label"`
-	N     int    `json:"n"`
-}
+type Count = watch.Count
 
 var severityRank = map[string]int{"critical": 3, "high": 2, "routine": 1}
 

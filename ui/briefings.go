@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -13,16 +12,14 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/watchroom/watchroom/alerts"
 	"github.com/watchroom/watchroom/watch"
-	"github.com/watchroom/watchroom/watch/store"
 )
 
 // BriefingGenerator makes and stores a new briefing version for an operation.
-type BriefingGenerator func(ctx context.Context, operation, by string) (store.Briefing, error)
+type BriefingGenerator func(ctx context.Context, operation, by string) (watch.BriefingVersion, error)
 
 type briefingsPage struct {
-	Versions  []store.Briefing
+	Versions  []watch.BriefingVersion
 	Ops       []watch.Operation
 	CanWrite  bool
 	Generated string
@@ -45,7 +42,7 @@ func (s *Server) briefings(c echo.Context) error {
 		return err
 	}
 	u, _ := userFrom(c)
-	vs := []store.Briefing{}
+	vs := []watch.BriefingVersion{}
 	for _, b := range all {
 		if s.mayRead(u, b.Operation) {
 			vs = append(vs, b)
@@ -69,28 +66,24 @@ func (s *Server) generateBriefing(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/briefings/%d", b.ID))
 }
 
-func (s *Server) storedBriefing(c echo.Context) (store.Briefing, alerts.Briefing, error) {
+func (s *Server) storedBriefing(c echo.Context) (watch.BriefingVersion, error) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
-		return store.Briefing{}, alerts.Briefing{}, echo.NewHTTPError(http.StatusNotFound, "There is no such briefing.")
+		return watch.BriefingVersion{}, echo.NewHTTPError(http.StatusNotFound, "There is no such briefing.")
 	}
 	sb, err := s.store.Briefing(c.Request().Context(), id)
 	if err != nil {
-		return sb, alerts.Briefing{}, err
+		return sb, err
 	}
 	if u, _ := userFrom(c); !s.mayRead(u, sb.Operation) {
-		return sb, alerts.Briefing{}, echo.NewHTTPError(http.StatusForbidden, "This briefing is for another team.")
+		return sb, echo.NewHTTPError(http.StatusForbidden, "This briefing is for another team.")
 	}
-	var b alerts.Briefing
-	if err := json.Unmarshal([]byte(sb.Data), &b); err != nil {
-		return sb, b, fmt.Errorf("briefing %d: %w", id, err)
-	}
-	return sb, b, nil
+	return sb, nil
 }
 
 // briefing shows a stored version as a printable page; viewing is audited.
 func (s *Server) briefing(c echo.Context) error {
-	sb, b, err := s.storedBriefing(c)
+	sb, err := s.storedBriefing(c)
 	if err != nil {
 		return err
 	}
@@ -99,15 +92,15 @@ func (s *Server) briefing(c echo.Context) error {
 		Target: fmt.Sprintf("briefing:%d", sb.ID)}); err != nil {
 		return err
 	}
-	doc, err := s.renderStored(sb, b)
+	doc, err := s.renderStored(sb)
 	if err != nil {
 		return err
 	}
 	return c.HTMLBlob(http.StatusOK, doc)
 }
 
-func (s *Server) renderStored(sb store.Briefing, b alerts.Briefing) ([]byte, error) {
-	d, err := s.briefingDoc(b, sb.Version, false)
+func (s *Server) renderStored(sb watch.BriefingVersion) ([]byte, error) {
+	d, err := s.briefingDoc(sb.Doc, sb.Version, false)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +111,7 @@ func (s *Server) renderStored(sb store.Briefing, b alerts.Briefing) ([]byte, err
 // downloadBriefing sends the delivered document itself, as kept on disk
 // under its SHA-256, checked again before it leaves; audited as an export.
 func (s *Server) downloadBriefing(c echo.Context) error {
-	sb, _, err := s.storedBriefing(c)
+	sb, err := s.storedBriefing(c)
 	if err != nil {
 		return err
 	}
@@ -141,7 +134,7 @@ func (s *Server) downloadBriefing(c echo.Context) error {
 
 type notePage struct {
 	Op   watch.Operation
-	Note store.BriefingNote
+	Note watch.BriefingNote
 }
 
 // briefingNote shows and saves an operation's summary and recommendations.
@@ -157,7 +150,7 @@ func (s *Server) briefingNote(c echo.Context) error {
 			return echo.NewHTTPError(http.StatusBadRequest, "A summary or recommendations may have at most 10000 characters.")
 		}
 		u, _ := userFrom(c)
-		if _, err := s.store.SaveBriefingNote(ctx, store.BriefingNote{Operation: op.ID, Summary: summary, Recommendations: recs, Author: u.Name}); err != nil {
+		if _, err := s.store.SaveBriefingNote(ctx, watch.BriefingNote{Operation: op.ID, Summary: summary, Recommendations: recs, Author: u.Name}); err != nil {
 			return err
 		}
 		return c.Redirect(http.StatusSeeOther, "/briefings")

@@ -2,16 +2,13 @@ package ui
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/watchroom/watchroom/alerts"
 	"github.com/watchroom/watchroom/watch"
-	"github.com/watchroom/watchroom/watch/store"
 )
 
 // Viewers read only their own team's briefings; the hub reads all.
@@ -22,13 +19,15 @@ func TestBriefingsByTeam(t *testing.T) {
 	}
 	e := newEnvWith(t, func(o *Options) {
 		o.Operations = ops
-		o.Briefings = func(context.Context, string, string) (store.Briefing, error) { return store.Briefing{}, nil }
+		o.Briefings = func(context.Context, string, string) (watch.BriefingVersion, error) {
+			return watch.BriefingVersion{}, nil
+		}
 	})
 	ctx := context.Background()
 	ids := map[string]int64{}
 	for _, op := range ops {
-		data, _ := json.Marshal(alerts.Briefing{Operation: op, Generator: "schedule"})
-		b, err := e.store.AddBriefing(ctx, store.Briefing{Operation: op.ID, Generator: "schedule", SHA256: "00", Data: string(data)})
+		b, err := e.store.AddBriefing(ctx, watch.BriefingVersion{Operation: op.ID, Generator: "schedule", SHA256: "00",
+			Doc: watch.Briefing{Operation: op, Generator: "schedule"}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,7 +10,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
@@ -20,7 +19,6 @@ import (
 	"github.com/watchroom/watchroom/alerts"
 	"github.com/watchroom/watchroom/alerts/notify"
 	"github.com/watchroom/watchroom/watch"
-	"github.com/watchroom/watchroom/watch/store"
 )
 
 // ScheduledBy marks versions made by the schedule rather than a person.
@@ -29,7 +27,7 @@ const ScheduledBy = "schedule"
 // Store is what briefings are collected from and kept in.
 type Store interface {
 	alerts.BriefingStore
-	AddBriefing(ctx context.Context, b store.Briefing) (store.Briefing, error)
+	AddBriefing(ctx context.Context, b watch.BriefingVersion) (watch.BriefingVersion, error)
 	HasBriefingBy(ctx context.Context, operation, generator string) (bool, error)
 }
 
@@ -88,9 +86,9 @@ func (s *Service) SetRenderer(r Renderer) { s.o.Render = r }
 // Generate collects an operation's briefing, renders the document that is
 // delivered and downloaded (self-contained, opens offline), keeps it on
 // disk under its SHA-256, stores the version and delivers it.
-func (s *Service) Generate(ctx context.Context, opID, by string) (store.Briefing, error) {
+func (s *Service) Generate(ctx context.Context, opID, by string) (watch.BriefingVersion, error) {
 	if _, ok := s.o.Operations.Get(opID); !ok {
-		return store.Briefing{}, fmt.Errorf("no operation %q", opID)
+		return watch.BriefingVersion{}, fmt.Errorf("no operation %q", opID)
 	}
 	var op watch.Operation
 	for _, o := range s.o.Lists.Operations() { // with the lists the web linked to it
@@ -100,22 +98,18 @@ func (s *Service) Generate(ctx context.Context, opID, by string) (store.Briefing
 	}
 	b, err := alerts.CollectBriefing(ctx, s.o.Store, op, s.o.Lists.Active(), s.o.Sources, s.o.Now(), by)
 	if err != nil {
-		return store.Briefing{}, err
+		return watch.BriefingVersion{}, err
 	}
 	doc, err := s.o.Render.RenderBriefing(b, 0, true)
 	if err != nil {
-		return store.Briefing{}, err
+		return watch.BriefingVersion{}, err
 	}
 	sum := sha256.Sum256(doc)
 	hash := hex.EncodeToString(sum[:])
 	if err := writeBlob(s.o.BlobDir, hash+".html", doc); err != nil {
-		return store.Briefing{}, err
+		return watch.BriefingVersion{}, err
 	}
-	data, err := json.Marshal(b)
-	if err != nil {
-		return store.Briefing{}, err
-	}
-	sb, err := s.o.Store.AddBriefing(ctx, store.Briefing{Operation: op.ID, Generator: by, SHA256: hash, Data: string(data)})
+	sb, err := s.o.Store.AddBriefing(ctx, watch.BriefingVersion{Operation: op.ID, Generator: by, SHA256: hash, Doc: b})
 	if err != nil {
 		return sb, err
 	}
@@ -153,7 +147,7 @@ func (s *Service) Scheduled(ctx context.Context) {
 // signed JSON (base64, with its SHA-256), so the receiver needs no way back
 // into the console and the signature covers the document too. A link to
 // the version in the console comes with both.
-func (s *Service) deliver(op watch.Operation, b store.Briefing, doc []byte) {
+func (s *Service) deliver(op watch.Operation, b watch.BriefingVersion, doc []byte) {
 	if s.o.Router == nil {
 		return
 	}
@@ -164,7 +158,7 @@ func (s *Service) deliver(op watch.Operation, b store.Briefing, doc []byte) {
 }
 
 // Message is the notification that carries a briefing version.
-func Message(op watch.Operation, b store.Briefing, doc []byte, boardURL string) notify.Notification {
+func Message(op watch.Operation, b watch.BriefingVersion, doc []byte, boardURL string) notify.Notification {
 	link := fmt.Sprintf("%s/briefings/%d", boardURL, b.ID)
 	name := fmt.Sprintf("briefing-%s-v%d.html", op.ID, b.Version)
 	return notify.Notification{

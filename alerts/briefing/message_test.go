@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/watchroom/watchroom/watch"
-	"github.com/watchroom/watchroom/watch/store"
 	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
@@ -15,7 +14,7 @@ import (
 func TestMessageGolden(t *testing.T) {
 	op := watch.Operation{ID: "carnival", Name: "Notting Hill Carnival", Team: "North SNT",
 		Start: time.Date(2026, 8, 30, 9, 0, 0, 0, time.UTC)}
-	b := store.Briefing{ID: 7, Operation: "carnival", Version: 2, Generator: ScheduledBy,
+	b := watch.BriefingVersion{ID: 7, Operation: "carnival", Version: 2, Generator: ScheduledBy,
 		SHA256: "9b71d224bd62f3785d96d46ad3ea3d73319bfbc2890caadae2dff72519673ca7"}
 	n := Message(op, b, []byte("<!doctype html><title>Briefing</title>\n"), "https://watchroom.force.example")
 	if n.Kind != "briefing" || len(n.Attachments) != 1 || n.Attachments[0].Name != "briefing-carnival-v2.html" {

@@ -3,33 +3,27 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/watchroom/watchroom/watch"
 )
 
-// Briefing is one stored version of an operation's briefing.
-type Briefing struct {
-	ID        int64     `json:"id"`
-	Operation string    `json:"operation"`
-	Version   int       `json:"version"`
-	Created   time.Time `json:"created"`
-	Generator string    `json:"generator"` // a user name, or "schedule"
-	SHA256    string    `json:"sha256"`    // of the delivered document
-	Data      string    `json:"-"`         // the briefing's content, JSON
-}
-
-// AddBriefing stores a new version (numbered after the last), audited.
-func (s *Store) AddBriefing(ctx context.Context, b Briefing) (Briefing, error) {
-	err := s.write(ctx, func(t *tx) error {
+// AddBriefing stores a new version (numbered after the last) with its
+// document, audited.
+func (s *Store) AddBriefing(ctx context.Context, b watch.BriefingVersion) (watch.BriefingVersion, error) {
+	data, err := json.Marshal(b.Doc)
+	if err != nil {
+		return b, fmt.Errorf("encode briefing: %w", err)
+	}
+	err = s.write(ctx, func(t *tx) error {
 		if err := t.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) + 1 FROM briefings WHERE operation = ?`, b.Operation).Scan(&b.Version); err != nil {
 			return fmt.Errorf("briefing version: %w", err)
 		}
 		b.Created = t.now
 		res, err := t.ExecContext(ctx, `INSERT INTO briefings(operation, version, created, generator, sha256, data) VALUES(?,?,?,?,?,?)`,
-			b.Operation, b.Version, fmtTime(b.Created), b.Generator, b.SHA256, b.Data)
+			b.Operation, b.Version, fmtTime(b.Created), b.Generator, b.SHA256, string(data))
 		if err != nil {
 			return fmt.Errorf("add briefing: %w", err)
 		}
@@ -42,8 +36,9 @@ func (s *Store) AddBriefing(ctx context.Context, b Briefing) (Briefing, error) {
 	return b, err
 }
 
-// Briefings lists an operation's versions, newest first ("" for every operation).
-func (s *Store) Briefings(ctx context.Context, operation string) ([]Briefing, error) {
+// Briefings lists an operation's versions, newest first ("" for every
+// operation), without their documents.
+func (s *Store) Briefings(ctx context.Context, operation string) ([]watch.BriefingVersion, error) {
 	q := `SELECT id, operation, version, created, generator, sha256 FROM briefings`
 	var args []any
 	if operation != "" {
@@ -55,9 +50,9 @@ func (s *Store) Briefings(ctx context.Context, operation string) ([]Briefing, er
 		return nil, fmt.Errorf("briefings: %w", err)
 	}
 	defer rows.Close()
-	out := []Briefing{}
+	out := []watch.BriefingVersion{}
 	for rows.Next() {
-		var b Briefing
+		var b watch.BriefingVersion
 		var created string
 		if err := rows.Scan(&b.ID, &b.Operation, &b.Version, &created, &b.Generator, &b.SHA256); err != nil {
 			return nil, err
@@ -68,12 +63,12 @@ func (s *Store) Briefings(ctx context.Context, operation string) ([]Briefing, er
 	return out, rows.Err()
 }
 
-// Briefing returns one version with its data.
-func (s *Store) Briefing(ctx context.Context, id int64) (Briefing, error) {
-	var b Briefing
-	var created string
+// Briefing returns one version with its document.
+func (s *Store) Briefing(ctx context.Context, id int64) (watch.BriefingVersion, error) {
+	var b watch.BriefingVersion
+	var created, data string
 	err := s.r.QueryRowContext(ctx, `SELECT id, operation, version, created, generator, sha256, data FROM briefings WHERE id = ?`, id).
-		Scan(&b.ID, &b.Operation, &b.Version, &created, &b.Generator, &b.SHA256, &b.Data)
+		Scan(&b.ID, &b.Operation, &b.Version, &created, &b.Generator, &b.SHA256, &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return b, fmt.Errorf("briefing %d: %w", id, ErrNotFound)
 	}
@@ -81,6 +76,9 @@ func (s *Store) Briefing(ctx context.Context, id int64) (Briefing, error) {
 		return b, fmt.Errorf("briefing %d: %w", id, err)
 	}
 	b.Created = parseTime(created)
+	if err := json.Unmarshal([]byte(data), &b.Doc); err != nil {
+		return b, fmt.Errorf("briefing %d: %w", id, err)
+	}
 	return b, nil
 }
 
@@ -91,17 +89,8 @@ func (s *Store) HasBriefingBy(ctx context.Context, operation, generator string) 
 	return n > 0, err
 }
 
-// BriefingNote is an analyst's summary and recommendations for an operation.
-type BriefingNote struct {
-	Operation       string    `json:"operation"`
-	Summary         string    `json:"summary"`
-	Recommendations string    `json:"recommendations"`
-	Author          string    `json:"author"`
-	Updated         time.Time `json:"updated"`
-}
-
 // SaveBriefingNote replaces an operation's note, audited with the author.
-func (s *Store) SaveBriefingNote(ctx context.Context, n BriefingNote) (BriefingNote, error) {
+func (s *Store) SaveBriefingNote(ctx context.Context, n watch.BriefingNote) (watch.BriefingNote, error) {
 	err := s.write(ctx, func(t *tx) error {
 		n.Updated = t.now
 		if _, err := t.ExecContext(ctx, `INSERT INTO briefing_notes(operation, summary, recommendations, author, updated) VALUES(?,?,?,?,?)
@@ -115,8 +104,8 @@ func (s *Store) SaveBriefingNote(ctx context.Context, n BriefingNote) (BriefingN
 }
 
 // BriefingNoteOf returns an operation's note (empty when none yet).
-func (s *Store) BriefingNoteOf(ctx context.Context, operation string) (BriefingNote, error) {
-	n := BriefingNote{Operation: operation}
+func (s *Store) BriefingNoteOf(ctx context.Context, operation string) (watch.BriefingNote, error) {
+	n := watch.BriefingNote{Operation: operation}
 	var updated string
 	err := s.r.QueryRowContext(ctx, `SELECT summary, recommendations, author, updated FROM briefing_notes WHERE operation = ?`, operation).
 		Scan(&n.Summary, &n.Recommendations, &n.Author, &updated)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/watchroom/watchroom/alerts"
 	"github.com/watchroom/watchroom/alerts/briefing"
 	"github.com/watchroom/watchroom/config"
 	"github.com/watchroom/watchroom/watch"
@@ -71,9 +69,8 @@ func TestScheduledBriefingAtItsTime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b alerts.Briefing
-	if err := json.Unmarshal([]byte(full.Data), &b); err != nil || b.HitCount != 1 || len(b.KeyHits) != 1 || b.Phase != watch.PhaseBefore {
-		t.Fatalf("briefing data %+v %v", b, err)
+	if b := full.Doc; b.HitCount != 1 || len(b.KeyHits) != 1 || b.Phase != watch.PhaseBefore {
+		t.Fatalf("briefing data %+v", b)
 	}
 	// after the start, no scheduled version is due any more
 	clock.add(25 * time.Hour)
