@@ -11,13 +11,12 @@ import (
 	"io/fs"
 	"time"
 
-	"github.com/watchroom/watchroom/alerts"
 	"github.com/watchroom/watchroom/ui/charts"
 	"github.com/watchroom/watchroom/watch"
 )
 
 type briefingDoc struct {
-	B                 alerts.Briefing
+	B                 watch.Briefing
 	Version           int
 	ID                int64  // online: the stored version's id
 	SHA256            string // online: the stored document's hash
@@ -43,7 +42,7 @@ var ErrNoChartLibrary = errors.New("the embedded echarts build is missing: run m
 
 // briefingCharts builds the briefing's charts with go-echarts, as JSON that
 // is safe inside a script element (json.Marshal escapes <, > and &).
-func briefingCharts(b alerts.Briefing, loc *time.Location) (template.JS, error) {
+func briefingCharts(b watch.Briefing, loc *time.Location) (template.JS, error) {
 	over := make([]charts.Bucket, len(b.OverTime))
 	for i, x := range b.OverTime {
 		over[i] = charts.Bucket{Start: x.Start, Count: x.Count}
@@ -60,7 +59,7 @@ func briefingCharts(b alerts.Briefing, loc *time.Location) (template.JS, error) 
 // style, the echarts library and the chart code inline, so it opens from a
 // file with no network; online, it uses the console's static files (the
 // console's CSP forbids inline script).
-func (s *Server) RenderBriefing(b alerts.Briefing, version int, offline bool) ([]byte, error) {
+func (s *Server) RenderBriefing(b watch.Briefing, version int, offline bool) ([]byte, error) {
 	d, err := s.briefingDoc(b, version, offline)
 	if err != nil {
 		return nil, err
@@ -81,7 +80,7 @@ func sha256Hex(b []byte) string {
 	return hex.EncodeToString(s[:])
 }
 
-func (s *Server) briefingDoc(b alerts.Briefing, version int, offline bool) (briefingDoc, error) {
+func (s *Server) briefingDoc(b watch.Briefing, version int, offline bool) (briefingDoc, error) {
 	loc := s.opts.Location
 	t := func(x time.Time) string {
 		if x.IsZero() {
@@ -125,7 +124,7 @@ func (s *Server) briefingDoc(b alerts.Briefing, version int, offline bool) (brie
 }
 
 // counted turns ranked counts into a chart's bars.
-func counted(cs []alerts.Count) []charts.Counted {
+func counted(cs []watch.Count) []charts.Counted {
 	out := make([]charts.Counted, len(cs))
 	for i, c := range cs {
 		out[i] = charts.Counted{Label: c.Label, N: c.N}

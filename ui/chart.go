@@ -7,8 +7,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/watchroom/watchroom/alerts"
 	"github.com/watchroom/watchroom/ui/charts"
+	"github.com/watchroom/watchroom/watch"
 )
 
 // chart returns the board's charts as echarts options built by go-echarts:
@@ -35,7 +35,7 @@ func (s *Server) chart(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, map[string]any{
 		"chart":         charts.HitsByList("Hits per 15 minutes by watch list: "+name, st.Buckets, series, s.opts.Location, true),
-		"chart-sources": charts.BySource("Hits by source, last 6 hours", counted(alerts.TopCounts(st.BySource, 8)), true),
-		"chart-terms":   charts.TopTerms("Top terms, last hour", counted(alerts.TopCounts(st.TopTerms, 10)), true),
+		"chart-sources": charts.BySource("Hits by source, last 6 hours", counted(watch.TopCounts(st.BySource, 8)), true),
+		"chart-terms":   charts.TopTerms("Top terms, last hour", counted(watch.TopCounts(st.TopTerms, 10)), true),
 	})
 }

@@ -1,6 +1,9 @@
 package watch
 
-import "time"
+import (
+	"sort"
+	"time"
+)
 
 // Count is a label and how often it occurred.
 type Count struct {
@@ -44,4 +47,22 @@ func (t TermStat) Share() float64 {
 		return 0
 	}
 	return float64(t.NotRelevant) / float64(t.Hits30)
+}
+
+// TopCounts ranks counts, most first (ties by label), and keeps n.
+func TopCounts(m map[string]int, n int) []Count {
+	out := make([]Count, 0, len(m))
+	for k, v := range m {
+		out = append(out, Count{Label: k, N: v})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].N != out[j].N {
+			return out[i].N > out[j].N
+		}
+		return out[i].Label < out[j].Label
+	})
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
 }

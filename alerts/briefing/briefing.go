@@ -1,5 +1,5 @@
 // Package briefing makes an operation's pre-event briefing: it collects
-// what the hub knows (alerts.CollectBriefing), renders the document, keeps
+// what the hub knows (Collect), renders the document, keeps
 // it content-addressed on disk, stores each version (immutable) and
 // delivers it to the operation's team. The schedule makes one version per
 // operation from its lead time before the start.
@@ -16,7 +16,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/watchroom/watchroom/alerts"
 	"github.com/watchroom/watchroom/alerts/notify"
 	"github.com/watchroom/watchroom/watch"
 )
@@ -26,7 +25,7 @@ const ScheduledBy = "schedule"
 
 // Store is what briefings are collected from and kept in.
 type Store interface {
-	alerts.BriefingStore
+	CollectStore
 	AddBriefing(ctx context.Context, b watch.BriefingVersion) (watch.BriefingVersion, error)
 	HasBriefingBy(ctx context.Context, operation, generator string) (bool, error)
 }
@@ -34,7 +33,7 @@ type Store interface {
 // Renderer renders a briefing as a document; offline, one that opens from
 // a file with no network.
 type Renderer interface {
-	RenderBriefing(b alerts.Briefing, version int, offline bool) ([]byte, error)
+	RenderBriefing(b watch.Briefing, version int, offline bool) ([]byte, error)
 }
 
 // Operations are the operations in force and the watch lists they use.
@@ -96,7 +95,7 @@ func (s *Service) Generate(ctx context.Context, opID, by string) (watch.Briefing
 			op = o
 		}
 	}
-	b, err := alerts.CollectBriefing(ctx, s.o.Store, op, s.o.Lists.Active(), s.o.Sources, s.o.Now(), by)
+	b, err := Collect(ctx, s.o.Store, op, s.o.Lists.Active(), s.o.Sources, s.o.Now(), by)
 	if err != nil {
 		return watch.BriefingVersion{}, err
 	}
@@ -124,7 +123,7 @@ func (s *Service) Generate(ctx context.Context, opID, by string) (watch.Briefing
 func (s *Service) Scheduled(ctx context.Context) {
 	now := s.o.Now()
 	for _, op := range s.o.Operations.All() {
-		if !alerts.BriefingDue(op, op.Lead(), now) {
+		if !Due(op, op.Lead(), now) {
 			continue
 		}
 		done, err := s.o.Store.HasBriefingBy(ctx, op.ID, ScheduledBy)

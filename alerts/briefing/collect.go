@@ -1,16 +1,17 @@
-package alerts
+package briefing
 
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
 	"github.com/watchroom/watchroom/watch"
 )
 
-// BriefingStore is what a briefing is collected from.
-type BriefingStore interface {
+// CollectStore is what a briefing is collected from.
+type CollectStore interface {
 	BoardSnapshot(ctx context.Context, board string, limit int) (watch.Snapshot, error)
 	HitCounts(ctx context.Context, board string, from time.Time, width time.Duration) ([]watch.Bucket, error)
 	AlertsOf(ctx context.Context, operation string, limit int) ([]watch.Alert, error)
@@ -18,24 +19,14 @@ type BriefingStore interface {
 	SourceHealth(ctx context.Context, id string) (watch.SourceHealth, error)
 }
 
-// Briefing is what a pre-event briefing says, as data; declared in watch,
-// since a stored version keeps it.
-type Briefing = watch.Briefing
-
-// BriefingSource is a watched source and its health at generation time.
-type BriefingSource = watch.BriefingSource
-
-// Count is a label and how often it occurred.
-type Count = watch.Count
-
 var severityRank = map[string]int{"critical": 3, "high": 2, "routine": 1}
 
 const keyHits = 10
 
-// CollectBriefing gathers an operation's briefing at now.
-func CollectBriefing(ctx context.Context, st BriefingStore, op watch.Operation, lists []watch.WatchList, sources []watch.Source,
-	now time.Time, generator string) (Briefing, error) {
-	b := Briefing{Operation: op, Phase: op.PhaseAt(now), GeneratedAt: now.UTC(), Generator: generator}
+// Collect gathers an operation's briefing at now.
+func Collect(ctx context.Context, st CollectStore, op watch.Operation, lists []watch.WatchList, sources []watch.Source,
+	now time.Time, generator string) (watch.Briefing, error) {
+	b := watch.Briefing{Operation: op, Phase: op.PhaseAt(now), GeneratedAt: now.UTC(), Generator: generator}
 	severity := map[string]string{}
 	for _, l := range lists {
 		severity[l.ID] = l.Severity
@@ -46,14 +37,14 @@ func CollectBriefing(ctx context.Context, st BriefingStore, op watch.Operation, 
 		}
 	}
 	for _, s := range sources {
-		if len(op.Sources) > 0 && !contains(op.Sources, s.ID) {
+		if len(op.Sources) > 0 && !slices.Contains(op.Sources, s.ID) {
 			continue
 		}
 		h, err := st.SourceHealth(ctx, s.ID)
 		if err != nil {
 			return b, err
 		}
-		b.Sources = append(b.Sources, BriefingSource{ID: s.ID, Name: s.Name, Kind: s.Kind, State: h.State, LastSuccess: h.LastSuccess})
+		b.Sources = append(b.Sources, watch.BriefingSource{ID: s.ID, Name: s.Name, Kind: s.Kind, State: h.State, LastSuccess: h.LastSuccess})
 	}
 	snap, err := st.BoardSnapshot(ctx, op.ID, 2000)
 	if err != nil {
@@ -67,7 +58,7 @@ func CollectBriefing(ctx context.Context, st BriefingStore, op watch.Operation, 
 		}
 		srcs[h.Item.SourceID]++
 	}
-	b.TopTerms, b.BySource = TopCounts(terms, 10), TopCounts(srcs, 10)
+	b.TopTerms, b.BySource = watch.TopCounts(terms, 10), watch.TopCounts(srcs, 10)
 	// key hits: the most severe first, then the most annotated, then the newest
 	hits := append([]watch.HitView(nil), snap.Hits...)
 	sort.SliceStable(hits, func(i, j int) bool {
@@ -95,27 +86,9 @@ func CollectBriefing(ctx context.Context, st BriefingStore, op watch.Operation, 
 	return b, nil
 }
 
-// TopCounts ranks counts, most first (ties by label), and keeps n.
-func TopCounts(m map[string]int, n int) []Count {
-	out := make([]Count, 0, len(m))
-	for k, v := range m {
-		out = append(out, Count{Label: k, N: v})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].N != out[j].N {
-			return out[i].N > out[j].N
-		}
-		return out[i].Label < out[j].Label
-	})
-	if len(out) > n {
-		out = out[:n]
-	}
-	return out
-}
-
-// BriefingDue reports whether an operation's scheduled briefing is due at
+// Due reports whether an operation's scheduled briefing is due at
 // now: from lead before its start until it starts. Derived from the clock;
 // whether one was made already is the store's to say.
-func BriefingDue(op watch.Operation, lead time.Duration, now time.Time) bool {
+func Due(op watch.Operation, lead time.Duration, now time.Time) bool {
 	return !now.Before(op.Start.Add(-lead)) && now.Before(op.Start)
 }
