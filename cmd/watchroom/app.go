@@ -284,7 +284,7 @@ func (a *app) start(ctx context.Context) {
 		if source.Pushed(s.Kind) {
 			continue
 		}
-		go func() { _ = a.pipeline.Poll(ctx, s) }()
+		_ = a.pipeline.Go(ctx, s)
 	}
 }
 
@@ -308,6 +308,8 @@ func (a *app) close(ctx context.Context) error {
 	}
 	a.hub.CloseAll()
 	a.sched.Stop(ctx)
+	_ = a.pipeline.Close(ctx)
+	a.lists.Close()
 	a.notify.wait()
 	return a.store.Close()
 }
