@@ -306,7 +306,7 @@ func (a *app) close(ctx context.Context) error {
 	if a.stopRun != nil {
 		a.stopRun()
 	}
-	a.hub.CloseAll()
+	_ = a.hub.Shutdown(ctx)
 	a.sched.Stop(ctx)
 	_ = a.pipeline.Close(ctx)
 	a.lists.Close()
