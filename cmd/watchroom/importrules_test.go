@@ -20,7 +20,9 @@ import (
 // The table "Packages and what each may import" in docs/architecture.md is
 // the import rules; this test holds the code to it. Its last column is
 // "nothing of the project", "everything", or packages in backticks, where
-// `x/*` is any package under x (not x itself). Every project package needs
+// `x/*` is any package under x (not x itself); "everything" or packages may
+// be followed by "except" and packages in backticks that are not allowed.
+// Words outside backticks are for the reader. Every project package needs
 // a row (a row's package may be `x/*` too; an exact row wins), so a new
 // package cannot slip past the table.
 
@@ -31,6 +33,7 @@ type importRule struct {
 	pkg   string   // a package, or x/* for every package under x
 	all   bool     // "everything"
 	allow []string // packages and x/* patterns; empty: nothing of the project
+	deny  []string // "except" these, even when allow or all covers them
 }
 
 // pkgImports is one package of the project and the project packages it
@@ -81,17 +84,22 @@ func parseImportRules(doc string) ([]importRule, error) {
 			return nil, fmt.Errorf("two rows for %s", r.pkg)
 		}
 		seen[r.pkg] = true
-		switch last {
+		head, except, hasExcept := strings.Cut(last, " except ")
+		switch strings.TrimSpace(head) {
 		case "everything":
 			r.all = true
 		case "nothing of the project":
-		default:
-			for _, m := range backticked.FindAllStringSubmatch(last, -1) {
-				r.allow = append(r.allow, m[1])
+			if hasExcept {
+				return nil, fmt.Errorf("row for %s: nothing of the project has no exceptions", r.pkg)
 			}
+		default:
+			r.allow = packagesIn(head)
 			if len(r.allow) == 0 {
 				return nil, fmt.Errorf("row for %s: %q is not \"everything\", \"nothing of the project\" or packages in backticks", r.pkg, last)
 			}
+		}
+		if r.deny = packagesIn(except); hasExcept && len(r.deny) == 0 {
+			return nil, fmt.Errorf("row for %s: no package in backticks after \"except\" in %q", r.pkg, last)
 		}
 		rules = append(rules, r)
 	}
@@ -99,6 +107,15 @@ func parseImportRules(doc string) ([]importRule, error) {
 		return nil, errors.New("the import table has no rows")
 	}
 	return rules, nil
+}
+
+// packagesIn returns the backticked names in s.
+func packagesIn(s string) []string {
+	var out []string
+	for _, m := range backticked.FindAllStringSubmatch(s, -1) {
+		out = append(out, m[1])
+	}
+	return out
 }
 
 // matches says whether pattern (a package or x/*) covers pkg.
@@ -141,6 +158,11 @@ func checkImports(rules []importRule, pkgs []pkgImports) []string {
 				problems = append(problems, fmt.Sprintf("the row for %s allows %s, which is no package", r.pkg, a))
 			}
 		}
+		for _, d := range r.deny {
+			if !exists(d) {
+				problems = append(problems, fmt.Sprintf("the row for %s excepts %s, which is no package", r.pkg, d))
+			}
+		}
 	}
 	for _, p := range pkgs {
 		r, ok := ruleFor(rules, p.pkg)
@@ -148,11 +170,11 @@ func checkImports(rules []importRule, pkgs []pkgImports) []string {
 			problems = append(problems, fmt.Sprintf("%s has no row in the table: add one with what it may import", p.pkg))
 			continue
 		}
-		if r.all {
-			continue
-		}
 		for _, imp := range p.imports {
-			if !slices.ContainsFunc(r.allow, func(a string) bool { return matches(a, imp) }) {
+			covered := func(patterns []string) bool {
+				return slices.ContainsFunc(patterns, func(a string) bool { return matches(a, imp) })
+			}
+			if (!r.all && !covered(r.allow)) || covered(r.deny) {
 				problems = append(problems, fmt.Sprintf("%s imports %s, which its row (%s) does not allow", p.pkg, imp, r.pkg))
 			}
 		}
@@ -255,31 +277,37 @@ func TestImportRulesChecker(t *testing.T) {
 		"| `core/pure` | pure | nothing of the project |\n" +
 		"| `core/*` | helpers | `core` |\n" +
 		"| `web` | server | `core`, `core/*` |\n" +
+		"| `alarm` | rules | `core`, `core/*` except `core/store` (tests may open one) |\n" +
+		"| `tools` | scripts | everything except `cmd/tool`, `cmd/tool/*` |\n" +
 		"\nNothing imports `cmd`.\n\n| a | later | table |\n|---|---|---|\n| `other` | x | everything |\n"
 	rules, err := parseImportRules(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rules) != 7 {
-		t.Fatalf("%d rows, want 7 (the table after the first is not the rules): %+v", len(rules), rules)
+	if len(rules) != 9 {
+		t.Fatalf("%d rows, want 9 (the table after the first is not the rules): %+v", len(rules), rules)
 	}
 	pkgs := []pkgImports{
-		{"cmd/tool", []string{"web", "core", "cmd/tool/a"}}, // everything: fine
-		{"cmd/tool/a", []string{"core", "core/pure"}},       // by cmd/tool/*: fine
-		{"cmd/tool/special", []string{"core/pure"}},         // its own row wins over cmd/tool/*
-		{"core", []string{"core/pure"}},                     // fine
-		{"core/pure", []string{"core"}},                     // nothing of the project
-		{"core/store", []string{"core", "web"}},             // by core/*: web is not allowed
-		{"core/store/sql", []string{"core"}},                // core/* covers it too
-		{"web", []string{"core/store/sql", "cmd/tool"}},     // deep under core/*: fine; cmd/tool is not
-		{"stray", nil}, // no row
+		{"cmd/tool", []string{"web", "core", "cmd/tool/a"}},              // everything: fine
+		{"cmd/tool/a", []string{"core", "core/pure"}},                    // by cmd/tool/*: fine
+		{"cmd/tool/special", []string{"core/pure"}},                      // its own row wins over cmd/tool/*
+		{"core", []string{"core/pure"}},                                  // fine
+		{"core/pure", []string{"core"}},                                  // nothing of the project
+		{"core/store", []string{"core", "web"}},                          // by core/*: web is not allowed
+		{"core/store/sql", []string{"core"}},                             // core/* covers it too
+		{"web", []string{"core/store/sql", "cmd/tool"}},                  // deep under core/*: fine; cmd/tool is not
+		{"alarm", []string{"core/pure", "core/store/sql", "core/store"}}, // core/store is excepted; core/store/sql is not
+		{"tools", []string{"web", "cmd/tool/a"}},                         // everything but cmd/tool and under it
+		{"stray", nil},                                                   // no row
 	}
 	got := checkImports(rules, pkgs)
 	want := []string{
+		"alarm imports core/store, which its row (alarm) does not allow",
 		"cmd/tool/special imports core/pure, which its row (cmd/tool/special) does not allow",
 		"core/pure imports core, which its row (core/pure) does not allow",
 		"core/store imports web, which its row (core/*) does not allow",
 		"stray has no row in the table: add one with what it may import",
+		"tools imports cmd/tool/a, which its row (tools) does not allow",
 		"web imports cmd/tool, which its row (web) does not allow",
 	}
 	sort.Strings(got)
@@ -296,6 +324,8 @@ func TestImportRulesChecker(t *testing.T) {
 		{"core/pure", nil},
 		{"core/store", []string{"core"}},
 		{"web", []string{"core", "core/store"}},
+		{"alarm", []string{"core", "core/pure"}},
+		{"tools", []string{"web", "core/store"}},
 	}
 	if p := checkImports(rules, lawful); len(p) != 0 {
 		t.Fatalf("problems with lawful imports: %v", p)
@@ -323,6 +353,8 @@ func TestImportRulesTableErrors(t *testing.T) {
 		{"two packages in one row", head + "| `a`, `b` | job | everything |\n", "one package"},
 		{"a package twice", head + "| `a` | job | everything |\n| `a` | job | everything |\n", "two rows"},
 		{"a missing column", head + "| `a` | everything |\n", "columns"},
+		{"except nothing named", head + "| `a` | job | everything except the tests |\n", "after \"except\""},
+		{"nothing except", head + "| `a` | job | nothing of the project except `b` |\n", "no exceptions"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := parseImportRules(tc.doc)
