@@ -2,6 +2,7 @@ package watch
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -38,6 +39,13 @@ type Lists struct {
 	doneCh   chan struct{} // closed and replaced after every build
 	lastErr  error
 	buildMu  sync.Mutex // one build at a time (Load and the background)
+
+	// life ends with Close; background rebuilds run under it and bg
+	// counts them (one at most), so Close can wait.
+	life   context.Context
+	cancel context.CancelFunc
+	closed bool // guarded by mu: Changed starts nothing once set
+	bg     sync.WaitGroup
 }
 
 type listState struct {
@@ -50,7 +58,7 @@ type listState struct {
 
 // NewLists holds the config file's lists and operations; src may be nil
 // (config lists only). m is the matcher the pipeline uses; nil makes one.
-// Call Load before use.
+// Call Load before use, and Close when done.
 func NewLists(config []WatchList, ops []Operation, src ListSource, m *Matcher, logger *slog.Logger, now func() time.Time) *Lists {
 	if m == nil {
 		m = &Matcher{}
@@ -60,6 +68,7 @@ func NewLists(config []WatchList, ops []Operation, src ListSource, m *Matcher, l
 	}
 	l := &Lists{config: config, ops: ops, src: src, matcher: m, log: logger.With("component", "watchlists"),
 		now: now, doneCh: make(chan struct{})}
+	l.life, l.cancel = context.WithCancel(context.Background())
 	l.cur.Store(&listState{sev: map[string]string{}})
 	return l
 }
@@ -120,29 +129,53 @@ func CheckList(w WatchList) error {
 
 // Changed asks for a rebuild in the background and returns its number,
 // for Wait. Rebuilds asked for while one runs are done together, once.
+// Once the lists are closed nothing is rebuilt, and Wait says
+// ErrListsClosed.
 func (l *Lists) Changed() uint64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.want++
-	if !l.building {
+	if !l.building && !l.closed {
 		l.building = true
+		l.bg.Add(1)
 		go l.rebuild()
 	}
 	return l.want
 }
 
+// ErrListsClosed is what Wait returns for a rebuild that will not happen
+// because the lists are closed.
+var ErrListsClosed = errors.New("the watch lists are closed")
+
+// Close cancels a rebuild in progress, waits for it to end, and starts
+// none after. The set in force stays readable.
+func (l *Lists) Close() {
+	l.mu.Lock()
+	l.closed = true
+	l.mu.Unlock()
+	l.cancel()
+	l.bg.Wait()
+	l.mu.Lock()
+	close(l.doneCh) // wake every Wait: what it waits for will not come
+	l.doneCh = make(chan struct{})
+	l.mu.Unlock()
+}
+
 func (l *Lists) rebuild() {
+	defer l.bg.Done()
 	for {
 		l.mu.Lock()
-		if l.done >= l.want {
+		if l.done >= l.want || l.closed {
 			l.building = false
 			l.mu.Unlock()
 			return
 		}
 		gen := l.want
 		l.mu.Unlock()
-		err := l.build(context.Background())
-		if err != nil {
+		err := l.build(l.life)
+		if err != nil && l.life.Err() != nil {
+			l.log.Info("rebuild of the watch lists stopped: closing", "err", err)
+		} else if err != nil {
 			l.log.Error("rebuild watch lists: the lists in force stay", "err", err)
 		} else {
 			l.log.Info("watch lists rebuilt", "lists", len(l.Active()))
@@ -164,6 +197,10 @@ func (l *Lists) Wait(ctx context.Context, gen uint64) error {
 			err := l.lastErr
 			l.mu.Unlock()
 			return err
+		}
+		if l.closed && !l.building {
+			l.mu.Unlock()
+			return ErrListsClosed
 		}
 		ch := l.doneCh
 		l.mu.Unlock()

@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/watchroom/watchroom/watch"
 	"github.com/watchroom/watchroom/watch/store"
@@ -52,6 +54,7 @@ func TestListsRebuildSwapsInStoredLists(t *testing.T) {
 	config := []watch.WatchList{{ID: "ume", Terms: []string{"rave"}, Severity: "high"}}
 	ops := []watch.Operation{{ID: "op1", WatchLists: []string{"ume"}}, {ID: "op2"}}
 	l := watch.NewLists(config, ops, st, nil, quiet, nil)
+	t.Cleanup(l.Close)
 	if err := l.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -109,6 +112,7 @@ func TestListsRebuildSwapsInStoredLists(t *testing.T) {
 func TestListsFailedBuildKeepsOld(t *testing.T) {
 	src := &switchSource{}
 	l := watch.NewLists([]watch.WatchList{{ID: "ume", Terms: []string{"rave"}}}, nil, src, nil, quiet, nil)
+	t.Cleanup(l.Close)
 	ctx := context.Background()
 	if err := l.Load(ctx); err != nil {
 		t.Fatal(err)
@@ -152,6 +156,7 @@ func (s *switchSource) StoredWatchLists(context.Context) ([]watch.StoredList, er
 func TestListsSwapIsWhole(t *testing.T) {
 	src := &switchSource{}
 	l := watch.NewLists(nil, nil, src, nil, quiet, nil)
+	t.Cleanup(l.Close)
 	ctx := context.Background()
 	src.set([]watch.StoredList{{List: watch.WatchList{ID: "a1", Query: "rave"}}, {List: watch.WatchList{ID: "a2", Query: "party"}}}, nil)
 	if err := l.Load(ctx); err != nil {
@@ -197,6 +202,7 @@ func TestListsSetOperations(t *testing.T) {
 	ctx := context.Background()
 	config := []watch.WatchList{{ID: "ume", Terms: []string{"rave"}, Severity: "high"}}
 	l := watch.NewLists(config, []watch.Operation{{ID: "op1", WatchLists: []string{"ume"}}}, st, nil, quiet, nil)
+	t.Cleanup(l.Close)
 	if err := l.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -228,4 +234,53 @@ func TestListsSetOperations(t *testing.T) {
 		t.Fatal(err)
 	}
 	want("after a rebuild")
+}
+
+// blockingSource answers only when its context ends.
+type blockingSource struct {
+	entered chan struct{}
+	calls   atomic.Int32
+}
+
+func (b *blockingSource) StoredWatchLists(ctx context.Context) ([]watch.StoredList, error) {
+	if b.calls.Add(1) == 1 {
+		return nil, nil // Load
+	}
+	b.entered <- struct{}{}
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// Close cancels a rebuild in progress and waits for it; after Close nothing
+// is rebuilt and the set in force stays.
+func TestListsCloseCancelsAndWaitsForTheRebuild(t *testing.T) {
+	src := &blockingSource{entered: make(chan struct{}, 1)}
+	l := watch.NewLists([]watch.WatchList{{ID: "ume", Terms: []string{"rave"}}}, nil, src, nil, quiet, nil)
+	ctx := context.Background()
+	if err := l.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	gen := l.Changed()
+	<-src.entered // the rebuild is loading, and only cancelling ends that
+	closed := make(chan struct{})
+	go func() { l.Close(); close(closed) }()
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	select {
+	case <-closed:
+	case <-wctx.Done():
+		t.Fatal("Close did not end the rebuild")
+	}
+	if err := l.Wait(wctx, gen); !errors.Is(err, context.Canceled) {
+		t.Fatalf("the cancelled rebuild: %v, want context.Canceled", err)
+	}
+	if err := l.Wait(wctx, l.Changed()); !errors.Is(err, watch.ErrListsClosed) {
+		t.Fatalf("a change after Close: %v, want ErrListsClosed", err)
+	}
+	if n := src.calls.Load(); n != 2 {
+		t.Fatalf("%d loads, want 2 (Load and the cancelled rebuild)", n)
+	}
+	if got := listIDs(l.Matcher().Match(watch.Item{Title: "rave"})); len(got) != 1 || got[0] != "ume:" {
+		t.Fatalf("set in force after Close: %v", got)
+	}
 }

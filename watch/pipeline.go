@@ -15,6 +15,9 @@ var ErrBusy = errors.New("a poll of this source is already running")
 // ErrPaused is returned when the schedule reaches a paused source.
 var ErrPaused = errors.New("the source is paused")
 
+// ErrClosed is returned by Go once the pipeline is closed.
+var ErrClosed = errors.New("the pipeline is closed")
+
 // Poll outcomes as the poll log keeps them.
 const (
 	PollOK          = "ok"
@@ -68,6 +71,14 @@ type Pipeline struct {
 	onItem  func(context.Context, Item, []HitView, bool)
 	mu      sync.Mutex
 	running map[string]bool
+
+	// life ends when the pipeline closes; the polls Go starts run under it
+	// and bg counts them, so Close can wait for every one.
+	life   context.Context
+	cancel context.CancelFunc
+	bgMu   sync.Mutex
+	closed bool // guarded by bgMu: no bg.Add after Close began
+	bg     sync.WaitGroup
 }
 
 // PipelineOptions tune a Pipeline.
@@ -87,8 +98,51 @@ func NewPipeline(p Poller, m *Matcher, r Recorder, logger *slog.Logger, opts Pip
 	if opts.OnPoll == nil {
 		opts.OnPoll = func(PollReport) {}
 	}
+	life, cancel := context.WithCancel(context.Background())
 	return &Pipeline{poller: p, match: m, rec: r, log: logger.With("component", "pipeline"),
-		now: opts.Now, onPoll: opts.OnPoll, onItem: opts.OnItem, running: map[string]bool{}}
+		now: opts.Now, onPoll: opts.OnPoll, onItem: opts.OnItem, running: map[string]bool{},
+		life: life, cancel: cancel}
+}
+
+// Go polls a source in the background, owned by the pipeline: the poll
+// ends when ctx ends or the pipeline closes, and Close waits for it. Its
+// error is logged (ErrBusy quietly: a poll of the source is running).
+// After Close it starts nothing and returns ErrClosed.
+func (p *Pipeline) Go(ctx context.Context, src Source) error {
+	p.bgMu.Lock()
+	defer p.bgMu.Unlock()
+	if p.closed {
+		return ErrClosed
+	}
+	p.bg.Add(1)
+	go func() {
+		defer p.bg.Done()
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		stop := context.AfterFunc(p.life, cancel)
+		defer stop()
+		if err := p.Poll(ctx, src); err != nil && !errors.Is(err, ErrBusy) && ctx.Err() == nil {
+			p.log.Debug("background poll", "source", src.ID, "err", err)
+		}
+	}()
+	return nil
+}
+
+// Close cancels the polls started by Go and waits for them, or for ctx.
+// Polls called directly (Poll, PollNow) belong to their callers.
+func (p *Pipeline) Close(ctx context.Context) error {
+	p.bgMu.Lock()
+	p.closed = true
+	p.bgMu.Unlock()
+	p.cancel()
+	done := make(chan struct{})
+	go func() { p.bg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func (p *Pipeline) claim(id string) bool {

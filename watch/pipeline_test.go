@@ -234,3 +234,58 @@ func TestPipelineNeverTwoPollsOfOneSource(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// stubbornPoller blocks until released, whatever its context says.
+type stubbornPoller struct {
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (s stubbornPoller) Poll(ctx context.Context, _ watch.Source, _ watch.SourceHealth) (watch.PollResult, error) {
+	s.entered <- struct{}{}
+	<-s.release
+	return watch.PollResult{}, ctx.Err()
+}
+
+func TestPipelineCloseCancelsAndWaitsForBackgroundPolls(t *testing.T) {
+	r := newRig(t)
+	r.feed.items = []string{"g1|rave"}
+	r.feed.block, r.feed.entered = make(chan struct{}), make(chan struct{}, 1)
+	t.Cleanup(func() { close(r.feed.block) }) // before the feed server closes
+	ctx := context.Background()
+	if err := r.p.Go(ctx, r.src); err != nil {
+		t.Fatal(err)
+	}
+	<-r.feed.entered // the poll is inside the fetch, which only cancelling ends
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := r.p.Close(cctx); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	if err := r.p.Go(ctx, r.src); !errors.Is(err, watch.ErrClosed) {
+		t.Fatalf("Go after Close: %v, want ErrClosed", err)
+	}
+	// cancelled by the shutdown, not the source's fault
+	if h, _ := r.st.SourceHealth(ctx, "local"); h.State == "failing" || h.Failures != 0 {
+		t.Fatalf("health after a cancelled poll: %+v", h)
+	}
+}
+
+func TestPipelineCloseGivesUpWithItsContext(t *testing.T) {
+	r := newRig(t)
+	sp := stubbornPoller{entered: make(chan struct{}, 1), release: make(chan struct{})}
+	p := watch.NewPipeline(sp, &watch.Matcher{}, r.st, slog.New(slog.NewTextHandler(io.Discard, nil)), watch.PipelineOptions{})
+	if err := p.Go(context.Background(), r.src); err != nil {
+		t.Fatal(err)
+	}
+	<-sp.entered
+	expired, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := p.Close(expired); !errors.Is(err, context.Canceled) {
+		t.Fatalf("close with a poll still running: %v, want context.Canceled", err)
+	}
+	close(sp.release)
+	if err := p.Close(context.Background()); err != nil {
+		t.Fatalf("close once the poll ended: %v", err)
+	}
+}

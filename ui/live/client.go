@@ -27,13 +27,18 @@ type client struct {
 	queued atomic.Int32  // in queue or in the writer's batch, not yet written
 	wake   chan struct{} // capacity 1: the queue has something
 	once   sync.Once
-	done   chan struct{}
+	done   chan struct{} // closed by stop: the writer sends the close next
 	code   int
 	text   string
+	// readDone is closed when the reader returns; finished once the
+	// client's goroutines have all returned and it is removed from the hub.
+	readDone chan struct{}
+	finished chan struct{}
 }
 
 func newClient(board string, v Viewer) *client {
-	return &client{board: board, viewer: v, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	return &client{board: board, viewer: v, wake: make(chan struct{}, 1), done: make(chan struct{}),
+		readDone: make(chan struct{}), finished: make(chan struct{})}
 }
 
 // enqueue adds an event unless max are already waiting; it never blocks.

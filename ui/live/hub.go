@@ -106,6 +106,7 @@ type Hub struct {
 	opts    Options
 	mu      sync.RWMutex
 	clients map[*client]struct{}
+	shut    atomic.Bool // set under mu by Shutdown: no client is added after
 	slow    atomic.Int64
 	sent    atomic.Int64
 	encoded atomic.Int64
@@ -120,6 +121,8 @@ type Hub struct {
 	pmu          sync.Mutex
 	dirty        map[string]bool // boards whose presence changed since the last flush
 	flushPending bool
+	flushTimer   *time.Timer   // the latest presence flush scheduled
+	flushDone    chan struct{} // closed when that flush has run
 	// cmu guards the claims and orders their messages; taken before mu.
 	cmu       sync.Mutex
 	claims    map[int64]*Claim
@@ -199,17 +202,59 @@ func (h *Hub) Stats() Stats {
 	return Stats{Clients: n, SlowDropped: h.slow.Load(), MessagesSent: h.sent.Load(), Encoded: h.encoded.Load()}
 }
 
-// CloseAll closes every connection (going away); clients reconnect and resume.
+// CloseAll closes every connection (going away) and waits for their
+// goroutines and the presence message their leaving makes. The hub stays
+// open: clients reconnect and resume (a network blip, in tests).
 func (h *Hub) CloseAll() {
 	h.mu.RLock()
-	defer h.mu.RUnlock()
-	for c := range h.clients {
-		c.stop(websocket.CloseGoingAway, "server going away")
-	}
+	cs := h.snapshot()
+	h.mu.RUnlock()
+	_ = h.closeClients(context.Background(), cs)
 }
 
-func (h *Hub) add(c *client) {
+// Shutdown closes the hub for good: it refuses new connections, closes
+// every client (going away) and waits until their reader and writer
+// goroutines have returned and no presence flush is pending or running.
+// If ctx ends first it returns ctx's error; the goroutines still end, as
+// every connection is closed or has a write deadline.
+func (h *Hub) Shutdown(ctx context.Context) error {
 	h.mu.Lock()
+	h.shut.Store(true)
+	cs := h.snapshot()
+	h.mu.Unlock()
+	return h.closeClients(ctx, cs)
+}
+
+// snapshot lists the clients; mu is held.
+func (h *Hub) snapshot() []*client {
+	cs := make([]*client, 0, len(h.clients))
+	for c := range h.clients {
+		cs = append(cs, c)
+	}
+	return cs
+}
+
+func (h *Hub) closeClients(ctx context.Context, cs []*client) error {
+	for _, c := range cs {
+		c.stop(websocket.CloseGoingAway, "server going away")
+	}
+	for _, c := range cs {
+		select {
+		case <-c.finished:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return h.settlePresence(ctx)
+}
+
+// add subscribes a client; false once the hub is shut down.
+func (h *Hub) add(c *client) bool {
+	h.mu.Lock()
+	if h.shut.Load() {
+		h.mu.Unlock()
+		return false
+	}
 	h.clients[c] = struct{}{}
 	if c.viewer.Name != "" {
 		h.present.join(c.board, c.viewer)
@@ -218,6 +263,7 @@ func (h *Hub) add(c *client) {
 	if c.viewer.Name != "" {
 		h.joined(c)
 	}
+	return true
 }
 
 // reserve counts a connection being opened by a signed-in person; false

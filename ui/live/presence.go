@@ -1,6 +1,7 @@
 package live
 
 import (
+	"context"
 	"encoding/json"
 	"sort"
 	"time"
@@ -107,11 +108,36 @@ func (h *Hub) presenceChanged(board string) {
 	h.pmu.Lock()
 	defer h.pmu.Unlock()
 	h.dirty[board] = true
-	if h.flushPending {
-		return
+	if h.flushPending || h.shut.Load() {
+		return // after Shutdown there is no one left to tell
 	}
 	h.flushPending = true
-	time.AfterFunc(h.opts.PresenceDelay, h.flushPresence)
+	done := make(chan struct{})
+	h.flushDone = done
+	h.flushTimer = time.AfterFunc(h.opts.PresenceDelay, func() {
+		defer close(done)
+		h.flushPresence()
+	})
+}
+
+// settlePresence runs a pending presence flush now and waits until no
+// flush is running, so none outlives CloseAll or Shutdown.
+func (h *Hub) settlePresence(ctx context.Context) error {
+	h.pmu.Lock()
+	t, done := h.flushTimer, h.flushDone
+	if t != nil && t.Stop() {
+		t.Reset(0) // stopped before it ran: run it now, once
+	}
+	h.pmu.Unlock()
+	if done == nil {
+		return nil
+	}
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // flushPresence sends each changed board its list, encoded once per board.

@@ -25,6 +25,10 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, up *websocket.Upgrad
 	if u.WriteBufferPool == nil {
 		u.WriteBufferPool = &h.writeBufs
 	}
+	if h.shut.Load() {
+		http.Error(w, "The server is shutting down.", http.StatusServiceUnavailable)
+		return
+	}
 	if !h.reserve(pos.Viewer.Name) {
 		http.Error(w, "Too many board connections are open for this account: close some tabs.", http.StatusTooManyRequests)
 		return
@@ -39,10 +43,15 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, up *websocket.Upgrad
 	c := newClient(pos.Board, pos.Viewer)
 	// Subscribe before replaying: an event committed meanwhile is in both
 	// the replay and the queue, and the writer drops the duplicate by seq.
-	h.add(c)
+	if !h.add(c) {
+		h.release(pos.Viewer.Name)
+		h.closeWith(conn, websocket.CloseGoingAway, "server going away")
+		return
+	}
 	replay, ok := h.replay(r.Context(), conn, pos)
 	if !ok {
 		h.remove(c)
+		close(c.finished)
 		return
 	}
 	go h.readPump(conn, c)
@@ -111,6 +120,7 @@ func (h *Hub) replay(ctx context.Context, conn *websocket.Conn, pos Position) ([
 
 // readPump reads only to see pongs and the close; clients send nothing else.
 func (h *Hub) readPump(conn *websocket.Conn, c *client) {
+	defer close(c.readDone)
 	wait := 2 * h.opts.PingPeriod
 	_ = conn.SetReadDeadline(time.Now().Add(wait))
 	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(wait)) })
@@ -179,8 +189,16 @@ func (h *Hub) sendReset(conn *websocket.Conn, reason string) {
 
 // writePump is the connection's only writer: the replay, then live events
 // (dropping any seq the replay already sent), pings, and the close.
+//
+// Every way out closes the connection, which ends the reader too; the
+// writer then waits for the reader, removes the client and marks it
+// finished, so the hub knows when both goroutines are gone.
 func (h *Hub) writePump(conn *websocket.Conn, c *client, replay []outgoing, last int64) {
-	defer h.remove(c)
+	defer func() {
+		<-c.readDone
+		h.remove(c)
+		close(c.finished)
+	}()
 	for _, out := range replay {
 		if err := h.write(conn, c, out.pm); err != nil {
 			c.stop(websocket.CloseAbnormalClosure, "")

@@ -155,6 +155,7 @@ func New(ctx context.Context, f *config.File, logger *slog.Logger, o Options) (_
 	if err := a.lists.Load(ctx); err != nil {
 		return nil, err
 	}
+	a.onStop("watch lists", func(context.Context) error { a.lists.Close(); return nil })
 	a.ops = operations.NewEditor(operations.Options{Store: st, Lists: a.lists, Config: ops, Sources: srcs, Teams: a.teams, Logger: logger})
 	// the lists, alerts and surge take these in followOperations
 	if a.reg, ops, err = a.ops.Load(ctx); err != nil {
@@ -175,7 +176,7 @@ func New(ctx context.Context, f *config.File, logger *slog.Logger, o Options) (_
 		hubOpts.ClaimTTL = f.Server.ClaimTimeout
 	}
 	a.hub = live.NewHub(st, logger, hubOpts)
-	a.onStop("board connections", func(context.Context) error { a.hub.CloseAll(); return nil })
+	a.onStop("board connections", a.hub.Shutdown)
 	m.watchHub(o.Registry, a.hub)
 	if a.notify, err = newRouter(f, o.Getenv, logger); err != nil {
 		return nil, err
@@ -192,6 +193,7 @@ func New(ctx context.Context, f *config.File, logger *slog.Logger, o Options) (_
 	a.pipeline = watch.NewPipeline(source.NewPollerWith(client, source.PollerOptions{Now: o.Now, Logger: logger}), a.lists.Matcher(), st, logger,
 		watch.PipelineOptions{Now: o.Now, OnPoll: func(r watch.PollReport) { m.observePoll(r); a.backoff.note(r) },
 			OnItem: drafts.New(drafts.Options{Store: st, Lists: a.lists, Sources: srcs, Logger: logger, Now: o.Now}).OnItem})
+	a.onStop("polls", a.pipeline.Close)
 	a.briefings = briefing.New(briefing.Options{Store: st, Operations: a.reg, Lists: a.lists, Sources: srcs,
 		Router: a.notify, BlobDir: a.blobDir, Logger: logger, Now: o.Now})
 	a.sched = schedule.New(logger, f.Server.Location)
@@ -339,7 +341,7 @@ func (a *App) Start(ctx context.Context) error {
 		if source.Pushed(s.Kind) {
 			continue
 		}
-		go func() { _ = a.pipeline.Poll(ctx, s) }()
+		_ = a.pipeline.Go(ctx, s)
 	}
 	return nil
 }
