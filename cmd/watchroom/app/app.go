@@ -61,6 +61,7 @@ type App struct {
 
 	mu       sync.Mutex
 	cleanups []cleanup // what Stop undoes, last first
+	undone   func(string)
 }
 
 // cleanup is one step of the stack Stop (or a failed New) unwinds.
@@ -80,6 +81,8 @@ type Options struct {
 	// Unscheduled: Start runs the alert loop only, no schedules and no
 	// first polls (benchmarks and tests drive the work themselves).
 	Unscheduled bool
+
+	undone func(step string) // tests: told of each cleanup step as it runs
 }
 
 // Domain converts config entries to domain types; only cmd knows both.
@@ -123,7 +126,7 @@ func New(ctx context.Context, f *config.File, logger *slog.Logger, o Options) (_
 	if o.Getenv == nil {
 		o.Getenv = os.Getenv
 	}
-	a := &App{cfg: f, log: logger, sources: map[string]watch.Source{}, now: o.Now, unscheduled: o.Unscheduled}
+	a := &App{cfg: f, log: logger, sources: map[string]watch.Source{}, now: o.Now, unscheduled: o.Unscheduled, undone: o.undone}
 	defer func() {
 		if err != nil {
 			_ = a.undo(context.Background())
@@ -381,6 +384,9 @@ func (a *App) undo(ctx context.Context) error {
 	a.mu.Unlock()
 	var first error
 	for i := len(steps) - 1; i >= 0; i-- {
+		if a.undone != nil {
+			a.undone(steps[i].what)
+		}
 		if err := steps[i].run(ctx); err != nil {
 			a.log.Error("stop", "step", steps[i].what, "err", err)
 			if first == nil {
