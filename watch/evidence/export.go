@@ -13,9 +13,11 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -91,6 +93,7 @@ func (s *Service) Export(ctx context.Context, caseID int64, by string, w io.Writ
 		Detail: map[string]string{"package": out.PackageID, "case": c.Reference}}); err != nil {
 		return out, err
 	}
+	logs := make([][]CustodyEntry, len(m.Exhibits))
 	for i := range m.Exhibits {
 		me := &m.Exhibits[i]
 		log, err := s.store.Custody(ctx, me.Exhibit.CaptureID)
@@ -109,11 +112,33 @@ func (s *Service) Export(ctx context.Context, caseID int64, by string, w io.Writ
 		lp := exhibitDir(me.Exhibit) + "/custody.jsonl"
 		pkg.add(lp, lines.Bytes())
 		me.Custody = manifestLog{Path: lp, Entries: len(log), Head: log[len(log)-1].Hash}
-		sheet, err := exhibitSheet(c, me.Exhibit, me.Capture, me.Files, log, at)
+		logs[i] = log
+	}
+	// The sheets are most of an export's work; they are made side by side.
+	sheets := make([][]byte, len(m.Exhibits))
+	errs := make([]error, len(m.Exhibits))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				me := m.Exhibits[i]
+				sheets[i], errs[i] = exhibitSheet(c, me.Exhibit, me.Capture, me.Files, logs[i], at)
+			}
+		})
+	}
+	for i := range m.Exhibits {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, err := range errs {
 		if err != nil {
-			return out, fmt.Errorf("exhibit %s: sheet: %w", me.Exhibit.Reference, err)
+			return out, fmt.Errorf("exhibit %s: sheet: %w", m.Exhibits[i].Exhibit.Reference, err)
 		}
-		m.Documents = append(m.Documents, pkg.add(exhibitDir(me.Exhibit)+"/exhibit-sheet.pdf", sheet).withKind("exhibit_sheet", "application/pdf"))
+	}
+	for i, me := range m.Exhibits {
+		m.Documents = append(m.Documents, pkg.add(exhibitDir(me.Exhibit)+"/exhibit-sheet.pdf", sheets[i]).withKind("exhibit_sheet", "application/pdf"))
 	}
 
 	byProducer := map[string][]Exhibit{}
@@ -261,7 +286,7 @@ func (p *zipPackage) write(w io.Writer) error {
 	for _, f := range p.files {
 		method := zip.Deflate
 		switch filepath.Ext(f.name) {
-		case ".png", ".pdf", ".sig":
+		case ".png", ".sig":
 			method = zip.Store // compressed already, or tiny
 		}
 		fw, err := zw.CreateHeader(&zip.FileHeader{Name: f.name, Method: method, Modified: p.at})

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -11,8 +12,25 @@ import (
 
 // The printable documents of a package: one exhibit sheet per exhibit and,
 // per producer, a draft of the statement producing their exhibits. The
-// core PDF fonts cover Windows-1252: other characters print as "?", and
+// core PDF fonts cover Windows-1252: other characters print as ".", and
 // the manifest keeps the exact text.
+
+// cp1252 translates UTF-8 to the core fonts' code page. fpdf builds the
+// table by parsing a text map, which costs more than the rest of a sheet,
+// and its function reuses one buffer: built once, called under a lock.
+var (
+	cp1252Once = sync.OnceValue(func() func(string) string {
+		return fpdf.New("P", "mm", "A4", "").UnicodeTranslatorFromDescriptor("")
+	})
+	cp1252Mu sync.Mutex
+)
+
+func cp1252(s string) string {
+	tr := cp1252Once()
+	cp1252Mu.Lock()
+	defer cp1252Mu.Unlock()
+	return tr(s)
+}
 
 type sheet struct {
 	pdf *fpdf.Fpdf
@@ -24,13 +42,14 @@ func newSheet(title, author string, at time.Time) *sheet {
 	pdf.SetCreationDate(at)
 	pdf.SetModificationDate(at)
 	pdf.SetCatalogSort(true)
+	pdf.SetCompression(false) // the package's zip compresses; the text stays searchable
 	pdf.SetTitle(title, true)
 	pdf.SetAuthor(author, true)
 	pdf.SetCreator("watchroom", false)
 	pdf.SetMargins(18, 18, 18)
 	pdf.SetAutoPageBreak(true, 18)
 	pdf.AliasNbPages("")
-	s := &sheet{pdf: pdf, tr: pdf.UnicodeTranslatorFromDescriptor("")}
+	s := &sheet{pdf: pdf, tr: cp1252}
 	pdf.SetFooterFunc(func() {
 		pdf.SetY(-12)
 		pdf.SetFont("Helvetica", "I", 8)
