@@ -65,10 +65,14 @@ func (e Exchange) RawRequest() []byte {
 	var b strings.Builder
 	b.WriteString(e.RequestLine + "\r\n")
 	for _, kv := range e.RequestHeader {
-		if strings.HasPrefix(kv[0], ":") {
-			continue // HTTP/2 pseudo-headers have no place in an HTTP/1.1 message
+		switch {
+		case kv[0] == ":authority":
+			b.WriteString("Host: " + kv[1] + "\r\n") // what HTTP/1.1 calls it
+		case strings.HasPrefix(kv[0], ":"):
+			continue // the other HTTP/2 pseudo-headers are in the request line
+		default:
+			b.WriteString(kv[0] + ": " + kv[1] + "\r\n")
 		}
-		b.WriteString(kv[0] + ": " + kv[1] + "\r\n")
 	}
 	b.WriteString("\r\n")
 	return []byte(b.String())
