@@ -7,20 +7,33 @@ import (
 	"testing"
 
 	"github.com/watchroom/watchroom/watch/evidence"
+	"github.com/watchroom/watchroom/watch/fetch"
 )
 
-// BenchmarkCapture is one raw capture of a local page (one redirect, then
-// the page): fetch, WARC, the file stored, the capture and its custody and
-// audit entries committed. No rendering.
+// BenchmarkCapture is one raw capture of a local page: fetch, WARC, the
+// file stored, the capture and its custody and audit entries committed;
+// no rendering. Its baseline, in the same run, is a plain fetch.Get of the
+// same page, so the ratio is what keeping it as evidence costs.
 func BenchmarkCapture(b *testing.B) {
 	r := newRig(b, evidence.Options{})
 	ctx := context.Background()
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		if _, err := r.svc.Capture(ctx, evidence.CaptureRequest{URL: fmt.Sprintf("%s/p/%d", r.site.URL, i), By: "bench", Note: "bench"}); err != nil {
-			b.Fatal(err)
+	b.Run("baseline_get", func(b *testing.B) {
+		f := newFetcher(b, true)
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			if _, err := f.Get(ctx, fetch.Request{URL: fmt.Sprintf("%s/p/%d", r.site.URL, i)}); err != nil {
+				b.Fatal(err)
+			}
 		}
-	}
+	})
+	b.Run("capture", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			if _, err := r.svc.Capture(ctx, evidence.CaptureRequest{URL: fmt.Sprintf("%s/p/%d", r.site.URL, i), By: "bench", Note: "bench"}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 // BenchmarkExport500 exports a case of 500 exhibits (a WARC each, a sheet
