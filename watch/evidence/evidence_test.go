@@ -2,6 +2,8 @@ package evidence_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"context"
 	"errors"
 	"io/fs"
@@ -163,6 +165,10 @@ func TestPackageVerifies(t *testing.T) {
 			t.Errorf("sha256sum -c: %v\n%s", err, out)
 		}
 		if out, err := exec.Command("openssl", "version").Output(); err == nil && strings.HasPrefix(string(out), "OpenSSL 3") {
+			der, err := exec.Command("openssl", "pkey", "-pubin", "-in", filepath.Join(dir, "public_key.pem"), "-outform", "DER").Output()
+			if sum := sha256.Sum256(der); err != nil || "sha256:"+hex.EncodeToString(sum[:]) != key.Fingerprint {
+				t.Errorf("openssl's view of the key: fingerprint sha256:%x (%v), want %s", sum, err, key.Fingerprint)
+			}
 			cmd := exec.Command("openssl", "pkeyutl", "-verify", "-pubin", "-inkey", "public_key.pem", "-rawin", "-in", "SHA256SUMS", "-sigfile", "SHA256SUMS.sig")
 			cmd.Dir = dir
 			if out, err := cmd.CombinedOutput(); err != nil {
