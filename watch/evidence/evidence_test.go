@@ -84,6 +84,12 @@ func TestCaptureKeepsTheExchangeAsWARC(t *testing.T) {
 		}
 		wr := rec.WarcRecord
 		types = append(types, wr.Type().String())
+		if d := wr.WarcHeader().Get(gowarc.WarcBlockDigest); !strings.HasPrefix(d, "sha256:") {
+			t.Errorf("%s record: block digest %q, want SHA-256", wr.Type(), d)
+		}
+		if wr.Type() == gowarc.Response && !strings.HasPrefix(wr.WarcHeader().Get(gowarc.WarcPayloadDigest), "sha256:") {
+			t.Errorf("response record without a SHA-256 payload digest")
+		}
 		if wr.WarcHeader().Get(gowarc.WarcIPAddress) == "127.0.0.1" {
 			sawIP = true
 		}

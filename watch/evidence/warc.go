@@ -31,6 +31,8 @@ func buildWARC(cap *fetch.Captured, m warcMeta) ([]byte, error) {
 	opts := []gowarc.WarcRecordOption{
 		gowarc.WithVersion(gowarc.V1_1),
 		gowarc.WithDefaultDigestAlgorithm("sha256"),
+		gowarc.WithAddMissingDigest(true),
+		gowarc.WithAddMissingContentLength(true),
 		gowarc.WithStrictValidation(),
 	}
 	write := func(rt gowarc.RecordType, id string, headers [][2]string, block []byte) error {
