@@ -23,7 +23,7 @@ import (
 
 // exportCase captures two pages, opens a case, produces them as exhibits
 // and exports the package; it returns the package's path.
-func exportCase(t *testing.T, r *rig) (string, evidence.Case) {
+func exportCase(t testing.TB, r *rig) (string, evidence.Case) {
 	t.Helper()
 	ctx := context.Background()
 	c1 := r.capture(t, "/post/1")

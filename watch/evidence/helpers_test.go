@@ -167,3 +167,28 @@ func rezip(tb testing.TB, order []string, files map[string][]byte) string {
 	}
 	return p
 }
+
+// unzipBytes reads a package held in memory.
+func unzipBytes(tb testing.TB, data []byte) ([]string, map[string][]byte) {
+	tb.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var order []string
+	files := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		order = append(order, f.Name)
+		files[f.Name] = b
+	}
+	return order, files
+}

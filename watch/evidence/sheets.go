@@ -190,7 +190,7 @@ func statementDraft(c Case, producer string, exhibits []Exhibit, caps map[int64]
 		}
 		text += fmt.Sprintf(". The server at %s answered with status %d. My reason: %s.", cap.IP, cap.Status, cap.Note)
 		for _, a := range cap.Artefacts {
-			text += fmt.Sprintf(" The %s file has SHA-256 %s.", a.Kind, a.SHA256)
+			text += fmt.Sprintf(" The %s has SHA-256 %s.", kindName(a.Kind), a.SHA256)
 		}
 		text += fmt.Sprintf(" I produce this capture as exhibit %s.", e.Reference)
 		if cap.CapturedBy != producer && cap.CapturedBy != "" {
@@ -204,4 +204,17 @@ func statementDraft(c Case, producer string, exhibits []Exhibit, caps map[int64]
 	s.row("Signature", "[                                   ]")
 	s.row("Date", "[          ]")
 	return s.bytes()
+}
+
+// kindName is how a statement names an artefact.
+func kindName(kind string) string {
+	switch kind {
+	case KindWARC:
+		return "raw capture (WARC file)"
+	case KindScreenshot:
+		return "screenshot (PNG)"
+	case KindPDF:
+		return "printed page (PDF)"
+	}
+	return kind + " file"
 }
