@@ -68,6 +68,7 @@ func (s *Service) render(ctx context.Context, c *Capture) {
 		c.RenderNote = "not rendered: no browser is configured for this installation"
 		return
 	}
+	c.RenderedAt = s.now()
 	r, err := s.opts.Renderer.Render(ctx, c.FinalURL)
 	if err != nil {
 		c.RenderNote = "not rendered: " + err.Error()

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -101,7 +102,7 @@ func (o Options) withDefaults() (Options, error) {
 		o.BlobDir = filepath.Join(o.DataDir, "blobs", "evidence")
 	}
 	if o.KeyPath == "" {
-		o.KeyPath = filepath.Join(o.DataDir, "evidence", "signing.key")
+		o.KeyPath = KeyPath(o.DataDir)
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -344,11 +345,7 @@ func (s *Service) Reviews(ctx context.Context) ([]Review, error) {
 			out = append(out, Review{Case: c, Exhibit: e, ReviewAt: at, Due: !now.Before(at)})
 		}
 	}
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j].ReviewAt.Before(out[j-1].ReviewAt); j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
+	slices.SortStableFunc(out, func(a, b Review) int { return a.ReviewAt.Compare(b.ReviewAt) })
 	return out, nil
 }
 

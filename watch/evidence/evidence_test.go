@@ -2,9 +2,9 @@ package evidence_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"context"
 	"errors"
 	"io/fs"
 	"os"
@@ -458,6 +458,9 @@ func TestSigningKeyIsMadeOnceAndKept(t *testing.T) {
 	k2, err := again.PublicKey()
 	if err != nil || k2.Fingerprint != k1.Fingerprint || !strings.HasPrefix(k1.Fingerprint, "sha256:") {
 		t.Fatalf("second service key %s (%v), first %s", k2.Fingerprint, err, k1.Fingerprint)
+	}
+	if k3, err := evidence.LoadKey(evidence.KeyPath(r.dir)); err != nil || k3.Fingerprint != k1.Fingerprint {
+		t.Errorf("LoadKey = %s, %v; want %s", k3.Fingerprint, err, k1.Fingerprint)
 	}
 	parsed, err := evidence.KeyFromPEM(k1.PEM)
 	if err != nil || parsed.Fingerprint != k1.Fingerprint {

@@ -56,6 +56,21 @@ func publicKey(pub ed25519.PublicKey) Key {
 		Fingerprint: "sha256:" + hex.EncodeToString(sum[:])}
 }
 
+// KeyPath is where an installation with data directory dataDir keeps its
+// signing key, unless Options.KeyPath says otherwise.
+func KeyPath(dataDir string) string { return filepath.Join(dataDir, "evidence", "signing.key") }
+
+// LoadKey returns the public half of the signing key at path, making the
+// key pair first if there is none (for `watchroom evidence key`, which
+// needs no database).
+func LoadKey(path string) (Key, error) {
+	k, err := loadOrCreateKey(path)
+	if err != nil {
+		return Key{}, err
+	}
+	return publicKey(k.pub), nil
+}
+
 // PublicKey returns the installation's public key, making the key pair on
 // first use (the private key is written 0600, never replaced).
 func (s *Service) PublicKey() (Key, error) {

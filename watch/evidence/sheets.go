@@ -134,7 +134,7 @@ func exhibitSheet(c Case, e Exhibit, cap Capture, files []manifestFile, log []Cu
 	for i, fp := range cap.Certificates {
 		s.row(fmt.Sprintf("Certificate %d SHA-256", i+1), fp)
 	}
-	rendering := "screenshot and PDF made by a headless browser"
+	rendering := "screenshot and PDF made by a headless browser loading the captured URL again at " + stamp(cap.RenderedAt)
 	if !cap.Rendered {
 		rendering = "none"
 	}

@@ -47,8 +47,11 @@ type Capture struct {
 	Artefacts    []Artefact `json:"artefacts"`
 	// Rendered says whether a browser rendering was made; RenderNote says
 	// why not, or what limited it (height cut, a request refused...).
-	Rendered   bool   `json:"rendered"`
-	RenderNote string `json:"render_note,omitempty"`
+	// RenderedAt is when the browser was asked: the rendering is a second
+	// load of the final URL, moments after the raw capture.
+	Rendered   bool      `json:"rendered"`
+	RenderedAt time.Time `json:"rendered_at,omitzero"`
+	RenderNote string    `json:"render_note,omitempty"`
 }
 
 // Artefact returns the capture's artefact of a kind.

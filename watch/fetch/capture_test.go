@@ -115,3 +115,25 @@ func TestCaptureRefusesARedirectInwards(t *testing.T) {
 		t.Fatalf("redirect to a private address: err = %v, want refused", err)
 	}
 }
+
+func TestCaptureKeepsTheBodyCap(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write(make([]byte, 4096))
+	}))
+	defer srv.Close()
+	c := newClient(t, fetch.Options{Allow: loopback, UserAgent: "capture/1", MaxBody: 1024})
+	if _, err := c.Capture(context.Background(), srv.URL); fetch.ClassOf(err) != fetch.ClassTooLarge {
+		t.Fatalf("Capture of 4 KiB with a 1 KiB cap: err = %v, want too large", err)
+	}
+}
+
+func TestCaptureFollowsNoMoreRedirectsThanAllowed(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, r.URL.Path+"x", http.StatusFound)
+	}))
+	defer srv.Close()
+	c := newClient(t, fetch.Options{Allow: loopback, UserAgent: "capture/1", MaxRedirects: 3})
+	if _, err := c.Capture(context.Background(), srv.URL+"/"); fetch.ClassOf(err) != fetch.ClassRedirect {
+		t.Fatalf("endless redirects: err = %v, want the redirect class", err)
+	}
+}
