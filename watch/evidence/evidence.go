@@ -189,6 +189,17 @@ func (s *Service) CloseCase(ctx context.Context, caseID int64, by string) (Case,
 	return s.store.CloseCase(ctx, caseID, by, s.now())
 }
 
+// Case returns one case.
+func (s *Service) Case(ctx context.Context, id int64) (Case, error) { return s.store.EvidenceCase(ctx, id) }
+
+// Cases lists every case, newest first.
+func (s *Service) Cases(ctx context.Context) ([]Case, error) { return s.store.EvidenceCases(ctx) }
+
+// Exhibits lists a case's exhibits in the order they were added.
+func (s *Service) Exhibits(ctx context.Context, caseID int64) ([]Exhibit, error) {
+	return s.store.Exhibits(ctx, caseID)
+}
+
 // NewExhibit is what producing a capture as an exhibit takes.
 type NewExhibit struct {
 	CaseID, CaptureID int64

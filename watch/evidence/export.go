@@ -38,8 +38,10 @@ type Exported struct {
 // verify, manifest.json, SHA256SUMS (which `sha256sum -c` accepts) and
 // Ed25519 signatures of manifest.json and SHA256SUMS with the public key.
 // The export itself is the last entry of each exhibit's custody log
-// ("exported", with the package id). Files are checked against their
-// hashes as they are read: one changed on disk fails the export.
+// ("exported", with the package id), recorded once every file has been
+// read and checked against its hash (one changed on disk fails the export
+// before anything is recorded); a write to w that fails after that leaves
+// the entry, which then records an attempt.
 func (s *Service) Export(ctx context.Context, caseID int64, by string, w io.Writer) (Exported, error) {
 	var out Exported
 	key, err := s.signer()
