@@ -160,8 +160,12 @@ func TestRenderPages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if h := pngHeight(t, r.Screenshot); h > 4000 {
-			t.Errorf("screenshot height %d over the limit", h)
+		// The feed grows without end; the rendering stops at the limit.
+		if h := pngHeight(t, r.Screenshot); h != 4000 {
+			t.Errorf("screenshot height %d, want the 4000 px limit", h)
+		}
+		if !strings.Contains(strings.Join(r.Notes, ";"), "the screenshot shows its top 4000 px") {
+			t.Errorf("notes %v do not say the page was cut", r.Notes)
 		}
 	})
 	t.Run("dialogs are dismissed", func(t *testing.T) {
