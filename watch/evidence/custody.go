@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -9,8 +10,10 @@ import (
 )
 
 // canonicalEntry is what a custody entry's hash covers: every field but the
-// hashes, in this order, times in UTC with nanoseconds, detail keys sorted
-// (encoding/json sorts map keys), no insignificant space.
+// hashes, in this order, times in UTC (RFC 3339, nanoseconds as needed),
+// detail keys sorted (encoding/json sorts map keys), no insignificant space,
+// UTF-8 with no HTML escaping, so other JSON tools can produce the same
+// bytes (docs/evidence.md shows one).
 type canonicalEntry struct {
 	CaptureID int64             `json:"capture_id"`
 	Seq       int               `json:"seq"`
@@ -26,12 +29,14 @@ func CanonicalJSON(e CustodyEntry) []byte {
 	if d == nil {
 		d = map[string]string{}
 	}
-	b, err := json.Marshal(canonicalEntry{CaptureID: e.CaptureID, Seq: e.Seq,
-		At: e.At.UTC().Format(time.RFC3339Nano), Actor: e.Actor, Action: e.Action, Detail: d})
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(canonicalEntry{CaptureID: e.CaptureID, Seq: e.Seq,
+		At: e.At.UTC().Format(time.RFC3339Nano), Actor: e.Actor, Action: e.Action, Detail: d}); err != nil {
 		panic(err) // strings and numbers only: cannot fail
 	}
-	return b
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
 // ChainHash is the hash of an entry: SHA-256 over the previous entry's

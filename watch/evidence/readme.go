@@ -46,6 +46,12 @@ HOW TO CHECK IT
        watchroom evidence verify <package.zip> --key %s
    It names every file changed, missing or added, a signature or key that
    does not match, and a custody log that was changed or cut short.
+4. Each custody log can be recomputed by hand: an entry's "hash" is the
+   SHA-256 (hex) of the previous entry's hash (empty for the first), a
+   newline, and the entry's JSON with the fields capture_id, seq, at,
+   actor, action, detail (keys sorted) in that order, no spaces, UTF-8.
+   The last entry's hash and the number of entries must be the exhibit's
+   "custody" "head" and "entries" in manifest.json.
 
 WHAT THIS PROVES, AND WHAT IT DOES NOT
 The hashes prove that each file is bit for bit the file that was packaged.
