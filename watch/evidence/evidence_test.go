@@ -170,6 +170,9 @@ func TestPackageVerifies(t *testing.T) {
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Errorf("sha256sum -c: %v\n%s", err, out)
 		}
+		if _, err := exec.LookPath("python3"); err == nil {
+			checkCustodyByDocsRecipe(t, filepath.Join(dir, "exhibits", "JS-1", "custody.jsonl"))
+		}
 		if out, err := exec.Command("openssl", "version").Output(); err == nil && strings.HasPrefix(string(out), "OpenSSL 3") {
 			der, err := exec.Command("openssl", "pkey", "-pubin", "-in", filepath.Join(dir, "public_key.pem"), "-outform", "DER").Output()
 			if sum := sha256.Sum256(der); err != nil || "sha256:"+hex.EncodeToString(sum[:]) != key.Fingerprint {
@@ -465,5 +468,27 @@ func TestSigningKeyIsMadeOnceAndKept(t *testing.T) {
 	parsed, err := evidence.KeyFromPEM(k1.PEM)
 	if err != nil || parsed.Fingerprint != k1.Fingerprint {
 		t.Errorf("KeyFromPEM: %v %s", err, parsed.Fingerprint)
+	}
+}
+
+// checkCustodyByDocsRecipe runs the Python recipe docs/evidence.md gives
+// for recomputing a custody log without watchroom.
+func checkCustodyByDocsRecipe(t *testing.T, log string) {
+	t.Helper()
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "evidence.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(doc), "```python\n")
+	script, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("docs/evidence.md has no Python recipe")
+	}
+	out, err := exec.Command("python3", "-c", script, log).CombinedOutput()
+	if err != nil {
+		t.Fatalf("the docs' recipe: %v\n%s", err, out)
+	}
+	if got := string(out); strings.Contains(got, "BROKEN") || strings.Count(got, " ok\n") != 3 {
+		t.Errorf("the docs' recipe says:\n%s", got)
 	}
 }

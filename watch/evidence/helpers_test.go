@@ -109,7 +109,7 @@ func newRig(tb testing.TB, opts evidence.Options) *rig {
 func (r *rig) capture(tb testing.TB, path string) evidence.Capture {
 	tb.Helper()
 	c, err := r.svc.Capture(context.Background(), evidence.CaptureRequest{URL: r.site.URL + path, By: "jsmith",
-		Note: "post inciting a gathering", HitID: 7, Operation: "op-carnival"})
+		Note: "post inciting a gathering <here> & now — Café", HitID: 7, Operation: "op-carnival"})
 	if err != nil {
 		tb.Fatalf("Capture %s: %v", path, err)
 	}
