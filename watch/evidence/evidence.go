@@ -190,7 +190,9 @@ func (s *Service) CloseCase(ctx context.Context, caseID int64, by string) (Case,
 }
 
 // Case returns one case.
-func (s *Service) Case(ctx context.Context, id int64) (Case, error) { return s.store.EvidenceCase(ctx, id) }
+func (s *Service) Case(ctx context.Context, id int64) (Case, error) {
+	return s.store.EvidenceCase(ctx, id)
+}
 
 // Cases lists every case, newest first.
 func (s *Service) Cases(ctx context.Context) ([]Case, error) { return s.store.EvidenceCases(ctx) }

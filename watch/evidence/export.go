@@ -86,7 +86,7 @@ func (s *Service) Export(ctx context.Context, caseID int64, by string, w io.Writ
 			}
 			p := exhibitDir(e) + "/" + artefactName(a)
 			pkg.add(p, data)
-			me.Files = append(me.Files, manifestFile{Path: p, Kind: a.Kind, SHA256: a.SHA256, Size: a.Size, MediaType: a.MediaType})
+			me.Files = append(me.Files, ManifestFile{Path: p, Kind: a.Kind, SHA256: a.SHA256, Size: a.Size, MediaType: a.MediaType})
 		}
 		m.Exhibits = append(m.Exhibits, me)
 	}
@@ -113,7 +113,7 @@ func (s *Service) Export(ctx context.Context, caseID int64, by string, w io.Writ
 		}
 		lp := exhibitDir(me.Exhibit) + "/custody.jsonl"
 		pkg.add(lp, lines.Bytes())
-		me.Custody = manifestLog{Path: lp, Entries: len(log), Head: log[len(log)-1].Hash}
+		me.Custody = ManifestLog{Path: lp, Entries: len(log), Head: log[len(log)-1].Hash}
 		logs[i] = log
 	}
 	// The sheets are most of an export's work; they are made side by side.
@@ -239,7 +239,7 @@ func safeName(s string) string {
 type zipPackage struct {
 	at     time.Time
 	files  []zipFile
-	listed map[string]manifestFile
+	listed map[string]ManifestFile
 }
 
 type zipFile struct {
@@ -248,18 +248,18 @@ type zipFile struct {
 }
 
 func newPackage(at time.Time) *zipPackage {
-	return &zipPackage{at: at, listed: map[string]manifestFile{}}
+	return &zipPackage{at: at, listed: map[string]ManifestFile{}}
 }
 
-func (p *zipPackage) add(name string, data []byte) manifestFile {
+func (p *zipPackage) add(name string, data []byte) ManifestFile {
 	p.files = append(p.files, zipFile{name, data})
 	sum := sha256.Sum256(data)
-	f := manifestFile{Path: name, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data))}
+	f := ManifestFile{Path: name, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data))}
 	p.listed[name] = f
 	return f
 }
 
-func (f manifestFile) withKind(kind, mediaType string) manifestFile {
+func (f ManifestFile) withKind(kind, mediaType string) ManifestFile {
 	f.Kind, f.MediaType = kind, mediaType
 	return f
 }

@@ -30,7 +30,7 @@ type Manifest struct {
 	Case       Case              `json:"case"`
 	SigningKey string            `json:"signing_key"` // fingerprint
 	Exhibits   []ManifestExhibit `json:"exhibits"`
-	Documents  []manifestFile    `json:"documents"` // exhibit sheets, statement drafts, README
+	Documents  []ManifestFile    `json:"documents"` // exhibit sheets, statement drafts, README
 }
 
 // ManifestExhibit is one exhibit in a manifest: what it is, the capture's
@@ -38,11 +38,12 @@ type Manifest struct {
 type ManifestExhibit struct {
 	Exhibit Exhibit        `json:"exhibit"`
 	Capture Capture        `json:"capture"`
-	Files   []manifestFile `json:"files"`
-	Custody manifestLog    `json:"custody"`
+	Files   []ManifestFile `json:"files"`
+	Custody ManifestLog    `json:"custody"`
 }
 
-type manifestFile struct {
+// ManifestFile is one file of a package and its SHA-256.
+type ManifestFile struct {
 	Path      string `json:"path"`
 	Kind      string `json:"kind"`
 	SHA256    string `json:"sha256"`
@@ -50,7 +51,8 @@ type manifestFile struct {
 	MediaType string `json:"media_type"`
 }
 
-type manifestLog struct {
+// ManifestLog is where an exhibit's custody log is and how it ends.
+type ManifestLog struct {
 	Path    string `json:"path"`
 	Entries int    `json:"entries"`
 	Head    string `json:"head"` // hash of the last entry

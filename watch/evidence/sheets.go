@@ -102,7 +102,7 @@ func stamp(t time.Time) string {
 
 // exhibitSheet describes one exhibit: what, where from, when, by whom,
 // with what, its files and their SHA-256, and its custody log.
-func exhibitSheet(c Case, e Exhibit, cap Capture, files []manifestFile, log []CustodyEntry, at time.Time) ([]byte, error) {
+func exhibitSheet(c Case, e Exhibit, cap Capture, files []ManifestFile, log []CustodyEntry, at time.Time) ([]byte, error) {
 	s := newSheet("Exhibit "+e.Reference+" - case "+c.Reference, e.Producer, at)
 	s.row("Exhibit", e.Reference)
 	s.row("Description", e.Description)

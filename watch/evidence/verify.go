@@ -191,7 +191,7 @@ func verifyZip(zr *zip.Reader, opts VerifyOptions) (*Report, error) {
 	if rep.KeyFingerprint != "" && m.SigningKey != "" && m.SigningKey != rep.KeyFingerprint {
 		rep.add(ProblemKey, fileManifest, "names signing key %s but the package carries %s", m.SigningKey, rep.KeyFingerprint)
 	}
-	check := func(f manifestFile) {
+	check := func(f ManifestFile) {
 		if bad[f.Path] {
 			return
 		}
