@@ -127,6 +127,9 @@ func TestCaptureRefusesAPrivateAddress(t *testing.T) {
 	if entries, _ := os.ReadDir(filepath.Join(r.dir, "blobs", "evidence")); len(entries) != 0 {
 		t.Errorf("a refused capture left %d files", len(entries))
 	}
+	if audit, _ := r.st.AuditLog(context.Background(), 10); len(audit) != 0 {
+		t.Errorf("a refused capture was recorded: %+v", audit)
+	}
 }
 
 func TestPackageVerifies(t *testing.T) {
