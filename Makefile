@@ -38,7 +38,8 @@ FUZZ_TARGETS := \
 	./watch/source:FuzzMastodonParse ./watch/source:FuzzBlueskyParse \
 	./watch/source:FuzzTelegramParse ./watch/source:FuzzPageParse \
 	./watch/source:FuzzICalParse ./watch/source:FuzzWebhookParse \
-	./watch/match:FuzzParse ./watch/match:FuzzMatch ./config:FuzzParse
+	./watch/match:FuzzParse ./watch/match:FuzzMatch ./config:FuzzParse \
+	./watch/evidence:FuzzVerifyReader
 
 fuzz:
 	@test -d $(CORPUS) || { echo "fuzz: corpus $(CORPUS) is missing" >&2; exit 1; }

@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"context"
+	"crypto/x509"
 	"net"
 )
 
@@ -13,4 +14,10 @@ type DialFunc = func(ctx context.Context, network, address string) (net.Conn, er
 // so a broken guard fails a test instead of reaching the address.
 func (c *Client) WrapConnect(wrap func(next DialFunc) DialFunc) {
 	c.dial.connect = wrap(c.dial.connect)
+}
+
+// Trust makes the client accept certificates signed by pool (an httptest
+// TLS server's).
+func (c *Client) Trust(pool *x509.CertPool) {
+	c.tr.TLSClientConfig.RootCAs = pool
 }

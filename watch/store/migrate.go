@@ -257,6 +257,102 @@ CREATE TABLE silences (
 	updated TEXT NOT NULL
 );
 `,
+	// 12: evidence: captures (immutable), their artefacts (content-addressed
+	// files under the blob directory), cases, exhibits (a capture in a case,
+	// numbered per producer) and each capture's hash-chained custody log.
+	`
+CREATE TABLE evidence_captures (
+	id INTEGER PRIMARY KEY,
+	url TEXT NOT NULL,
+	final_url TEXT NOT NULL,
+	status INTEGER NOT NULL,
+	ip TEXT NOT NULL,
+	captured_at TEXT NOT NULL,
+	captured_by TEXT NOT NULL,
+	tool TEXT NOT NULL,
+	hit_id INTEGER,           -- no foreign key: hits are pruned, captures are not
+	operation TEXT NOT NULL,
+	note TEXT NOT NULL,
+	meta TEXT NOT NULL        -- JSON: the whole evidence.Capture
+);
+CREATE INDEX evidence_captures_at ON evidence_captures(captured_at);
+CREATE INDEX evidence_captures_hit ON evidence_captures(hit_id);
+CREATE TRIGGER evidence_captures_immutable BEFORE UPDATE ON evidence_captures
+BEGIN SELECT RAISE(ABORT, 'evidence captures are immutable'); END;
+
+CREATE TABLE evidence_artefacts (
+	capture_id INTEGER NOT NULL REFERENCES evidence_captures(id) ON DELETE CASCADE,
+	kind TEXT NOT NULL,
+	sha256 TEXT NOT NULL,
+	size INTEGER NOT NULL,
+	media_type TEXT NOT NULL,
+	PRIMARY KEY (capture_id, kind)
+);
+CREATE INDEX evidence_artefacts_sha ON evidence_artefacts(sha256);
+CREATE TRIGGER evidence_artefacts_immutable BEFORE UPDATE ON evidence_artefacts
+BEGIN SELECT RAISE(ABORT, 'evidence artefacts are immutable'); END;
+
+CREATE TABLE evidence_cases (
+	id INTEGER PRIMARY KEY,
+	reference TEXT NOT NULL UNIQUE COLLATE NOCASE,
+	officer TEXT NOT NULL,
+	purpose TEXT NOT NULL,
+	operation TEXT NOT NULL,
+	tasking TEXT NOT NULL,
+	opened_at TEXT NOT NULL,
+	opened_by TEXT NOT NULL,
+	closed_at TEXT NOT NULL DEFAULT '',
+	closed_by TEXT NOT NULL DEFAULT ''
+);
+-- A closed case stays as it was closed; an open one changes only by closing.
+CREATE TRIGGER evidence_cases_close_only BEFORE UPDATE ON evidence_cases
+WHEN OLD.closed_at != '' OR NEW.reference IS NOT OLD.reference OR NEW.officer IS NOT OLD.officer
+	OR NEW.purpose IS NOT OLD.purpose OR NEW.operation IS NOT OLD.operation OR NEW.tasking IS NOT OLD.tasking
+	OR NEW.opened_at IS NOT OLD.opened_at OR NEW.opened_by IS NOT OLD.opened_by
+BEGIN SELECT RAISE(ABORT, 'a case changes only by being closed, once'); END;
+CREATE TRIGGER evidence_cases_kept BEFORE DELETE ON evidence_cases
+BEGIN SELECT RAISE(ABORT, 'cases are not deleted'); END;
+
+CREATE TABLE evidence_exhibits (
+	id INTEGER PRIMARY KEY,
+	case_id INTEGER NOT NULL REFERENCES evidence_cases(id),
+	capture_id INTEGER NOT NULL UNIQUE REFERENCES evidence_captures(id),
+	initials TEXT NOT NULL,
+	number INTEGER NOT NULL,
+	reference TEXT NOT NULL,
+	producer TEXT NOT NULL,
+	description TEXT NOT NULL,
+	added_at TEXT NOT NULL,
+	added_by TEXT NOT NULL,
+	retention TEXT NOT NULL,
+	UNIQUE (case_id, reference)
+);
+CREATE INDEX evidence_exhibits_case ON evidence_exhibits(case_id);
+CREATE TRIGGER evidence_exhibits_fixed BEFORE UPDATE OF case_id, capture_id, initials, number, reference, producer, description, added_at, added_by ON evidence_exhibits
+BEGIN SELECT RAISE(ABORT, 'only an exhibit''s retention class changes'); END;
+CREATE TRIGGER evidence_exhibits_kept BEFORE DELETE ON evidence_exhibits
+BEGIN SELECT RAISE(ABORT, 'exhibits are not deleted'); END;
+CREATE TRIGGER evidence_captures_held BEFORE DELETE ON evidence_captures
+WHEN EXISTS (SELECT 1 FROM evidence_exhibits WHERE capture_id = OLD.id)
+BEGIN SELECT RAISE(ABORT, 'an exhibit''s capture is not deleted'); END;
+
+CREATE TABLE evidence_custody (
+	capture_id INTEGER NOT NULL REFERENCES evidence_captures(id) ON DELETE CASCADE,
+	seq INTEGER NOT NULL,
+	at TEXT NOT NULL,
+	actor TEXT NOT NULL,
+	action TEXT NOT NULL,
+	detail TEXT NOT NULL,     -- JSON object of strings
+	prev_hash TEXT NOT NULL,
+	hash TEXT NOT NULL,
+	PRIMARY KEY (capture_id, seq)
+) WITHOUT ROWID;
+CREATE TRIGGER evidence_custody_append_only BEFORE UPDATE ON evidence_custody
+BEGIN SELECT RAISE(ABORT, 'the custody log is append-only'); END;
+CREATE TRIGGER evidence_custody_kept BEFORE DELETE ON evidence_custody
+WHEN EXISTS (SELECT 1 FROM evidence_exhibits WHERE capture_id = OLD.capture_id)
+BEGIN SELECT RAISE(ABORT, 'an exhibit''s custody log is not deleted'); END;
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
