@@ -9,23 +9,126 @@ import (
 	"github.com/watchroom/watchroom/watch"
 )
 
-// ftsQuery turns what a person typed into an FTS4 MATCH expression: each
-// word becomes a quoted prefix term, all of them required. Operators and
-// punctuation typed by the person are not passed through, so no input can
-// make the query fail or widen it.
-func ftsQuery(q string) string {
-	var terms []string
-	for _, w := range strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) }) {
-		if len(terms) == 16 {
-			break
-		}
-		terms = append(terms, `"`+w+`*"`)
-	}
-	return strings.Join(terms, " ")
+// SearchTerm is one part of a search as a person typed it: a word or a
+// quoted phrase (Words), whether its last word is a prefix, and whether it
+// must be absent (typed with a leading -).
+type SearchTerm struct {
+	Words   []string
+	Prefix  bool
+	Exclude bool
 }
 
-// Search returns a board's hits whose item's title, text or author contains
-// every word of q (prefixes), newest first.
+// maxSearchTerms caps the terms of one search, so no input costs more
+// than a bounded query.
+const maxSearchTerms = 16
+
+// ParseSearch reads what a person typed into a search box: words (each a
+// prefix: "part" finds party), "quoted phrases" (the words side by side,
+// the last a prefix only if written with *), and -word or -"a phrase",
+// which must not be in the item (exactly that word, or a prefix if written
+// -word*). Words are cut at anything that is not a letter or a digit, as
+// the index cuts them; nothing typed is an operator but the quotes, the
+// leading - and a trailing *.
+func ParseSearch(q string) []SearchTerm {
+	var out []SearchTerm
+	rs := []rune(q)
+	add := func(t SearchTerm) {
+		if len(t.Words) > 0 && len(out) < maxSearchTerms {
+			out = append(out, t)
+		}
+	}
+	for i := 0; i < len(rs); {
+		if unicode.IsSpace(rs[i]) {
+			i++
+			continue
+		}
+		exclude := false
+		if rs[i] == '-' && i+1 < len(rs) && (rs[i+1] == '"' || isWordRune(rs[i+1])) {
+			exclude = true
+			i++
+		}
+		if rs[i] == '"' {
+			j := i + 1
+			for j < len(rs) && rs[j] != '"' {
+				j++
+			}
+			words, prefix := searchWords(rs[i+1 : j])
+			add(SearchTerm{Words: words, Prefix: prefix, Exclude: exclude})
+			i = j + 1
+			continue
+		}
+		j := i
+		for j < len(rs) && !unicode.IsSpace(rs[j]) && rs[j] != '"' {
+			j++
+		}
+		words, prefix := searchWords(rs[i:j])
+		i = j
+		if exclude {
+			// -bit.ly excludes the phrase "bit ly"
+			add(SearchTerm{Words: words, Prefix: prefix, Exclude: true})
+			continue
+		}
+		for _, w := range words {
+			add(SearchTerm{Words: []string{w}, Prefix: true})
+		}
+	}
+	return out
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }
+
+// searchWords cuts rs into words and says whether the last is followed
+// by a * (a prefix).
+func searchWords(rs []rune) ([]string, bool) {
+	var words []string
+	prefix := false
+	for i := 0; i < len(rs); {
+		if !isWordRune(rs[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(rs) && isWordRune(rs[j]) {
+			j++
+		}
+		words = append(words, string(rs[i:j]))
+		prefix = j < len(rs) && rs[j] == '*'
+		i = j
+	}
+	return words, prefix
+}
+
+// ftsQuery turns what a person typed into an FTS4 MATCH expression (the
+// enhanced syntax): every term quoted, the wanted ones all required, each
+// excluded one after a NOT. Operators and punctuation typed by the person
+// are not passed through, so no input can make the query fail or widen it.
+// A search with nothing wanted (only exclusions) is "": it finds nothing.
+func ftsQuery(q string) string {
+	var want, not []string
+	for _, t := range ParseSearch(q) {
+		s := `"` + strings.Join(t.Words, " ")
+		if t.Prefix {
+			s += "*"
+		}
+		s += `"`
+		if t.Exclude {
+			not = append(not, s)
+		} else {
+			want = append(want, s)
+		}
+	}
+	if len(want) == 0 {
+		return ""
+	}
+	m := strings.Join(want, " ")
+	if len(not) > 0 {
+		m = "(" + m + ") NOT " + strings.Join(not, " NOT ")
+	}
+	return m
+}
+
+// Search returns a board's hits whose item's title, text or author has
+// every wanted term of q and no excluded one (ParseSearch), newest first.
 func (s *Store) Search(ctx context.Context, board, q string, limit int) ([]watch.HitView, error) {
 	m := ftsQuery(q)
 	if m == "" {

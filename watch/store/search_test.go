@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/watchroom/watchroom/watch"
@@ -44,6 +45,21 @@ func TestSearch(t *testing.T) {
 		{"all", `" OR * NEAR( -`, ""},  // operators typed by a person are not passed through
 		{"all", `party" OR "rave`, ""}, // typed operators cannot widen the query: every word is required
 		{"all", "nothing-matches-this", ""},
+		{"all", `"free party" -common`, "4"},   // an excluded word excludes
+		{"all", `"free party"`, "41"},          // a phrase
+		{"all", `"party free"`, ""},            // a phrase is in order
+		{"all", `"free part"`, ""},             // the words of a phrase are whole
+		{"all", `"free part*"`, "41"},          // unless written with *
+		{"all", `canal -"canal street"`, ""},   // an excluded phrase
+		{"all", `canal -"street canal"`, "42"}, // only that phrase
+		{"all", `party -southside`, ""},        // exclusions look at the author too
+		{"all", `-common`, ""},                 // nothing wanted finds nothing
+		{"all", `party -comm`, "41"},           // an exclusion is the whole word
+		{"all", `party -comm*`, "4"},           // or a prefix, written with *
+		{"all", `"free party" -"`, "41"},       // an empty exclusion is ignored
+		{"all", `free-party`, "41"},            // a hyphen inside a word is not an exclusion
+		{"all", `party NOT common`, ""},        // NOT is a word to look for, not an operator
+		{"op1", `party -another`, "1"},         // with a board filter
 	} {
 		if got := ids(c.board, c.q); got != c.want {
 			t.Errorf("%s %q: %q, want %q", c.board, c.q, got, c.want)
@@ -55,5 +71,45 @@ func TestSearch(t *testing.T) {
 	}
 	if got := ids("all", "canal"); got != "4" {
 		t.Errorf("after delete: %q", got)
+	}
+}
+
+func TestFTSQuery(t *testing.T) {
+	long := ""
+	for i := 0; i < 40; i++ {
+		long += fmt.Sprintf("w%d ", i)
+	}
+	for _, c := range []struct{ in, want string }{
+		{"free party", `"free*" "party*"`},
+		{`"free party"`, `"free party"`},
+		{`"free party" -common`, `("free party") NOT "common"`},
+		{`"free party" -common -"canal street"`, `("free party") NOT "common" NOT "canal street"`},
+		{`rave -foot*`, `("rave*") NOT "foot*"`},
+		{`"drill mus*"`, `"drill mus*"`},
+		{`-common`, ``},
+		{`-"a b"`, ``},
+		{`""`, ``},
+		{`"unterminated phrase`, `"unterminated phrase"`},
+		{`bit.ly`, `"bit*" "ly*"`},
+		{`-bit.ly party`, `("party*") NOT "bit ly"`},
+		{`a-b`, `"a*" "b*"`},
+		{`- party`, `"party*"`},
+		{`--party`, `"party*"`},
+		{`party OR rave`, `"party*" "OR*" "rave*"`},
+		{`NEAR(a b) *`, `"NEAR*" "a*" "b*"`},
+		{`x"); DROP TABLE items; --`, `"x*" "DROP TABLE items"`},
+		{`вечерин`, `"вечерин*"`},
+		{`"💥" party`, `"party*"`},
+		{long, strings.TrimSpace(func() string {
+			s := ""
+			for i := 0; i < 16; i++ {
+				s += fmt.Sprintf(`"w%d*" `, i)
+			}
+			return s
+		}())},
+	} {
+		if got := ftsQuery(c.in); got != c.want {
+			t.Errorf("ftsQuery(%q) = %s, want %s", c.in, got, c.want)
+		}
 	}
 }
