@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/watchroom/watchroom/watch"
 )
@@ -164,8 +166,75 @@ func (s *Store) Search(ctx context.Context, board, q string, limit int) ([]watch
 	if err != nil {
 		return nil, err
 	}
+	terms := ParseSearch(q)
 	for i := range out {
 		out[i].Annotations = append(out[i].Annotations, anns[out[i].ID]...)
+		// a result shows where the search found it, not the watch list
+		out[i].Spans = append(searchSpans(terms, "title", out[i].Item.Title),
+			searchSpans(terms, "text", out[i].Item.Text)...)
+		if out[i].Spans == nil {
+			out[i].Spans = []watch.Span{}
+		}
 	}
 	return out, nil
+}
+
+// searchSpans are where the wanted terms of a search are in one field of
+// an item, so a result shows what was searched for, highlighted. Words are
+// compared as the index compares them, without case.
+func searchSpans(terms []SearchTerm, field, text string) []watch.Span {
+	type word struct {
+		start, end int
+		w          string
+	}
+	var words []word
+	for i := 0; i < len(text); {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if !isWordRune(r) {
+			i += n
+			continue
+		}
+		j := i
+		for j < len(text) {
+			r, n := utf8.DecodeRuneInString(text[j:])
+			if !isWordRune(r) {
+				break
+			}
+			j += n
+		}
+		words = append(words, word{i, j, strings.ToLower(text[i:j])})
+		i = j
+	}
+	var spans []watch.Span
+	for _, t := range terms {
+		if t.Exclude {
+			continue
+		}
+		n := len(t.Words)
+	next:
+		for i := 0; i+n <= len(words); i++ {
+			for k, w := range t.Words {
+				got, want := words[i+k].w, strings.ToLower(w)
+				if k == n-1 && t.Prefix {
+					if !strings.HasPrefix(got, want) {
+						continue next
+					}
+				} else if got != want {
+					continue next
+				}
+			}
+			spans = append(spans, watch.Span{Field: field, Start: words[i].start, End: words[i+n-1].end})
+		}
+	}
+	sort.Slice(spans, func(a, b int) bool { return spans[a].Start < spans[b].Start })
+	// overlapping spans (a word and a phrase holding it) become one
+	var out []watch.Span
+	for _, s := range spans {
+		if k := len(out) - 1; k >= 0 && s.Start < out[k].End {
+			out[k].End = max(out[k].End, s.End)
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
 }

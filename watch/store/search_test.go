@@ -113,3 +113,28 @@ func TestFTSQuery(t *testing.T) {
 		}
 	}
 }
+
+func TestSearchSpans(t *testing.T) {
+	text := "Free party tonight, FREE-PARTY on the common; free parties"
+	for _, c := range []struct {
+		q    string
+		want string // the highlighted text, | between spans
+	}{
+		{"party", "party|PARTY"},
+		{"part", "party|PARTY|parties"},
+		{`"free party"`, "Free party|FREE-PARTY"},
+		{`"free party" -common`, "Free party|FREE-PARTY"},
+		{`"free part*"`, "Free party|FREE-PARTY|free parties"},
+		{`free party`, "Free|party|FREE|PARTY|free"}, // each word on its own
+		{`commons`, ""},
+		{`-party`, ""},
+	} {
+		var got []string
+		for _, s := range searchSpans(ParseSearch(c.q), "text", text) {
+			got = append(got, text[s.Start:s.End])
+		}
+		if g := strings.Join(got, "|"); g != c.want {
+			t.Errorf("%q: %q, want %q", c.q, g, c.want)
+		}
+	}
+}
