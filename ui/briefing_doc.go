@@ -86,7 +86,7 @@ func (s *Server) briefingDoc(b watch.Briefing, version int, offline bool) (brief
 		if x.IsZero() {
 			return "unknown"
 		}
-		return x.In(loc).Format("Mon 2 Jan 2006 15:04")
+		return formatTime(x, loc)
 	}
 	d := briefingDoc{B: b, Version: version, Offline: offline, TimeZone: loc.String(), Generated: t(b.GeneratedAt),
 		Start: t(b.Operation.Start), End: t(b.Operation.End)}

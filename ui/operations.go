@@ -49,7 +49,7 @@ func (s *Server) operations(c echo.Context) error {
 	now := s.opts.Now()
 	loc := s.opts.Location
 	ops := s.reg.All()
-	fmtT := func(t time.Time) string { return t.In(loc).Format("Mon 2 Jan 2006 15:04") }
+	fmtT := func(t time.Time) string { return formatTime(t, loc) }
 	var p operationsPage
 	p.TimeZone = loc.String()
 	if u, ok := userFrom(c); ok {

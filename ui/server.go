@@ -154,12 +154,13 @@ func (s *Server) routes() {
 		Skipper: func(c echo.Context) bool {
 			p := c.Path()
 			// ingest: a push bears the source's token, not a session (ingest.go)
-			return p == "/healthz" || p == "/readyz" || p == "/metrics" || p == "/static/*" || p == "/ingest/:source"
+			return p == "/favicon.ico" || p == "/healthz" || p == "/readyz" || p == "/metrics" || p == "/static/*" || p == "/ingest/:source"
 		},
 	}))
 
 	static, _ := fs.Sub(staticFS, "static")
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", cacheStatic(http.FileServer(http.FS(static))))))
+	e.GET("/favicon.ico", favicon) // for clients that ask before reading the page's icon link
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	if s.opts.Metrics != nil {
@@ -224,6 +225,17 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// favicon is the console's icon (static/favicon.svg) where browsers look
+// for it by default.
+func favicon(c echo.Context) error {
+	b, err := staticFS.ReadFile("static/favicon.svg")
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-cache")
+	return c.Blob(http.StatusOK, "image/svg+xml", b)
+}
+
 func cacheStatic(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-cache")
@@ -276,6 +288,8 @@ type page struct {
 	Username string
 	Board    boardPage
 	Wall     bool // wall mode: the board on a big screen
+	Nav      []navLink
+	TimeZone string // the zone every time is shown in (time.js reads it)
 
 	Operations operationsPage
 	OpForm     opFormPage
@@ -290,7 +304,9 @@ func (s *Server) render(c echo.Context, code int, name string, p page) error {
 	p.CSRF, _ = c.Get("csrf").(string)
 	if u, ok := userFrom(c); ok {
 		p.User, p.SignedIn = u, true
+		p.Nav = s.nav(c, u)
 	}
+	p.TimeZone = s.opts.Location.String()
 	c.Response().Header().Set("Content-Type", "text/html; charset=utf-8")
 	c.Response().WriteHeader(code)
 	return s.tmpl.ExecuteTemplate(c.Response(), name, p)

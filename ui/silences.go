@@ -41,7 +41,7 @@ func (s *Server) silenceRoutes(a *echo.Group) {
 
 func (s *Server) silencesPage(c echo.Context, code int, p silencesPage) error {
 	loc := s.opts.Location
-	t := func(x time.Time) string { return x.In(loc).Format("Mon 2 Jan 2006 15:04") }
+	t := func(x time.Time) string { return formatTime(x, loc) }
 	p.Rows = nil
 	for _, v := range s.opts.Alerts.Silences() {
 		var ms []string

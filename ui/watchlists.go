@@ -90,7 +90,7 @@ func (s *Server) watchLists(c echo.Context) error {
 		p.BuildError = err.Error()
 	}
 	if b := s.lists.Built(); !b.IsZero() {
-		p.Built = b.In(s.opts.Location).Format("2 Jan 2006 15:04:05")
+		p.Built = formatTime(b, s.opts.Location)
 	}
 	for _, e := range s.lists.Entries() {
 		l := e.List
@@ -102,7 +102,7 @@ func (s *Server) watchLists(c echo.Context) error {
 			r.Config = listQuery(*e.Config)
 		}
 		if e.Origin != watch.OriginConfig {
-			r.Updated = fmt.Sprintf("%s, %s", e.UpdatedBy, e.Updated.In(s.opts.Location).Format("2 Jan 2006 15:04"))
+			r.Updated = fmt.Sprintf("%s, %s", e.UpdatedBy, formatTime(e.Updated, s.opts.Location))
 		}
 		for _, t := range listTerms(l) {
 			st := watch.TermStat{List: l.ID, Term: t}

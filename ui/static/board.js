@@ -7,7 +7,6 @@
   var root = document.getElementById("board");
   var board = root.dataset.board;
   var epoch = root.dataset.epoch;
-  var tz = root.dataset.tz;
   var canAnnotate = root.dataset.canAnnotate === "yes";
   var me = root.dataset.me;
   var severities = {};
@@ -19,16 +18,8 @@
   var hitEls = {}; // hit id -> element
   var annSeen = {}; // annotation id -> true
 
-  var fmt = new Intl.DateTimeFormat("en-GB", {
-    timeZone: tz, year: "numeric", month: "short", day: "2-digit",
-    hour: "2-digit", minute: "2-digit", second: "2-digit"
-  });
-  function showTime(el, iso) {
-    if (!iso || iso.indexOf("0001-01-01") === 0) { el.textContent = "unknown"; return; }
-    var d = new Date(iso);
-    el.dateTime = d.toISOString();
-    el.textContent = fmt.format(d);
-  }
+  // times are written as everywhere in the console (time.js)
+  function showTime(el, iso) { window.watchroomTime.show(el, iso, "unknown"); }
 
   function setStatus(text, cls) {
     statusEl.textContent = text;
@@ -263,7 +254,7 @@
     if (s.cadence) {
       var cad = document.createElement("div");
       cad.className = "cadence";
-      cad.textContent = "polled " + s.cadence + " (" + s.cadence_why + ")";
+      cad.textContent = s.cadence + " (" + s.cadence_why + ")";
       detail.appendChild(cad);
     }
     if (s.state === "failing") {

@@ -6,8 +6,7 @@
   var statusEl = document.getElementById("status");
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
   var rows = {}, data = {};
-  var fmt = new Intl.DateTimeFormat("en-GB", { year: "numeric", month: "short", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
-  function when(iso) { return (!iso || iso.indexOf("0001-") === 0) ? "never" : fmt.format(new Date(iso)); }
+  var when = window.watchroomTime.format; // as every time in the console
   function cell(text) { var td = document.createElement("td"); td.textContent = text; return td; }
   function state(s) { return s.paused ? "paused" : (s.state === "failing" && s.failures > 0 ? "failing, backing off" : s.state); }
 

@@ -154,7 +154,7 @@
         li.appendChild(text);
         var meta = document.createElement("div");
         meta.className = "small";
-        meta.textContent = [x.item.source, x.item.author, new Date(x.item.found).toISOString().replace("T", " ").slice(0, 16) + " UTC",
+        meta.textContent = [x.item.source, x.item.author, window.watchroomTime.format(x.item.found),
           "terms: " + (x.terms || []).join(", ")].filter(function (p) { return p; }).join(" · ");
         li.appendChild(meta);
         ol.appendChild(li);

@@ -295,13 +295,14 @@ func (a *App) followOperations() {
 
 // cadence tells the source health board how often a source is polled now,
 // why, and when next.
-func (a *App) cadence(source string, now time.Time) (string, string, time.Time) {
-	d, why := a.surge.Cadence(source, now)
-	spec := a.sources[source].Schedule
-	if d == 0 {
-		return spec, "its own schedule", a.sched.Next(source)
+func (a *App) cadence(id string, now time.Time) (string, string, time.Time) {
+	src := a.sources[id]
+	if source.Pushed(src.Kind) {
+		return "pushed by its sender, not polled", "a webhook source", time.Time{}
 	}
-	return "every " + d.String(), why, a.sched.Next(source)
+	d, why := a.surge.Cadence(id, now)
+	every, why := schedule.Describe(src.Schedule, d, why, now)
+	return every, why, a.sched.Next(id)
 }
 
 func origins(f *config.File) []string {

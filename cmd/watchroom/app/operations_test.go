@@ -104,12 +104,12 @@ func TestOperationCreatedInTheWeb(t *testing.T) {
 		at         time.Duration
 		every, why string
 	}{
-		{-49 * time.Hour, "@every 1h", "its own schedule"},
-		{-47 * time.Hour, "every 15m0s", "operation gig is before"},
-		{-5 * time.Hour, "every 2m0s", "operation gig is imminent"},
-		{time.Hour, "every 1m0s", "operation gig is live"},
-		{5 * time.Hour, "every 5m0s", "operation gig is after"},
-		{11 * time.Hour, "@every 1h", "its own schedule"},
+		{-49 * time.Hour, "polled every 1h", "its own schedule"},
+		{-47 * time.Hour, "polled every 15m", "operation gig is before"},
+		{-5 * time.Hour, "polled every 2m", "operation gig is imminent"},
+		{time.Hour, "polled every 1m", "operation gig is live"},
+		{5 * time.Hour, "polled every 5m", "operation gig is after"},
+		{11 * time.Hour, "polled every 1h", "its own schedule"},
 	} {
 		every, why, _ := a.cadence("local", start.Add(c.at))
 		if every != c.every || why != c.why {
