@@ -16,7 +16,11 @@
   var statusEl = document.getElementById("status");
   var lastSeq = 0;
   var hitEls = {}; // hit id -> element
-  var annSeen = {}; // annotation id -> true
+  var resultEls = {}; // hit id -> its card among the search results
+  var resultsEl = document.getElementById("results");
+  // cardsOf are the cards showing a hit: in the live list, among the
+  // search results, or both.
+  function cardsOf(id) { return [hitEls[id], resultEls[id]].filter(Boolean); }
 
   // times are written as everywhere in the console (time.js)
   function showTime(el, iso) { window.watchroomTime.show(el, iso, "unknown"); }
@@ -69,12 +73,11 @@
   }
 
   function renderAnnotation(list, a) {
-    if (annSeen[a.id]) return;
-    annSeen[a.id] = true;
+    if (list.querySelector('li[data-ann="' + Number(a.id) + '"]')) return;
     if (list.parentNode && list.parentNode.dataset) list.parentNode.dataset.annotated = "yes";
     var li = document.createElement("li");
     li.className = "annotation kind-" + (a.kind || "note");
-    li.id = "ann-" + a.id;
+    li.dataset.ann = a.id;
     var card = list.parentNode;
     if (card && card.dataset && a.kind === "flag") card.dataset.flagged = "yes";
     if (card && card.dataset && (a.tags || []).length) {
@@ -112,7 +115,7 @@
       li.appendChild(tag);
     });
     if (a.supersedes) {
-      var old = document.getElementById("ann-" + a.supersedes);
+      var old = list.querySelector('li[data-ann="' + Number(a.supersedes) + '"]');
       if (old) old.classList.add("superseded");
       var s = document.createElement("span");
       s.className = "small";
@@ -192,10 +195,11 @@
       .catch(function () { askedSeverity[list] = false; });
   }
 
-  function renderHit(h, atTop) {
-    if (hitEls[h.id]) return;
+  // card is one hit as the board shows it, with its actions: the same on
+  // the live list and among the search results.
+  function card(h, prefix) {
     var li = document.getElementById("hit-template").content.firstElementChild.cloneNode(true);
-    li.id = "hit-" + h.id;
+    li.id = prefix + h.id;
     li.dataset.hit = h.id;
     li.dataset.list = h.list;
     li.dataset.severity = severities[h.list] || "routine";
@@ -217,6 +221,12 @@
     var list = li.querySelector(".annotations");
     (h.annotations || []).forEach(function (x) { renderAnnotation(list, x); });
     if (canAnnotate) li.appendChild(annotateForm(h.id));
+    return li;
+  }
+
+  function renderHit(h, atTop) {
+    if (hitEls[h.id]) return;
+    var li = card(h, "hit-");
     hitEls[h.id] = li;
     showClaim(h.id);
     if (atTop) hitsEl.insertBefore(li, hitsEl.firstChild); else hitsEl.appendChild(li);
@@ -349,8 +359,9 @@
   // every change and on connect; each hit shown says who holds it.
   var claims = {}; // hit id -> claim
   function showClaim(hitID) {
-    var li = hitEls[hitID];
-    if (!li) return;
+    cardsOf(hitID).forEach(function (li) { showClaimOn(li, hitID); });
+  }
+  function showClaimOn(li, hitID) {
     var c = claims[hitID];
     var el = li.querySelector(".claim");
     el.textContent = "";
@@ -382,8 +393,8 @@
     (d.claims || []).forEach(function (c) { claims[c.hit_id] = c; });
     Object.keys(old).concat(Object.keys(claims)).forEach(function (id) { showClaim(id); });
   }
-  function toggleClaim(hitID) {
-    var li = hitEls[hitID];
+  function toggleClaim(hitID, li) {
+    li = li || hitEls[hitID];
     if (!li || !canAnnotate) return;
     var mine = claims[hitID] && claims[hitID].name === me;
     var err = li.querySelector(".claimerror");
@@ -395,13 +406,38 @@
       return r.json().then(function (j) { throw new Error(j.error || ("HTTP " + r.status)); });
     }).catch(function (e) { err.textContent = e.message; });
   }
-  hitsEl.addEventListener("click", function (ev) {
-    var btn = ev.target.closest && ev.target.closest("button.claim-toggle");
-    if (btn) toggleClaim(btn.closest("li.hit").dataset.hit);
+  [hitsEl, resultsEl].forEach(function (el) {
+    el.addEventListener("click", function (ev) {
+      var btn = ev.target.closest && ev.target.closest("button.claim-toggle");
+      if (btn) { var li = btn.closest("li.hit"); toggleClaim(li.dataset.hit, li); }
+    });
   });
 
+  // showResults puts search results on the page as cards like the live
+  // list's (highlighted where the search found them, with the same
+  // actions), or, with no list, takes them away.
+  function showResults(list, none) {
+    resultEls = {};
+    resultsEl.textContent = "";
+    if (!list) return;
+    if (!list.length) {
+      var li = document.createElement("li");
+      li.className = "small";
+      li.textContent = none;
+      resultsEl.appendChild(li);
+    }
+    list.forEach(function (h) {
+      if (resultEls[h.id]) return;
+      var li = card(h, "result-");
+      li.classList.add("result");
+      resultEls[h.id] = li;
+      resultsEl.appendChild(li);
+      showClaim(h.id);
+    });
+  }
+
   window.watchroomBoard = { togglePause: function () { setPaused(!paused); }, renderHit: renderHit, quick: quick,
-    toggleClaim: toggleClaim };
+    toggleClaim: toggleClaim, showResults: showResults };
 
   function handle(msg) {
     lastSeq = msg.seq;
@@ -412,8 +448,7 @@
       chartSoon();
     }
     else if (msg.type === "annotation") {
-      var li = hitEls[msg.data.hit_id];
-      if (li) renderAnnotation(li.querySelector(".annotations"), msg.data);
+      cardsOf(msg.data.hit_id).forEach(function (li) { renderAnnotation(li.querySelector(".annotations"), msg.data); });
     } else if (msg.type === "alert") {
       if (window.watchroomAlerts) window.watchroomAlerts.update(msg.data);
     } else if (msg.type === "source") {

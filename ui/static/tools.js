@@ -41,40 +41,47 @@
         (fTag.value && tags.indexOf(encodeURIComponent(fTag.value)) < 0);
     }
   }
-  [fList, fSource, fUnann, fFlag, fSev, fTag].forEach(function (el) { el.addEventListener("change", refilter); });
+  [fList, fSource, fUnann, fFlag, fSev, fTag].forEach(function (el) {
+    el.addEventListener("change", function () { refilter(); saveState(); });
+  });
+
+  // The filters and the search live in the address, so a reload or a
+  // shared link shows the board as it was.
+  var state = [["q", search], ["list", fList], ["source", fSource], ["severity", fSev], ["tag", fTag],
+    ["unannotated", fUnann], ["flagged", fFlag]];
+  function saveState() {
+    var u = new URL(location.href);
+    state.forEach(function (p) {
+      var v = p[1].type === "checkbox" ? (p[1].checked ? "1" : "") : p[1].value.trim();
+      if (v) u.searchParams.set(p[0], v); else u.searchParams.delete(p[0]);
+    });
+    if (u.href !== location.href) history.replaceState(null, "", u.href);
+    var wall = document.getElementById("wall-link");
+    if (wall) { u.searchParams.set("wall", "1"); wall.href = u.search; }
+  }
+  function loadState() {
+    var u = new URL(location.href);
+    state.forEach(function (p) {
+      var v = u.searchParams.get(p[0]);
+      if (v === null) return;
+      if (p[1].type === "checkbox") { p[1].checked = v === "1"; return; }
+      if (p[1].tagName === "SELECT") addOption(p[1], v);
+      p[1].value = v;
+    });
+  }
   new MutationObserver(refilter).observe(hits, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-annotated", "data-flagged", "data-tags", "data-severity"] });
 
   // Search: results replace the live list until the search is cleared.
   var searchTimer = null;
   function runSearch() {
     var q = search.value.trim();
-    if (!q) { results.hidden = true; hits.hidden = false; results.textContent = ""; return; }
+    saveState();
+    if (!q) { window.watchroomBoard.showResults(null); results.hidden = true; hits.hidden = false; return; }
     fetch("/api/boards/" + encodeURIComponent(board) + "/search?q=" + encodeURIComponent(q), { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (list) {
         if (search.value.trim() !== q) return; // a newer search is on its way
-        results.textContent = "";
-        if (!list.length) {
-          var none = document.createElement("li");
-          none.className = "small";
-          none.textContent = "Nothing stored matches every word.";
-          results.appendChild(none);
-        }
-        list.forEach(function (h) {
-          var li = document.createElement("li");
-          li.className = "hit result";
-          var m = document.createElement("div");
-          m.className = "meta";
-          m.textContent = h.list + " · " + h.item.source + " · found " + new Date(h.found).toLocaleString("en-GB", { timeZone: root.dataset.tz });
-          var t = document.createElement("h3");
-          t.className = "title";
-          t.textContent = h.item.title;
-          var x = document.createElement("p");
-          x.className = "text";
-          x.textContent = h.item.text;
-          li.appendChild(m); li.appendChild(t); li.appendChild(x);
-          results.appendChild(li);
-        });
+        window.watchroomBoard.showResults(Array.isArray(list) ? list : [], "Nothing stored matches.");
         results.hidden = false;
         hits.hidden = true;
       }).catch(function () {});
@@ -148,6 +155,11 @@
       window.scrollBy(0, dir > 0 ? 2 : -max);
     }, 50);
   }
+
+  loadState();
+  refilter();
+  saveState();
+  if (search.value.trim()) runSearch();
 
   window.watchroomTools = { refilter: refilter };
 })();
