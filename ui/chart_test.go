@@ -38,4 +38,17 @@ func TestBoardChartsAPI(t *testing.T) {
 	if len(terms.Series) != 1 || len(terms.Series[0].Data) != 1 {
 		t.Fatalf("terms %+v", terms)
 	}
+	// the terms' labels are not clipped: the grid holds them, each shown
+	var layout map[string]struct {
+		Grid  []map[string]any `json:"grid"`
+		YAxis []map[string]any `json:"yAxis"`
+	}
+	if err := json.Unmarshal(b, &layout); err != nil {
+		t.Fatal(err)
+	}
+	tl := layout["chart-terms"]
+	if len(tl.Grid) != 1 || tl.Grid[0]["containLabel"] != true || len(tl.YAxis) != 1 ||
+		tl.YAxis[0]["axisLabel"].(map[string]any)["interval"] != "0" {
+		t.Fatalf("terms chart layout: grid %v, y axis %v", tl.Grid, tl.YAxis)
+	}
 }

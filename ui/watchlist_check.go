@@ -21,7 +21,8 @@ type queryProblem struct {
 	Line    int      `json:"line"`   // from 1
 	Column  int      `json:"column"` // in runes, from 1
 	Caret   string   `json:"caret,omitempty"`
-	Terms   []string `json:"terms,omitempty"` // when it parses: its terms as written
+	Terms   []string `json:"terms,omitempty"`      // when it parses: the terms it looks for, as written
+	Exclude []string `json:"exclusions,omitempty"` // and those it excludes
 	Query   string   `json:"canonical,omitempty"`
 }
 
@@ -38,7 +39,7 @@ func checkQueryText(q string) queryProblem {
 	if err != nil {
 		return queryProblem{Message: err.Error()}
 	}
-	return queryProblem{OK: true, Terms: parsed.Terms(), Query: parsed.String()}
+	return queryProblem{OK: true, Terms: parsed.Terms(), Exclude: parsed.Exclusions(), Query: parsed.String()}
 }
 
 // checkQuery is the editor's live syntax check: the message, where it is,

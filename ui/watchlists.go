@@ -26,6 +26,9 @@ type listRow struct {
 	Updated string
 	Broken  string
 	Terms   []termRow
+	// Exclusions are the terms the list excludes (-football): an item
+	// holding one is not a hit, so they have no hits to count.
+	Exclusions []string
 }
 
 // watchListsPage is the /watchlists page: the editor, and each list's
@@ -67,17 +70,18 @@ func listQuery(l watch.WatchList) string {
 	return match.TermsQuery(l.Terms)
 }
 
-// listTerms are the terms per-term figures are kept under: a query's terms
-// as written, or the terms.
-func listTerms(l watch.WatchList) []string {
+// listTerms are the terms a list looks for, as written (its figures are
+// kept under each one's watch.TermKey, so they survive an edit that quotes
+// or unquotes it), and the terms it excludes.
+func listTerms(l watch.WatchList) (terms, exclusions []string) {
 	if l.Query == "" {
-		return l.Terms
+		return l.Terms, nil
 	}
 	q, err := match.Parse(l.Query)
 	if err != nil {
-		return nil
+		return nil, nil
 	}
-	return q.Terms()
+	return q.Terms(), q.Exclusions()
 }
 
 func (s *Server) watchLists(c echo.Context) error {
@@ -104,10 +108,19 @@ func (s *Server) watchLists(c echo.Context) error {
 		if e.Origin != watch.OriginConfig {
 			r.Updated = fmt.Sprintf("%s, %s", e.UpdatedBy, formatTime(e.Updated, s.opts.Location))
 		}
-		for _, t := range listTerms(l) {
+		terms, excl := listTerms(l)
+		r.Exclusions = excl
+		seen := map[string]bool{}
+		for _, t := range terms {
+			k := watch.TermKey(t)
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
 			st := watch.TermStat{List: l.ID, Term: t}
-			if x := stats[l.ID][t]; x != nil {
+			if x := stats[l.ID][k]; x != nil {
 				st = *x
+				st.Term = t
 			}
 			r.Terms = append(r.Terms, termRow{TermStat: st, Share: fmt.Sprintf("%.0f%%", 100*st.Share()),
 				Noisy: st.Hits30 >= 3 && st.Share() >= 0.5})

@@ -81,7 +81,7 @@ func (m *Matcher) Match(it Item) []Hit {
 		if len(l.Sources) > 0 && !contains(l.Sources, it.SourceID) {
 			continue
 		}
-		h := Hit{ListID: r.ListID, Terms: r.Terms, Operations: []string{}}
+		h := Hit{ListID: r.ListID, Terms: termKeys(r.Terms), Operations: []string{}}
 		for _, s := range r.Spans {
 			h.Spans = append(h.Spans, Span{Field: s.Field, Start: s.Start, End: s.End})
 		}
@@ -93,4 +93,19 @@ func (m *Matcher) Match(it Item) []Hit {
 		hits = append(hits, h)
 	}
 	return hits
+}
+
+// TermKey is a term's identity (match.TermKey): "pull up" and pull up are
+// one term, in a hit, a list's figures and the charts.
+func TermKey(term string) string { return match.TermKey(term) }
+
+// termKeys are the identities of a hit's terms, each once.
+func termKeys(terms []string) []string {
+	out := make([]string, 0, len(terms))
+	for _, t := range terms {
+		if k := match.TermKey(t); !contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
 }

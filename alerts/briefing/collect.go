@@ -54,7 +54,7 @@ func Collect(ctx context.Context, st CollectStore, op watch.Operation, lists []w
 	terms, srcs := map[string]int{}, map[string]int{}
 	for _, h := range snap.Hits {
 		for _, t := range h.Terms {
-			terms[t]++
+			terms[watch.TermKey(t)]++
 		}
 		srcs[h.Item.SourceID]++
 	}

@@ -65,7 +65,10 @@ func TopTerms(title string, counts []Counted, dark bool) map[string]any {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(
 		charts.WithTitleOpts(opts.Title{Title: title, TitleStyle: &opts.TextStyle{Color: fg(dark), FontSize: 14}}),
-		charts.WithYAxisOpts(opts.YAxis{AxisLabel: &opts.AxisLabel{Color: fg(dark)}}),
+		// every term's label shown (interval 0), and room made for the
+		// longest inside the chart (containLabel), so none is clipped
+		charts.WithYAxisOpts(opts.YAxis{AxisLabel: &opts.AxisLabel{Color: fg(dark), Interval: "0"}}),
+		charts.WithGridOpts(opts.Grid{ContainLabel: opts.Bool(true), Left: "2%", Right: "4%", Bottom: "2%"}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true)}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", MinInterval: 1, AxisLabel: &opts.AxisLabel{Color: fg(dark)}}),

@@ -29,7 +29,9 @@
     checkEl.className = "wl-check mono" + (p && p.ok ? " ok" : "");
     if (!p) { checkEl.textContent = ""; return; }
     if (p.ok) {
-      checkEl.textContent = "Parses: " + (p.terms || []).length + " term" + ((p.terms || []).length === 1 ? "" : "s") + ".";
+      var nx = (p.exclusions || []).length;
+      checkEl.textContent = "Parses: " + (p.terms || []).length + " term" + ((p.terms || []).length === 1 ? "" : "s") +
+        (nx ? ", " + nx + " excluded (" + p.exclusions.map(function (x) { return "-" + x; }).join(", ") + ")" : "") + ".";
       return;
     }
     checkEl.textContent = p.message + (p.caret ? "\n" + p.caret : "");

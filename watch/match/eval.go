@@ -128,12 +128,62 @@ func (m *Matcher) wordStarts(sc *scratch, field int) []int {
 	return starts
 }
 
+// credit marks the terms of the clauses of n (which holds) that hold
+// themselves: of (a AND b) OR c found in "a c", only c is the hit's, not
+// a, whose clause did not match. Terms under a NOT never are.
+func (m *Matcher) credit(sc *scratch, n *enode) {
+	switch n.kind {
+	case nodeTerm:
+		sc.creditGen[n.term] = sc.credit
+	case nodeAnd:
+		for _, k := range n.kids {
+			m.credit(sc, k)
+		}
+	case nodeOr:
+		for _, k := range n.kids {
+			if m.eval(sc, k) {
+				m.credit(sc, k)
+			}
+		}
+	case nodeNear:
+		sc.creditGen[n.kids[0].term] = sc.credit
+		sc.creditGen[n.kids[1].term] = sc.credit
+	case nodeNot:
+		m.creditFalse(sc, n.kids[0])
+	}
+}
+
+// creditFalse is credit for a clause n that does not hold: only what
+// holds under a NOT in it counts (NOT (NOT a OR NOT b) is a AND b).
+func (m *Matcher) creditFalse(sc *scratch, n *enode) {
+	switch n.kind {
+	case nodeAnd:
+		for _, k := range n.kids {
+			if !m.eval(sc, k) {
+				m.creditFalse(sc, k)
+			}
+		}
+	case nodeOr:
+		for _, k := range n.kids {
+			m.creditFalse(sc, k)
+		}
+	case nodeNot:
+		m.credit(sc, n.kids[0])
+	}
+}
+
 func (m *Matcher) result(sc *scratch, l *clist) Result {
 	r := Result{ListID: l.id, Severity: l.severity}
+	sc.credit++
+	if sc.credit == 0 { // wrapped
+		clear(sc.creditGen)
+		sc.credit = 1
+	}
+	m.credit(sc, l.root)
 	spans := sc.spans[:0]
 	for _, ti := range l.terms {
 		t := &m.terms[ti]
-		if !t.positive || !sc.found(ti) {
+		if !t.positive || !sc.found(ti) || sc.creditGen[ti] != sc.credit {
 			continue
 		}
 		if slices.Contains(r.Terms, t.src) {

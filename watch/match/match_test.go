@@ -329,3 +329,46 @@ func TestConcurrentMatch(t *testing.T) {
 		}
 	}
 }
+
+// A hit's terms and spans are those of the clauses that matched, not
+// every word of the query found in the item.
+func TestMatchedClausesOnly(t *testing.T) {
+	for _, c := range []struct {
+		query, text string
+		terms       string // | between; "-" for no hit
+	}{
+		{`(drill AND grime) OR rave`, "drill rave", "rave"},
+		{`(drill AND grime) OR rave`, "drill grime rave", "drill|grime|rave"},
+		{`(drill AND grime) OR rave`, "drill grime", "drill|grime"},
+		{`(drill AND grime) OR rave`, "drill", "-"},
+		{`party (tonight OR "this weekend")`, "party tonight, this week", "party|tonight"},
+		{`"free party" -police`, "free party police", "-"},
+		{`"free party" -police`, "free party", `"free party"`},
+		{`NOT (NOT rave OR NOT party)`, "rave party", "rave|party"},
+		{`(meet NEAR/2 tonight) OR gig`, "meet someone tonight gig", "meet|tonight|gig"},
+		{`(meet NEAR/1 tonight) OR gig`, "meet a lot of people tonight gig", "gig"},
+	} {
+		m, err := match.Compile([]match.List{{ID: "l", Query: c.query}})
+		if err != nil {
+			t.Fatalf("%s: %v", c.query, err)
+		}
+		rs := m.Match(match.Doc{Text: c.text})
+		got := "-"
+		if len(rs) == 1 {
+			got = strings.Join(rs[0].Terms, "|")
+			for _, s := range rs[0].Spans {
+				w := c.text[s.Start:s.End]
+				found := false
+				for _, term := range rs[0].Terms {
+					found = found || strings.EqualFold(strings.Trim(term, `"`), w)
+				}
+				if !found {
+					t.Errorf("%s in %q: span %q is of no matched term", c.query, c.text, w)
+				}
+			}
+		}
+		if got != c.terms {
+			t.Errorf("%s in %q: terms %q, want %q", c.query, c.text, got, c.terms)
+		}
+	}
+}

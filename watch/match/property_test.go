@@ -309,9 +309,31 @@ func referenceMatch(rc *refCache, lists []List, trees []*refNode, d Doc) []Resul
 		if !eval(trees[li]) {
 			continue
 		}
+		// a hit's terms are those of the clauses that hold
+		credited := map[*refTerm]bool{}
+		var credit func(n *refNode, holds bool)
+		credit = func(n *refNode, holds bool) {
+			switch n.kind {
+			case nodeTerm:
+				credited[n.term] = credited[n.term] || holds
+			case nodeNear:
+				if holds {
+					credited[n.kids[0].term], credited[n.kids[1].term] = true, true
+				}
+			case nodeNot:
+				credit(n.kids[0], !holds)
+			default: // AND, OR: the kids that hold (or fail) as n does
+				for _, k := range n.kids {
+					if eval(k) == holds {
+						credit(k, holds)
+					}
+				}
+			}
+		}
+		credit(trees[li], true)
 		r := Result{ListID: l.ID, Severity: SeverityRoutine}
 		for _, t := range order {
-			if !positive[t] || len(occ[t]) == 0 || slices.Contains(r.Terms, t.String()) {
+			if !positive[t] || !credited[t] || len(occ[t]) == 0 || slices.Contains(r.Terms, t.String()) {
 				continue
 			}
 			r.Terms = append(r.Terms, t.String())

@@ -313,11 +313,18 @@ func (q *Query) String() string {
 	return b.String()
 }
 
-// Terms returns the query's terms as written, each once, in order.
-func (q *Query) Terms() []string {
+// Terms returns the terms the query looks for as written, each once, in
+// order; not those it excludes (Exclusions).
+func (q *Query) Terms() []string { return q.terms(false) }
+
+// Exclusions are the terms the query excludes (-football, NOT police), as
+// written: an item holding one is not a hit.
+func (q *Query) Exclusions() []string { return q.terms(true) }
+
+func (q *Query) terms(negated bool) []string {
 	var out []string
-	walkTerms(q.root, func(t *termSpec, _ bool) {
-		if !slices.Contains(out, t.src) {
+	walkTerms(q.root, func(t *termSpec, neg bool) {
+		if neg == negated && !slices.Contains(out, t.src) {
 			out = append(out, t.src)
 		}
 	}, false)

@@ -23,7 +23,7 @@ func TestParseValid(t *testing.T) {
 		{`a OR b c`, `a OR (b AND c)`, nil},
 		{`(a OR b) c`, `(a OR b) AND c`, nil},
 		{`a AND (b OR (c AND NOT d))`, `a AND (b OR (c AND NOT d))`, nil},
-		{`drill -police`, `drill AND NOT police`, []string{"drill", "-police"[1:]}},
+		{`drill -police`, `drill AND NOT police`, []string{"drill"}}, // police is an exclusion (TestExclusions)
 		{`drill NOT police`, `drill AND NOT police`, nil},
 		{`drill -(police OR met)`, `drill AND NOT (police OR met)`, nil},
 		{`"free party"`, `"free party"`, []string{`"free party"`}},
@@ -224,4 +224,27 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("%q has no terms", query)
 		}
 	})
+}
+
+func TestExclusions(t *testing.T) {
+	for _, c := range []struct {
+		query       string
+		terms, excl string
+	}{
+		{`drill -police`, "drill", "police"},
+		{`(drill OR grime) AND ("free party" OR rave*) -police -football`, `drill|grime|"free party"|rave*`, "police|football"},
+		{`NOT (NOT rave)`, "rave", ""},
+		{`rave NOT "pull up"`, "rave", `"pull up"`},
+	} {
+		q, err := match.Parse(c.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(q.Terms(), "|"); got != c.terms {
+			t.Errorf("%s: Terms %q, want %q", c.query, got, c.terms)
+		}
+		if got := strings.Join(q.Exclusions(), "|"); got != c.excl {
+			t.Errorf("%s: Exclusions %q, want %q", c.query, got, c.excl)
+		}
+	}
 }

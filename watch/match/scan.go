@@ -48,15 +48,20 @@ type scratch struct {
 	listGen  []uint32
 	touched  []int32
 	gen      uint32
+	// creditGen[t] == credit when term t is in a clause that holds, for
+	// the list being turned into a result (see credit).
+	creditGen []uint32
+	credit    uint32
 }
 
 func newScratch(m *Matcher) any {
 	return &scratch{
-		f:        newFolder(),
-		w:        walker{a: m.auto},
-		termHead: make([]int32, len(m.terms)),
-		termGen:  make([]uint32, len(m.terms)),
-		listGen:  make([]uint32, len(m.lists)),
+		f:         newFolder(),
+		w:         walker{a: m.auto},
+		termHead:  make([]int32, len(m.terms)),
+		termGen:   make([]uint32, len(m.terms)),
+		listGen:   make([]uint32, len(m.lists)),
+		creditGen: make([]uint32, len(m.terms)),
 	}
 }
 

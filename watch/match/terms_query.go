@@ -1,6 +1,24 @@
 package match
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+)
+
+// plainWord reports whether w reads as itself in a query without quotes:
+// letters and digits only, and not an operator.
+func plainWord(w string) bool {
+	switch {
+	case w == "AND" || w == "OR" || w == "NOT" || strings.HasPrefix(w, "NEAR"):
+		return false
+	}
+	for _, r := range w {
+		if !unicode.IsLetter(r) && !unicode.IsNumber(r) {
+			return false
+		}
+	}
+	return w != ""
+}
 
 // TermsQuery writes a list's Terms as one query that finds the same
 // items: each term as a quoted phrase of its words, joined by OR. Words
@@ -25,7 +43,10 @@ func TermsQuery(terms []string) string {
 			}
 			i = after
 		}
-		if len(words) > 0 {
+		switch {
+		case len(words) == 1 && plainWord(words[0]):
+			parts = append(parts, words[0]) // rave, not "rave": as a person writes it
+		case len(words) > 0:
 			parts = append(parts, `"`+strings.Join(words, " ")+`"`)
 		}
 	}

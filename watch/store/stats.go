@@ -46,7 +46,7 @@ func (s *Store) Stats(ctx context.Context, board string, from time.Time, width t
 				return st, fmt.Errorf("board stats: %w", err)
 			}
 			for _, t := range ts {
-				st.TopTerms[t]++
+				st.TopTerms[watch.TermKey(t)]++
 			}
 		}
 	}

@@ -34,7 +34,13 @@ func (s *Store) TermStats(ctx context.Context) (map[string]map[string]*watch.Ter
 		if out[list] == nil {
 			out[list] = map[string]*watch.TermStat{}
 		}
+		seen := map[string]bool{}
 		for _, t := range ts {
+			t = watch.TermKey(t) // hits recorded before terms had one identity
+			if seen[t] {
+				continue
+			}
+			seen[t] = true
 			st := out[list][t]
 			if st == nil {
 				st = &watch.TermStat{List: list, Term: t}

@@ -25,6 +25,10 @@ func TestTermStats(t *testing.T) {
 	b := hit("b", "rave")
 	c.add(7 * 24 * time.Hour)
 	hit("c", "rave")
+	// a term written as a phrase in a query, or in capitals, is the
+	// same term; once per hit
+	hit("d", `"pull up"`, "pull up")
+	hit("e", "Pull  Up")
 	for _, id := range []int64{a, b} {
 		if _, err := s.Annotate(ctx, watch.Annotation{HitID: id, Kind: watch.AnnotationNotRelevant, Author: "pc1"}); err != nil {
 			t.Fatal(err)
@@ -41,6 +45,9 @@ func TestTermStats(t *testing.T) {
 	rave, party := st["ume"]["rave"], st["ume"]["free party"]
 	if rave.Hits30 != 3 || rave.Hits7 != 2 || rave.NotRelevant != 2 || party.Hits30 != 1 || party.Hits7 != 0 || party.NotRelevant != 1 {
 		t.Fatalf("rave %+v party %+v", rave, party)
+	}
+	if pull := st["ume"]["pull up"]; pull == nil || pull.Hits30 != 2 || pull.Hits7 != 2 || len(st["ume"]) != 3 {
+		t.Fatalf("pull up %+v, terms %v", pull, st["ume"])
 	}
 	if got := rave.Share(); got < 0.66 || got > 0.67 {
 		t.Fatalf("share %v", got)
