@@ -23,6 +23,9 @@ import (
 type OperationEditor interface {
 	SaveOperation(ctx context.Context, op watch.Operation, by string, create bool) error
 	RevertOperation(ctx context.Context, id, by string) error
+	// Known is what an operation may name (lists, sources, teams), for
+	// checking a form that cannot be saved as typed.
+	Known() watch.Known
 }
 
 // formTime is how a datetime-local field writes a time (in the control
@@ -310,6 +313,11 @@ func (s *Server) saveOperation(c echo.Context) error {
 		f.DraftID = d
 	}
 	p := s.readOperationForm(c, &f, &op)
+	if len(p) > 0 {
+		// what could be read is checked too, so every problem shows at
+		// once: a latitude without a longitude does not hide a bad id
+		p = mergeProblems(p, op.Check(s.opts.OperationEditor.Known()))
+	}
 	if len(p) == 0 {
 		err := s.opts.OperationEditor.SaveOperation(c.Request().Context(), op, u.Name, f.Create)
 		var probs watch.OperationProblems
@@ -347,4 +355,22 @@ func (s *Server) revertOperation(c echo.Context) error {
 		return err // logged; the person is told no more than that it failed
 	}
 	return c.Redirect(http.StatusSeeOther, "/operations")
+}
+
+// mergeProblems adds to read (what the form could not read) the checks'
+// problems of other fields: a field that could not be read has its
+// reading problem, not also "required". Latitude and longitude are read
+// as one (reported on lat).
+func mergeProblems(read, checked watch.OperationProblems) watch.OperationProblems {
+	had := map[string]bool{}
+	for _, p := range read {
+		had[p.Field] = true
+	}
+	out := read
+	for _, p := range checked {
+		if !had[p.Field] && !(p.Field == "lon" && had["lat"]) && !(p.Field == "radius" && had["lat"] && strings.Contains(p.Msg, "coordinates")) {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -97,12 +97,13 @@ func (o Operation) Check(k Known) OperationProblems {
 	if !oneOfStrings(o.Risk, RiskLevels) {
 		bad("risk", "one of %s", strings.Join(RiskLevels, ", "))
 	}
-	switch {
-	case o.Start.IsZero():
+	if o.Start.IsZero() {
 		bad("start", "a start time is required")
+	}
+	switch {
 	case o.End.IsZero():
 		bad("end", "an end time is required")
-	case !o.End.After(o.Start):
+	case !o.Start.IsZero() && !o.End.After(o.Start):
 		bad("end", "the end must be after the start")
 	}
 	if utf8.RuneCountInString(o.Place) > MaxOperationPlace {

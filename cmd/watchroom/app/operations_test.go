@@ -68,7 +68,16 @@ func TestOperationCreatedInTheWeb(t *testing.T) {
 	if code != http.StatusBadRequest {
 		t.Fatalf("bad form: HTTP %d", code)
 	}
-	mustContain(t, "refused form", page, "briefing_lead: want a duration", `value="Warehouse gig"`, "Promoter &lt;b&gt;known&lt;/b&gt; to us")
+	mustContain(t, "refused form", page, "briefing_lead: want a duration", `value="Warehouse gig"`, "Promoter &lt;b&gt;known&lt;/b&gt; to us",
+		"id: want 1 to 64", "end: the end must be after the start", "team: there is no team")
+	// a field that cannot be read hides no other problem
+	code, page = analyst.post(t, "/operations/new", opForm("Gig!", "Warehouse gig", end, start, loc,
+		url.Values{"lat": {"51.5"}, "lon": {""}, "radius": {"300"}}))
+	mustContain(t, "latitude without longitude", page, "lat: give both latitude and longitude", "id: want 1 to 64",
+		"end: the end must be after the start")
+	if code != http.StatusBadRequest || strings.Contains(page, "a radius needs coordinates") {
+		t.Fatalf("latitude without longitude: HTTP %d", code)
+	}
 	code, page = analyst.post(t, "/operations/new", opForm("Gig!", "Warehouse gig", end, start, loc,
 		url.Values{"team": {"Nowhere SNT"}, "watchlists": {"ume", "nolist"}}))
 	mustContain(t, "refused form", page, "id: want 1 to 64", "end: the end must be after the start",
