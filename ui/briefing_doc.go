@@ -25,6 +25,7 @@ type briefingDoc struct {
 	Generated         string
 	Start, End        string
 	KeyHits           []keyHit
+	Lists             []briefingList
 	ChartJSON         template.JS
 	CSS               template.CSS
 	EchartsJS, InitJS template.JS
@@ -34,6 +35,40 @@ type keyHit struct {
 	H     watch.HitView
 	Found string
 	Text  string
+	Notes []noteLine
+}
+
+// briefingList is a watch list as a briefing states it: what it looks
+// for and what it excludes, whether written as terms or as a query.
+type briefingList struct {
+	Name, Severity    string
+	Terms, Exclusions []string
+}
+
+// noteLine is what an officer did to a hit, as a sentence: "pc1
+// acknowledged", "pc2 escalated to North SNT: note".
+type noteLine struct {
+	Author, Action, Note string
+	Tags                 []string
+}
+
+// annotationAction says what an annotation of a kind did, as the board
+// says it.
+func annotationAction(a watch.Annotation) string {
+	switch a.Kind {
+	case watch.AnnotationAck:
+		return "acknowledged"
+	case watch.AnnotationFlag:
+		return "flagged for referral to the platform"
+	case watch.AnnotationNotRelevant:
+		return "marked not relevant"
+	case watch.AnnotationEscalate:
+		if a.Team == "" {
+			return "escalated"
+		}
+		return "escalated to " + a.Team
+	}
+	return ""
 }
 
 // ErrNoChartLibrary is returned when the embedded echarts build is missing
@@ -95,7 +130,19 @@ func (s *Server) briefingDoc(b watch.Briefing, version int, offline bool) (brief
 		if len(text) > 600 {
 			text = append(text[:600], '…')
 		}
-		d.KeyHits = append(d.KeyHits, keyHit{H: h, Found: t(h.Found), Text: string(text)})
+		k := keyHit{H: h, Found: t(h.Found), Text: string(text)}
+		for _, a := range h.Annotations {
+			k.Notes = append(k.Notes, noteLine{Author: a.Author, Action: annotationAction(a), Note: a.Note, Tags: a.Tags})
+		}
+		d.KeyHits = append(d.KeyHits, k)
+	}
+	for _, l := range b.WatchLists {
+		name := l.Name
+		if name == "" {
+			name = l.ID
+		}
+		terms, excl := listTerms(l)
+		d.Lists = append(d.Lists, briefingList{Name: name, Severity: l.Severity, Terms: terms, Exclusions: excl})
 	}
 	var err error
 	if d.ChartJSON, err = briefingCharts(b, loc); err != nil {
