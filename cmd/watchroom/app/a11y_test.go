@@ -3,6 +3,9 @@ package app
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/chromedp/cdproto/runtime"
@@ -71,4 +74,74 @@ func TestBrowserContrastAndKeyboardReach(t *testing.T) {
 		t.Errorf("controls out of the tab order: %v", unreachable)
 	}
 	_ = fmt.Sprint
+}
+
+// axeJS runs axe-core on the page and returns its serious and critical
+// violations, each with where it is.
+const axeJS = `axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations
+	.filter(v => v.impact === "serious" || v.impact === "critical")
+	.map(v => v.impact + " " + v.id + ": " + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ")))`
+
+// Every page of the console passes axe-core with no serious or critical
+// violation, for every role that can open it, signed out too. (An admin
+// sees an analyst's pages, navigation and controls.)
+func TestBrowserAxeEveryPage(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "..", "..", "node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		t.Fatalf("axe-core (pinned in package.json): %v", err)
+	}
+	feed := newFeedServer(t)
+	a, base, _ := startApp(t, feed.url, tempDataDir(t))
+	roles := []watch.Role{watch.RoleViewer, watch.RoleOfficer, watch.RoleAnalyst}
+	for _, r := range roles {
+		addUser(t, a, "u-"+string(r), r)
+	}
+	feed.add(feedItem{GUID: "g1", Title: "Rave at the warehouse", Text: "sound system", Link: "https://example.org/1"})
+	if err := a.pollNow(context.Background(), "local"); err != nil {
+		t.Fatal(err)
+	}
+	analyst := signInHTTP(t, base, "u-analyst")
+	analyst.post(t, "/briefings/generate", url.Values{"operation": {"op1"}})
+	vs, err := a.store.Briefings(context.Background(), "op1")
+	if err != nil || len(vs) == 0 {
+		t.Fatalf("briefing: %v %v", vs, err)
+	}
+	type pg struct {
+		path  string
+		min   watch.Role
+		ready string
+	}
+	pages := []pg{
+		{"/board/op1", watch.RoleViewer, `#hits li.hit`},
+		{"/board/op1?wall=1", watch.RoleViewer, `#hits li.hit`},
+		{"/board/op1?q=rave", watch.RoleViewer, `#results li.result`},
+		{"/operations", watch.RoleViewer, `main`},
+		{"/operations/new", watch.RoleAnalyst, `form`},
+		{"/watchlists", watch.RoleAnalyst, `main`},
+		{"/sources", watch.RoleAnalyst, `#sources-table tbody tr`},
+		{"/silences", watch.RoleOfficer, `main`},
+		{"/briefings", watch.RoleViewer, `main`},
+		{fmt.Sprintf("/briefings/%d", vs[0].ID), watch.RoleOfficer, `body.briefing[data-charts="drawn"]`},
+		{"/board/nosuch", watch.RoleViewer, `main`}, // the error page
+	}
+	check := func(tb *tab, who, path, ready string) {
+		t.Helper()
+		var bad []string
+		tb.run(t, who+" "+path, chromedp.Navigate(base+path), chromedp.WaitVisible(ready, chromedp.ByQuery),
+			chromedp.Evaluate(string(src), nil),
+			chromedp.Evaluate(axeJS, &bad, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+		for _, b := range bad {
+			t.Errorf("%s %s: %s", who, path, b)
+		}
+	}
+	for _, r := range roles {
+		tb := newTab(t)
+		tb.signIn(t, base, "u-"+string(r), "op1")
+		for _, p := range pages {
+			if r.AtLeast(p.min) {
+				check(tb, string(r), p.path, p.ready)
+			}
+		}
+	}
+	check(newTab(t), "signed out", "/login", `#username`)
 }
