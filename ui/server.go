@@ -105,7 +105,10 @@ func New(opts Options) (*Server, error) {
 	if opts.PasswordCost == 0 {
 		opts.PasswordCost = PasswordCost
 	}
-	tmpl, err := template.New("").Funcs(template.FuncMap{}).ParseFS(templateFS, "templates/*.html")
+	loc := opts.Location
+	tmpl, err := template.New("").Funcs(template.FuncMap{
+		"when": func(t time.Time) string { return formatTime(t, loc) }, // the one time format
+	}).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}

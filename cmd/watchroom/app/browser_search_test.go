@@ -172,6 +172,11 @@ func TestBrowserNavigationAndTimes(t *testing.T) {
 	if err := a.pollNow(context.Background(), "local"); err != nil {
 		t.Fatal(err)
 	}
+	an.post(t, "/briefings/generate", url.Values{"operation": {"op1"}})
+	_, list := an.get(t, "/briefings")
+	if m := regexp.MustCompile(`<td>(\d{1,2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \w+)</td>`).FindStringSubmatch(list); m == nil || !consoleTime.MatchString(m[1]) {
+		t.Errorf("briefings page: no time in the one format")
+	}
 	tb := newTab(t)
 	tb.signIn(t, base, "pc1", "op1")
 	var times []string

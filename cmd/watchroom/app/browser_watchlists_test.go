@@ -50,7 +50,7 @@ func TestBrowserWatchListEditor(t *testing.T) {
 	an.run(t, "fix", chromedp.SendKeys("#wl-query", " -police", chromedp.ByID),
 		chromedp.Poll(`document.getElementById("wl-check").className.indexOf("ok") >= 0`, nil),
 		chromedp.Text("#wl-check", &msg, chromedp.ByID))
-	if msg != "Parses: 2 terms." {
+	if msg != "Parses: 1 term, 1 excluded (-police)." { // police is excluded, not a term
 		t.Fatalf("check after the fix: %q", msg)
 	}
 	var marks, summary string
