@@ -117,6 +117,7 @@ func TestBrowserAxeEveryPage(t *testing.T) {
 		{"/board/op1?q=rave", watch.RoleViewer, `#results li.result`},
 		{"/operations", watch.RoleViewer, `main`},
 		{"/operations/new", watch.RoleAnalyst, `form`},
+		{"/operations/op1/note", watch.RoleAnalyst, `form`},
 		{"/watchlists", watch.RoleAnalyst, `main`},
 		{"/sources", watch.RoleAnalyst, `#sources-table tbody tr`},
 		{"/silences", watch.RoleOfficer, `main`},
