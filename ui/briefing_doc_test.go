@@ -17,7 +17,7 @@ func goldenBriefing() watch.Briefing {
 	start := at.Add(24 * time.Hour)
 	hit := func(id int64, title string, anns ...watch.Annotation) watch.HitView {
 		return watch.HitView{Hit: watch.Hit{ID: id, ListID: "ume", Terms: []string{"rave"}, Found: at.Add(-time.Duration(id) * time.Hour)},
-			Item: watch.Item{SourceID: "local", Title: title, Text: "Bring friends <b>tonight</b>", URL: "https://example.org/" + title},
+			Item:        watch.Item{SourceID: "local", Title: title, Text: "Bring friends <b>tonight</b>", URL: "https://example.org/" + title},
 			Annotations: anns}
 	}
 	return watch.Briefing{
