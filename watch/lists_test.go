@@ -5,27 +5,16 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/watchroom/watchroom/watch"
-	"github.com/watchroom/watchroom/watch/store"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
-
-func openStore(t *testing.T) *store.Store {
-	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "w.db"), quiet, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
 
 func listIDs(hits []watch.Hit) []string {
 	var out []string
@@ -49,7 +38,7 @@ func joined(xs []string) string {
 // A saved list is matched after a rebuild, with the operations it links;
 // a disabled list is not; a config list's override wins over the file.
 func TestListsRebuildSwapsInStoredLists(t *testing.T) {
-	st := openStore(t)
+	st := watchtest.OpenStore(t, nil)
 	ctx := context.Background()
 	config := []watch.WatchList{{ID: "ume", Terms: []string{"rave"}, Severity: "high"}}
 	ops := []watch.Operation{{ID: "op1", WatchLists: []string{"ume"}}, {ID: "op2"}}
@@ -198,7 +187,7 @@ func TestListsSwapIsWhole(t *testing.T) {
 // matcher at once, linked to the web's lists, and a later rebuild of the
 // lists keeps them rather than the operations the set was made with.
 func TestListsSetOperations(t *testing.T) {
-	st := openStore(t)
+	st := watchtest.OpenStore(t, nil)
 	ctx := context.Background()
 	config := []watch.WatchList{{ID: "ume", Terms: []string{"rave"}, Severity: "high"}}
 	l := watch.NewLists(config, []watch.Operation{{ID: "op1", WatchLists: []string{"ume"}}}, st, nil, quiet, nil)

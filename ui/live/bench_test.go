@@ -9,6 +9,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/watchroom/watchroom/ui/live"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
 // BenchmarkPublish fans one event at a time out to 10, 100 and 1000 real
@@ -26,7 +27,7 @@ func BenchmarkPublish(b *testing.B) {
 			for i := 0; i < n; i++ {
 				go w.count(e.resume(b, 0))
 			}
-			waitFor(b, "subscriptions", 30*time.Second, func() bool { return e.hub.Stats().Clients == n })
+			watchtest.WaitFor(b, "subscriptions", 30*time.Second, func() bool { return e.hub.Stats().Clients == n })
 			before := e.hub.Stats().Encoded
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {

@@ -9,6 +9,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/watchroom/watchroom/ui/live"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
 // The log holds seqs 10..20 (1..9 pruned). A position resumes when the
@@ -48,7 +49,7 @@ func TestResumeOrReset(t *testing.T) {
 				return
 			}
 			expectSeqs(t, c, tc.from, 20)
-			waitFor(t, "subscription", 5*time.Second, func() bool { return e.hub.Stats().Clients == 1 })
+			watchtest.WaitFor(t, "subscription", 5*time.Second, func() bool { return e.hub.Stats().Clients == 1 })
 			e.log.commit(e.hub, 1, 0)
 			expectSeqs(t, c, 21, 21) // then live, without a gap or a duplicate
 		})
@@ -126,7 +127,7 @@ func TestStalledClientClosedAndResumes(t *testing.T) {
 			e := newHubEnv(t, tc.opts)
 			c := e.resume(t, 0)
 			other := e.resume(t, 0)
-			waitFor(t, "subscriptions", 5*time.Second, func() bool { return e.hub.Stats().Clients == 2 })
+			watchtest.WaitFor(t, "subscriptions", 5*time.Second, func() bool { return e.hub.Stats().Clients == 2 })
 			var gotOther atomic.Int64
 			go func() { _ = readAllQuiet(other, &gotOther) }()
 			// Publish big events in step with the client that reads, so it
@@ -135,9 +136,9 @@ func TestStalledClientClosedAndResumes(t *testing.T) {
 			const pad = 64 << 10
 			for i := int64(1); i <= 400 && e.hub.Stats().SlowDropped == 0; i++ {
 				e.log.commit(e.hub, 1, pad)
-				waitFor(t, "the reading client", 10*time.Second, func() bool { return gotOther.Load() == i })
+				watchtest.WaitFor(t, "the reading client", 10*time.Second, func() bool { return gotOther.Load() == i })
 			}
-			waitFor(t, "the stalled client to be dropped", 10*time.Second, func() bool { return e.hub.Stats().SlowDropped == 1 })
+			watchtest.WaitFor(t, "the stalled client to be dropped", 10*time.Second, func() bool { return e.hub.Stats().SlowDropped == 1 })
 			last, code := readAll(t, c, 0)
 			if code != tc.code {
 				t.Fatalf("close code %d, want %d", code, tc.code)
@@ -148,7 +149,7 @@ func TestStalledClientClosedAndResumes(t *testing.T) {
 			e.log.commit(e.hub, 1, 0)
 			expectSeqs(t, c2, head+1, head+1)
 			// the client that kept reading was never dropped and lost nothing
-			waitFor(t, "the reading client", 10*time.Second, func() bool { return gotOther.Load() == head+1 })
+			watchtest.WaitFor(t, "the reading client", 10*time.Second, func() bool { return gotOther.Load() == head+1 })
 			if s := e.hub.Stats(); s.SlowDropped != 1 {
 				t.Fatalf("slow dropped %d, want 1", s.SlowDropped)
 			}
@@ -174,12 +175,12 @@ func readAllQuiet(c *websocket.Conn, last *atomic.Int64) error {
 func TestServerGoingAway(t *testing.T) {
 	e := newHubEnv(t, live.Options{})
 	c := e.resume(t, 0)
-	waitFor(t, "subscription", 5*time.Second, func() bool { return e.hub.Stats().Clients == 1 })
+	watchtest.WaitFor(t, "subscription", 5*time.Second, func() bool { return e.hub.Stats().Clients == 1 })
 	e.hub.CloseAll()
 	if code := closeCode(t, c); code != websocket.CloseGoingAway {
 		t.Fatalf("close %d, want %d", code, websocket.CloseGoingAway)
 	}
-	waitFor(t, "the client to be forgotten", 5*time.Second, func() bool { return e.hub.Stats().Clients == 0 })
+	watchtest.WaitFor(t, "the client to be forgotten", 5*time.Second, func() bool { return e.hub.Stats().Clients == 0 })
 }
 
 // Each event is encoded once, whatever the number of clients.
@@ -191,7 +192,7 @@ func TestEncodeOncePerEvent(t *testing.T) {
 			for i := 0; i < n; i++ {
 				cs = append(cs, e.resume(t, 0))
 			}
-			waitFor(t, "subscriptions", 5*time.Second, func() bool { return e.hub.Stats().Clients == n })
+			watchtest.WaitFor(t, "subscriptions", 5*time.Second, func() bool { return e.hub.Stats().Clients == n })
 			const events = 20
 			for i := 0; i < events; i++ {
 				e.log.commit(e.hub, 1, 100)
@@ -200,7 +201,7 @@ func TestEncodeOncePerEvent(t *testing.T) {
 				expectSeqs(t, c, 1, events)
 			}
 			// the counter moves just after the write returns
-			waitFor(t, "the sent counter", 5*time.Second, func() bool { return e.hub.Stats().MessagesSent == int64(events*n) })
+			watchtest.WaitFor(t, "the sent counter", 5*time.Second, func() bool { return e.hub.Stats().MessagesSent == int64(events*n) })
 			if s := e.hub.Stats(); s.Encoded != events {
 				t.Fatalf("encoded %d events for %d clients, want %d", s.Encoded, n, events)
 			}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/watchroom/watchroom/ui/live"
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
 // stateEnv serves boards to signed-in viewers named in the query, with a
@@ -212,7 +213,7 @@ func TestClaimLapses(t *testing.T) {
 	watcher := e.dial(t, "all", "pc9")
 	a := e.dial(t, "op1", "pc1")
 	until(t, watcher, live.TypePresence, watchers("pc9/officer/1"))
-	waitFor(t, "pc1 on op1", 5*time.Second, func() bool { return len(e.hub.Presence("op1")) == 1 })
+	watchtest.WaitFor(t, "pc1 on op1", 5*time.Second, func() bool { return len(e.hub.Presence("op1")) == 1 })
 	if _, err := e.hub.Claim(ctx, 1, pc1); err != nil {
 		t.Fatal(err)
 	}
@@ -232,16 +233,16 @@ func TestClaimLapses(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.Close()
-	waitFor(t, "pc1 gone", 5*time.Second, func() bool { return len(e.hub.Presence("op1")) == 0 })
+	watchtest.WaitFor(t, "pc1 gone", 5*time.Second, func() bool { return len(e.hub.Presence("op1")) == 0 })
 	e.advance(20 * time.Second)
 	e.dial(t, "op1", "pc1")
-	waitFor(t, "pc1 back", 5*time.Second, func() bool { return len(e.hub.Presence("op1")) == 1 })
+	watchtest.WaitFor(t, "pc1 back", 5*time.Second, func() bool { return len(e.hub.Presence("op1")) == 1 })
 	e.advance(20 * time.Second)
 	if n := e.hub.ExpireClaims(ctx); n != 0 {
 		t.Fatalf("released %d though its holder came back", n)
 	}
 	e.hub.CloseAll()
-	waitFor(t, "everyone gone", 5*time.Second, func() bool { return e.hub.Stats().Clients == 0 })
+	watchtest.WaitFor(t, "everyone gone", 5*time.Second, func() bool { return e.hub.Stats().Clients == 0 })
 	e.advance(29 * time.Second)
 	if n := e.hub.ExpireClaims(ctx); n != 0 {
 		t.Fatalf("released %d within the grace", n)
@@ -280,7 +281,7 @@ func TestSlowClientClosedByClaimsMessages(t *testing.T) {
 	e := newStateEnv(t)
 	stalled := e.dial(t, "all", "pc1")
 	reader := e.dial(t, "all", "pc2")
-	waitFor(t, "both on the board", 5*time.Second, func() bool { return len(e.hub.Presence("all")) == 2 })
+	watchtest.WaitFor(t, "both on the board", 5*time.Second, func() bool { return len(e.hub.Presence("all")) == 2 })
 	var got atomic.Int64
 	go func() {
 		for {
@@ -312,7 +313,7 @@ func TestSlowClientClosedByClaimsMessages(t *testing.T) {
 		t.Fatalf("stalled client closed with %d, want %d", code, live.CloseSlow)
 	}
 	// the reader gets every one: the list on connect and each change
-	waitFor(t, "the reader's claims messages", 10*time.Second, func() bool { return got.Load() == int64(changes)+1 })
+	watchtest.WaitFor(t, "the reader's claims messages", 10*time.Second, func() bool { return got.Load() == int64(changes)+1 })
 }
 
 // A lapsed claim taken over by another person before the sweep ran is

@@ -13,6 +13,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/watchroom/watchroom/ui/live"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
 // newNamedEnv serves boards to viewers named in the query, resuming from
@@ -60,7 +61,7 @@ func TestShutdownWaitsForClientsAndPresence(t *testing.T) {
 		}
 		conns = append(conns, c)
 	}
-	waitFor(t, "three clients", 5*time.Second, func() bool { return h.Stats().Clients == 3 })
+	watchtest.WaitFor(t, "three clients", 5*time.Second, func() bool { return h.Stats().Clients == 3 })
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := h.Shutdown(ctx); err != nil {
@@ -122,7 +123,7 @@ func TestCloseAllWaitsAndStaysOpen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the client", 5*time.Second, func() bool { return h.Stats().Clients == 1 })
+	watchtest.WaitFor(t, "the client", 5*time.Second, func() bool { return h.Stats().Clients == 1 })
 	h.CloseAll()
 	if n := h.Stats().Clients; n != 0 {
 		t.Fatalf("%d clients after CloseAll", n)
@@ -133,7 +134,7 @@ func TestCloseAllWaitsAndStaysOpen(t *testing.T) {
 	if _, _, err := dial(t, "board=all&name=pc1"); err != nil {
 		t.Fatalf("reconnecting after CloseAll: %v", err)
 	}
-	waitFor(t, "the client back", 5*time.Second, func() bool { return h.Stats().Clients == 1 })
+	watchtest.WaitFor(t, "the client back", 5*time.Second, func() bool { return h.Stats().Clients == 1 })
 	if got := h.Presence("all"); len(got) != 1 || got[0].Name != "pc1" {
 		t.Fatalf("presence after reconnecting: %+v", got)
 	}

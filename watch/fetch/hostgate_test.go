@@ -15,21 +15,8 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/watchroom/watchroom/watch/fetch"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
-
-// waitFor polls cond until it holds, failing the test after a few seconds.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	tick := time.NewTicker(time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		<-tick.C
-	}
-}
 
 // hostsServer serves /slow (held until release is closed) and /ok, and
 // counts requests per Host header.
@@ -105,7 +92,7 @@ func TestPerHostConcurrencyCap(t *testing.T) {
 		}()
 	}
 	// With a broken cap nobody would queue, and this would time out.
-	waitFor(t, "two Gets running and four queued", func() bool {
+	watchtest.WaitFor(t, "two Gets running and four queued", 5*time.Second, func() bool {
 		s := c.Stats()
 		return s.InFlight == slots && s.Waiting == gets-slots
 	})
@@ -165,7 +152,7 @@ func TestPerHostRateLimit(t *testing.T) {
 		cctx, cancel := context.WithCancel(ctx)
 		errs := make(chan error, 1)
 		go func() { errs <- get(cctx, "a.example", "/ok") }()
-		waitFor(t, "the Get to wait for a token", func() bool { return c.Stats().Waiting == 1 })
+		watchtest.WaitFor(t, "the Get to wait for a token", 5*time.Second, func() bool { return c.Stats().Waiting == 1 })
 		cancel()
 		if err := <-errs; !errors.Is(err, context.Canceled) || fetch.ClassOf(err) != "" {
 			t.Fatalf("err = %v (class %q), want context.Canceled and no class", err, fetch.ClassOf(err))

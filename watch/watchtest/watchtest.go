@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -51,15 +50,19 @@ func (c *Clock) Set(t time.Time) {
 }
 
 // WaitFor checks cond until it holds, failing the test when d passes
-// first. It yields between checks rather than sleeping.
+// first. It checks every millisecond, on a ticker, not a sleep.
 func WaitFor(t testing.TB, what string, d time.Duration, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(d)
+	deadline := time.NewTimer(d)
+	defer deadline.Stop()
+	poll := time.NewTicker(time.Millisecond)
+	defer poll.Stop()
 	for !cond() {
-		if time.Now().After(deadline) {
+		select {
+		case <-deadline.C:
 			t.Fatalf("timed out waiting for %s", what)
+		case <-poll.C:
 		}
-		runtime.Gosched()
 	}
 }
 
