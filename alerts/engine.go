@@ -61,6 +61,8 @@ type Engine struct {
 	quiet    map[string]time.Time // a group resolved by hand ignores evidence up to then
 	silences map[string]Silence
 	horizon  time.Duration
+	grouping GroupOptions
+	groups   map[string]*group // by group key
 }
 
 type opState struct {
@@ -81,7 +83,10 @@ func New(rules []Rule, ops []Operation, now func() time.Time) (*Engine, error) {
 		now = time.Now
 	}
 	e := &Engine{now: now, ops: map[string]*opState{}, sources: map[string]SourceStatus{},
-		alerts: map[string]*Alert{}, quiet: map[string]time.Time{}, silences: map[string]Silence{}}
+		alerts: map[string]*Alert{}, quiet: map[string]time.Time{}, silences: map[string]Silence{},
+		groups: map[string]*group{}}
+	e.grouping.defaults()
+	e.grouping.Wait = DefaultGroupWait
 	ids := map[string]bool{}
 	for _, r := range rules {
 		if err := r.Validate(); err != nil {
@@ -247,10 +252,13 @@ func (e *Engine) Resolve(fp, by, reason string) (Change, error) {
 	a.State, a.ResolvedAt, a.ResolvedBy, a.Reason = StateResolved, now, by, reason
 	e.quiet[fp] = now
 	delete(e.alerts, fp)
+	e.left(a)
 	return Change{Alert: a.Clone(), Event: "resolved"}, nil
 }
 
-// Open returns the alerts not yet resolved, firing first, newest first.
+// Open returns the alerts not yet resolved in the order a control room
+// works them: firing first (then acknowledged, then pending), most severe
+// first, newest first.
 func (e *Engine) Open() []Alert {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -258,14 +266,23 @@ func (e *Engine) Open() []Alert {
 	for _, a := range e.alerts {
 		out = append(out, a.Clone())
 	}
-	rank := map[State]int{StateFiring: 0, StateAcknowledged: 1, StatePending: 2}
-	sort.Slice(out, func(i, j int) bool {
-		if rank[out[i].State] != rank[out[j].State] {
-			return rank[out[i].State] < rank[out[j].State]
-		}
-		return out[i].Started.After(out[j].Started)
-	})
+	SortOpen(out)
 	return out
+}
+
+// SortOpen orders open alerts: firing, acknowledged, pending; then most
+// severe; then newest.
+func SortOpen(as []Alert) {
+	rank := map[State]int{StateFiring: 1, StateAcknowledged: 2, StatePending: 3}
+	sort.SliceStable(as, func(i, j int) bool {
+		if ri, rj := rank[as[i].State], rank[as[j].State]; ri != rj {
+			return ri < rj
+		}
+		if si, sj := SeverityRank(as[i].Severity), SeverityRank(as[j].Severity); si != sj {
+			return si > sj
+		}
+		return as[i].Started.After(as[j].Started)
+	})
 }
 
 func fingerprint(parts ...string) string {

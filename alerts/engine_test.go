@@ -18,6 +18,9 @@ func (c *clock) set(t time.Time)          { c.t = t }
 func newClock() *clock                    { return &clock{t: t0} }
 func at(d time.Duration) time.Time        { return t0.Add(d) }
 func summary(cs []Change) string          { return strings.Join(events(cs), " ") }
+func summaryOf(e *Engine, cs []Change) string {
+	return summary(withFlush(e, cs))
+}
 func hitAt(id int64, d time.Duration) Hit { return Hit{ID: id, At: at(d), Operations: []string{"op"}} }
 
 var t0 = time.Date(2026, 8, 29, 12, 0, 0, 0, time.UTC)
@@ -44,7 +47,45 @@ func engine(t *testing.T, c *clock, rules ...Rule) *Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
+	atOnce(t, e)
 	return e
+}
+
+// atOnce makes every group change a notification at once (no group_wait,
+// no group_interval), so the lifecycle tests read each alert's
+// notification as a "!" on its change (see withFlush); the grouping tests
+// use the real timings.
+func atOnce(t *testing.T, e *Engine) {
+	t.Helper()
+	if err := e.SetGrouping(GroupOptions{Wait: 0, Interval: time.Nanosecond}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// withFlush adds the group notifications due now to an engine step's
+// changes: "!" on the change of an alert just notified (firing, or
+// resolved after a notification), and "notified!" for a repeat.
+func withFlush(e *Engine, chs []Change) []Change {
+	notices, notified := e.Flush()
+	idx := map[string]int{}
+	for i, c := range chs {
+		idx[c.Alert.Fingerprint] = i
+	}
+	for _, nc := range notified {
+		if i, ok := idx[nc.Alert.Fingerprint]; ok && chs[i].Event != "resolved" {
+			chs[i].Notify = true
+			continue
+		}
+		chs = append(chs, nc)
+	}
+	for _, n := range notices {
+		for _, a := range n.Resolved {
+			if i, ok := idx[a.Fingerprint]; ok {
+				chs[i].Notify = true
+			}
+		}
+	}
+	return chs
 }
 
 func TestRuleValidation(t *testing.T) {
@@ -90,15 +131,15 @@ func TestRuleKinds(t *testing.T) {
 		{"severity", Rule{ID: "crit", Kind: KindSeverity, Severity: "critical", Window: time.Hour}, []step{
 			{at: 0, hit: h(1, nil), want: ""},
 			{at: time.Minute, hit: h(2, func(x *Hit) { x.Severity = "critical" }), want: "firing!"},
-			{at: 30 * time.Minute, hit: h(3, func(x *Hit) { x.Severity = "critical" }), want: ""}, // same group: deduplicated
+			{at: 30 * time.Minute, hit: h(3, func(x *Hit) { x.Severity = "critical" }), want: "updated"}, // the same alert, counting two: no notification
 			{at: 90*time.Minute + time.Second, want: "resolved!"},                                 // the window slid past both
 		}},
 		{"count", Rule{ID: "busy", Kind: KindCount, Threshold: 3, Window: 10 * time.Minute}, []step{
 			{at: 0, hit: h(1, nil), want: ""},
 			{at: time.Minute, hit: h(2, nil), want: ""},
 			{at: 2 * time.Minute, hit: h(3, nil), want: "firing!"},
-			{at: 5 * time.Minute, hit: h(4, nil), want: ""},
-			{at: 10 * time.Minute, want: ""}, // hits 2,3,4 still inside (0, 10m]
+			{at: 5 * time.Minute, hit: h(4, nil), want: "updated"},
+			{at: 10 * time.Minute, want: "updated"}, // hits 2,3,4 still inside (0, 10m]
 			{at: 12 * time.Minute, want: "resolved!"},
 		}},
 		{"count in another operation does not count", Rule{ID: "busy", Kind: KindCount, Threshold: 2, Operation: "op"}, []step{
@@ -119,8 +160,10 @@ func TestRuleKinds(t *testing.T) {
 		{"new author", Rule{ID: "newbie", Kind: KindNewAuthor, Window: time.Hour}, []step{
 			{at: 0, hit: h(1, func(x *Hit) { x.Author = "@old" }), want: "firing!"},
 			{at: time.Minute, hit: h(2, func(x *Hit) { x.Author = "@old" }), want: ""},
-			{at: 2 * time.Minute, hit: h(3, func(x *Hit) { x.Author = "@new" }), want: "firing!"}, // another group
-			{at: 61 * time.Minute, want: "resolved!"},
+			// another alert in the same group (operation, rule): the group's
+			// notification carries both
+			{at: 2 * time.Minute, hit: h(3, func(x *Hit) { x.Author = "@new" }), want: "firing! notified!"},
+			{at: 61 * time.Minute, want: "resolved! notified!"}, // @old left the group, @new is still in it
 			{at: 63 * time.Minute, want: "resolved!"},
 		}},
 		{"place and date only while before, imminent or live", Rule{ID: "place", Kind: KindPlaceDate, Window: 30 * time.Minute}, []step{
@@ -148,12 +191,12 @@ func TestRuleKinds(t *testing.T) {
 				switch {
 				case s.hit != nil:
 					s.hit.At = c.now()
-					got = e.ObserveHit(*s.hit)
+					got = withFlush(e, e.ObserveHit(*s.hit))
 				case s.source != nil:
 					s.source.At = c.now()
-					got = e.ObserveSource(*s.source)
+					got = withFlush(e, e.ObserveSource(*s.source))
 				default:
-					got = e.Tick()
+					got = withFlush(e, e.Tick())
 				}
 				if summary(got) != s.want {
 					t.Fatalf("step %d (at %s): got %q, want %q", i, s.at, summary(got), s.want)
@@ -171,15 +214,15 @@ func TestRuleKinds(t *testing.T) {
 func TestPendingForThenFiring(t *testing.T) {
 	c := newClock()
 	e := engine(t, c, Rule{ID: "busy", Kind: KindCount, Threshold: 1, Window: time.Hour, For: 5 * time.Minute})
-	if got := summary(e.ObserveHit(hitAt(1, 0))); got != "pending" {
+	if got := summaryOf(e, e.ObserveHit(hitAt(1, 0))); got != "pending" {
 		t.Fatalf("got %q", got)
 	}
 	c.add(4 * time.Minute)
-	if got := summary(e.Tick()); got != "" {
+	if got := summaryOf(e, e.Tick()); got != "" {
 		t.Fatalf("before For: %q", got)
 	}
 	c.add(time.Minute)
-	got := e.Tick()
+	got := withFlush(e, e.Tick())
 	if summary(got) != "firing!" || got[0].Alert.FiredAt != c.now() || got[0].Alert.Started != t0 {
 		t.Fatalf("after For: %+v", got)
 	}
@@ -188,7 +231,7 @@ func TestPendingForThenFiring(t *testing.T) {
 	e2 := engine(t, c2, Rule{ID: "busy", Kind: KindCount, Threshold: 1, Window: time.Minute, For: 5 * time.Minute})
 	e2.ObserveHit(hitAt(1, 0))
 	c2.add(2 * time.Minute)
-	if got := summary(e2.Tick()); got != "resolved" {
+	if got := summaryOf(e2, e2.Tick()); got != "resolved" {
 		t.Fatalf("pending cleared: %q", got)
 	}
 }
@@ -196,14 +239,14 @@ func TestPendingForThenFiring(t *testing.T) {
 func TestRepeatIntervalAckAndManualResolve(t *testing.T) {
 	c := newClock()
 	e := engine(t, c, Rule{ID: "busy", Kind: KindCount, Threshold: 1, Window: 24 * time.Hour, Repeat: time.Hour})
-	first := e.ObserveHit(hitAt(1, 0))
+	first := withFlush(e, e.ObserveHit(hitAt(1, 0)))
 	fp := first[0].Alert.Fingerprint
 	c.add(30 * time.Minute)
-	if got := summary(e.ObserveHit(hitAt(2, 30*time.Minute))); got != "" {
+	if got := summaryOf(e, e.ObserveHit(hitAt(2, 30*time.Minute))); got != "updated" {
 		t.Fatalf("within the repeat interval: %q", got)
 	}
 	c.add(30 * time.Minute)
-	if got := summary(e.Tick()); got != "notified!" {
+	if got := summaryOf(e, e.Tick()); got != "notified!" {
 		t.Fatalf("after the repeat interval: %q", got)
 	}
 	ack, err := e.Ack(fp, "pc1")
@@ -214,7 +257,7 @@ func TestRepeatIntervalAckAndManualResolve(t *testing.T) {
 		t.Fatalf("second ack: %v", err)
 	}
 	c.add(3 * time.Hour)
-	if got := summary(e.Tick()); got != "" {
+	if got := summaryOf(e, e.Tick()); got != "" {
 		t.Fatalf("an acknowledged alert was re-notified: %q", got)
 	}
 	if ch, err := e.Assign(fp, "team-b"); err != nil || ch.Alert.Assignee != "team-b" {
@@ -229,10 +272,10 @@ func TestRepeatIntervalAckAndManualResolve(t *testing.T) {
 	}
 	// the old evidence is still in the window but no longer counts
 	c.add(time.Minute)
-	if got := summary(e.Tick()); got != "" {
+	if got := summaryOf(e, e.Tick()); got != "" {
 		t.Fatalf("re-fired on old evidence: %q", got)
 	}
-	if got := e.ObserveHit(hitAt(3, c.now().Sub(t0))); summary(got) != "firing!" || got[0].Alert.Fingerprint != fp || len(got[0].Alert.Evidence) != 1 {
+	if got := withFlush(e, e.ObserveHit(hitAt(3, c.now().Sub(t0)))); summary(got) != "firing!" || got[0].Alert.Fingerprint != fp || len(got[0].Alert.Evidence) != 1 {
 		t.Fatalf("new evidence: %+v", got)
 	}
 	if _, err := e.Ack("nope", "pc1"); !errors.Is(err, ErrNoAlert) {
@@ -254,19 +297,19 @@ func TestSilencesStartAndExpire(t *testing.T) {
 	if st := e.Silences()["s1"]; st != SilencePending {
 		t.Fatalf("silence state %s", st)
 	}
-	got := e.ObserveHit(hitAt(1, 0))
+	got := withFlush(e, e.ObserveHit(hitAt(1, 0)))
 	if summary(got) != "firing!" || got[0].Alert.Silenced {
 		t.Fatalf("before the silence: %+v", got)
 	}
 	c.add(11 * time.Minute) // repeat due, but silenced now: the boards are told
-	if got := summary(e.Tick()); got != "silenced" {
+	if got := summaryOf(e, e.Tick()); got != "silenced" {
 		t.Fatalf("notified while silenced: %q", got)
 	}
 	if open := e.Open(); len(open) != 1 || !open[0].Silenced || e.Silences()["s1"] != SilenceActive {
 		t.Fatalf("open %+v", open)
 	}
 	c.set(t0.Add(25 * time.Minute)) // the silence expires: the repeat is due at once
-	if got := summary(e.Tick()); got != "unsilenced notified!" {
+	if got := summaryOf(e, e.Tick()); got != "unsilenced!" {
 		t.Fatalf("after the silence: %q", got)
 	}
 	if e.Silences()["s1"] != SilenceExpired {
@@ -275,7 +318,7 @@ func TestSilencesStartAndExpire(t *testing.T) {
 	// a silence that matches another operation mutes nothing here
 	e2 := engine(t, newClock(), Rule{ID: "busy", Kind: KindCount, Threshold: 1})
 	e2.AddSilence(Silence{ID: "x", Matchers: map[string]string{"operation": "other"}, Start: t0, End: t0.Add(time.Hour)})
-	if got := summary(e2.ObserveHit(hitAt(1, 0))); got != "firing!" {
+	if got := summaryOf(e2, e2.ObserveHit(hitAt(1, 0))); got != "firing!" {
 		t.Fatalf("unrelated silence muted: %q", got)
 	}
 }
@@ -324,10 +367,10 @@ func TestSeededAuthorsAreNotNew(t *testing.T) {
 	c := newClock()
 	e := engine(t, c, Rule{ID: "newbie", Kind: KindNewAuthor, Window: time.Hour})
 	e.SeedAuthors("op", []string{"@known"}, t0.Add(-48*time.Hour))
-	if got := summary(e.ObserveHit(Hit{ID: 1, At: t0, Operations: []string{"op"}, Author: "@known"})); got != "" {
+	if got := summaryOf(e, e.ObserveHit(Hit{ID: 1, At: t0, Operations: []string{"op"}, Author: "@known"})); got != "" {
 		t.Fatalf("a seeded author alerted: %q", got)
 	}
-	if got := summary(e.ObserveHit(Hit{ID: 2, At: t0, Operations: []string{"op"}, Author: "@stranger"})); got != "firing!" {
+	if got := summaryOf(e, e.ObserveHit(Hit{ID: 2, At: t0, Operations: []string{"op"}, Author: "@stranger"})); got != "firing!" {
 		t.Fatalf("a new author: %q", got)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/match"
 )
 
 // condition is a rule holding for one group now.
@@ -14,6 +15,7 @@ type condition struct {
 	op       string
 	labels   map[string]string
 	summary  string
+	severity string
 	evidence []int64
 }
 
@@ -43,19 +45,36 @@ func inOp(h *seenHit, op string) bool {
 	return false
 }
 
-// window returns the ids of the group's hits in (from, to] that pass keep,
-// ignoring evidence from before a manual resolution of the group.
-func (e *Engine) window(fp, op string, from, to time.Time, keep func(*seenHit) bool) []int64 {
+// window returns the group's hits in (from, to] that pass keep, ignoring
+// evidence from before a manual resolution of the group.
+func (e *Engine) window(fp, op string, from, to time.Time, keep func(*seenHit) bool) []*seenHit {
 	quiet := e.quiet[fp]
-	var ids []int64
+	var hs []*seenHit
 	for i := range e.hits {
 		h := &e.hits[i]
 		if !h.At.After(from) || h.At.After(to) || !h.At.After(quiet) || !inOp(h, op) || !keep(h) {
 			continue
 		}
-		ids = append(ids, h.ID)
+		hs = append(hs, h)
+	}
+	return hs
+}
+
+func idsOf(hs []*seenHit) []int64 {
+	ids := make([]int64, len(hs))
+	for i, h := range hs {
+		ids[i] = h.ID
 	}
 	return ids
+}
+
+// topSeverity is the highest severity among hits.
+func topSeverity(hs []*seenHit) string {
+	top := match.SeverityRoutine
+	for _, h := range hs {
+		top = highest(top, h.Severity)
+	}
+	return top
 }
 
 func labels(r *Rule, op string, extra ...string) map[string]string {
@@ -76,17 +95,18 @@ func (e *Engine) conditions(now time.Time) map[string]condition {
 			switch r.Kind {
 			case KindSeverity:
 				fp := fingerprint(r.ID, op)
-				ids := e.window(fp, op, from, now, func(h *seenHit) bool { return h.Severity == r.Severity })
-				if len(ids) > 0 {
-					out[fp] = condition{rule: r, op: op, labels: labels(r, op), evidence: ids,
-						summary: fmt.Sprintf("%d %s-severity hit(s) in the last %s", len(ids), r.Severity, r.Window)}
+				// at least the rule's level: a "high" rule also sees critical hits
+				hs := e.window(fp, op, from, now, func(h *seenHit) bool { return AtLeast(h.Severity, r.Severity) })
+				if len(hs) > 0 {
+					out[fp] = condition{rule: r, op: op, labels: labels(r, op), evidence: idsOf(hs), severity: topSeverity(hs),
+						summary: severitySummary(hs, r.Severity) + " in the last " + human(r.Window)}
 				}
 			case KindCount:
 				fp := fingerprint(r.ID, op)
-				ids := e.window(fp, op, from, now, func(*seenHit) bool { return true })
-				if len(ids) >= r.Threshold {
-					out[fp] = condition{rule: r, op: op, labels: labels(r, op), evidence: ids,
-						summary: fmt.Sprintf("%d hits in the last %s (threshold %d)", len(ids), r.Window, r.Threshold)}
+				hs := e.window(fp, op, from, now, func(*seenHit) bool { return true })
+				if len(hs) >= r.Threshold {
+					out[fp] = condition{rule: r, op: op, labels: labels(r, op), evidence: idsOf(hs), severity: topSeverity(hs),
+						summary: fmt.Sprintf("%s in the last %s (threshold %d)", hitsSummary(hs), human(r.Window), r.Threshold)}
 				}
 			case KindSpike:
 				fp := fingerprint(r.ID, op)
@@ -97,37 +117,38 @@ func (e *Engine) conditions(now time.Time) map[string]condition {
 				baseRate := float64(max(len(base), 1)) / r.Baseline.Seconds()
 				rate := float64(len(cur)) / r.Window.Seconds()
 				if len(cur) >= r.MinHits && rate > r.Factor*baseRate {
-					out[fp] = condition{rule: r, op: op, labels: labels(r, op), evidence: cur,
-						summary: fmt.Sprintf("%d hits in the last %s, %.1f× the rate of the %s before", len(cur), r.Window, rate/baseRate, r.Baseline)}
+					out[fp] = condition{rule: r, op: op, labels: labels(r, op), evidence: idsOf(cur), severity: topSeverity(cur),
+						summary: fmt.Sprintf("%s in the last %s, %.1f× the rate of the %s before", hitsSummary(cur), human(r.Window), rate/baseRate, human(r.Baseline))}
 				}
 			case KindNewAuthor:
 				if op == "" {
 					continue
 				}
-				byAuthor := map[string][]int64{}
+				byAuthor := map[string][]*seenHit{}
 				for i := range e.hits {
 					h := &e.hits[i]
 					if h.newFor[op] && h.At.After(from) && !h.At.After(now) {
-						byAuthor[h.Author] = append(byAuthor[h.Author], h.ID)
+						byAuthor[h.Author] = append(byAuthor[h.Author], h)
 					}
 				}
-				for author, ids := range byAuthor {
+				for author, hs := range byAuthor {
 					fp := fingerprint(r.ID, op, author)
+					ids := idsOf(hs)
 					if !e.firstAfterQuiet(fp, ids) {
 						continue
 					}
-					out[fp] = condition{rule: r, op: op, labels: labels(r, op, "author", author), evidence: ids,
-						summary: fmt.Sprintf("new author %q on the operation's lists", author)}
+					out[fp] = condition{rule: r, op: op, labels: labels(r, op, "author", author), evidence: ids, severity: topSeverity(hs),
+						summary: fmt.Sprintf("new author %q on the operation's lists, %s", author, plural(len(ids), "hit", "hits"))}
 				}
 			case KindPlaceDate:
 				if op == "" {
 					continue
 				}
 				fp := fingerprint(r.ID, op)
-				ids := e.window(fp, op, from, now, func(h *seenHit) bool { return h.placeDate[op] })
-				if len(ids) > 0 {
-					out[fp] = condition{rule: r, op: op, labels: labels(r, op), evidence: ids,
-						summary: fmt.Sprintf("%d hit(s) name the operation's place or date", len(ids))}
+				hs := e.window(fp, op, from, now, func(h *seenHit) bool { return h.placeDate[op] })
+				if len(hs) > 0 {
+					out[fp] = condition{rule: r, op: op, labels: labels(r, op), evidence: idsOf(hs), severity: topSeverity(hs),
+						summary: fmt.Sprintf("%s naming the operation's place or date", hitsSummary(hs))}
 				}
 			case KindSourceFailing:
 				st, ok := e.ops[op]
@@ -145,7 +166,7 @@ func (e *Engine) conditions(now time.Time) map[string]condition {
 					if !s.At.After(e.quiet[fp]) {
 						continue
 					}
-					out[fp] = condition{rule: r, op: op, labels: labels(r, op, "source", id),
+					out[fp] = condition{rule: r, op: op, labels: labels(r, op, "source", id), severity: match.SeverityHigh,
 						summary: fmt.Sprintf("source %s failed %d times in a row: %s", id, s.Failures, s.Message)}
 				}
 			}
@@ -177,7 +198,8 @@ func contains(xs []string, x string) bool {
 }
 
 // evaluate reconciles the open alerts with the conditions now. Called with
-// the lock held.
+// the lock held. Notifications are not decided here: the alert groups are
+// (see Flush).
 func (e *Engine) evaluate() []Change {
 	now := e.now()
 	e.prune(now)
@@ -195,20 +217,28 @@ func (e *Engine) evaluate() []Change {
 	}
 	for _, fp := range fps {
 		c := conds[fp]
+		sev := c.severity
+		if sev == "" {
+			sev = match.SeverityRoutine
+		}
 		a, ok := e.alerts[fp]
 		if !ok {
 			a = &Alert{Fingerprint: fp, RuleID: c.rule.ID, RuleName: c.rule.Name, Kind: c.rule.Kind,
 				Operation: c.op, Labels: c.labels, State: StatePending, Started: now}
 			e.alerts[fp] = a
-			a.Summary, a.Evidence = c.summary, lastN(c.evidence, maxEvidence)
+			a.Summary, a.Severity, a.Evidence = c.summary, sev, lastN(c.evidence, maxEvidence)
 			if c.rule.For > 0 {
 				emit(a, "pending")
 			}
 		}
-		a.Summary, a.Evidence = c.summary, lastN(c.evidence, maxEvidence)
+		// new evidence changes what the alert says: the boards show it
+		updated := a.Summary != c.summary || a.Severity != sev || !sameIDs(a.Evidence, lastN(c.evidence, maxEvidence))
+		a.Summary, a.Severity, a.Evidence = c.summary, sev, lastN(c.evidence, maxEvidence)
 		if a.State == StatePending && !now.Before(a.Started.Add(c.rule.For)) {
 			a.State, a.FiredAt = StateFiring, now
 			emit(a, "firing")
+		} else if _, done := touched[fp]; updated && !done {
+			emit(a, "updated")
 		}
 	}
 	for fp, a := range e.alerts {
@@ -217,13 +247,10 @@ func (e *Engine) evaluate() []Change {
 		}
 		a.State, a.ResolvedAt, a.ResolvedBy, a.Reason = StateResolved, now, "system", "the condition cleared"
 		delete(e.alerts, fp)
+		e.left(a)
 		emit(a, "resolved")
-		if !a.LastNotified.IsZero() && !e.silenced(a, now) {
-			changes[touched[fp]].Notify = true
-		}
 	}
-	// notifications: a firing alert that is not silenced is notified at once,
-	// then again every Repeat until acknowledged
+	// silences start and end with the clock: the boards show it
 	for _, fp := range e.sortedOpen() {
 		a := e.alerts[fp]
 		was := a.Silenced
@@ -231,29 +258,26 @@ func (e *Engine) evaluate() []Change {
 		if i, ok := touched[fp]; ok {
 			changes[i].Alert = a.Clone() // the change says whether it is silenced
 		} else if was != a.Silenced {
-			// a silence started or ended: the boards show it
 			ev := "silenced"
 			if !a.Silenced {
 				ev = "unsilenced"
 			}
 			emit(a, ev)
 		}
-		if a.State != StateFiring || a.Silenced {
-			continue
-		}
-		r := e.rule(a.RuleID)
-		if !a.LastNotified.IsZero() && now.Before(a.LastNotified.Add(r.Repeat)) {
-			continue
-		}
-		a.LastNotified = now
-		if i, ok := touched[fp]; ok && changes[i].Event != "unsilenced" {
-			changes[i].Alert = a.Clone()
-			changes[i].Notify = true
-		} else {
-			changes = append(changes, Change{Alert: a.Clone(), Event: "notified", Notify: true})
-		}
 	}
 	return changes
+}
+
+func sameIDs(a, b []int64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func (e *Engine) sortedOpen() []string {
@@ -271,7 +295,7 @@ func (e *Engine) rule(id string) *Rule {
 			return &e.rules[i]
 		}
 	}
-	return &Rule{Repeat: 4 * time.Hour}
+	return &Rule{}
 }
 
 func (e *Engine) silenced(a *Alert, now time.Time) bool {

@@ -78,6 +78,7 @@ func (e *Engine) Restore(s Saved) []Change {
 		}
 	}
 	var changes []Change
+	var gone []Alert // resolved now: their groups say so
 	fps := make([]int, len(s.Alerts))
 	for i := range fps {
 		fps[i] = i
@@ -106,12 +107,15 @@ func (e *Engine) Restore(s Saved) []Change {
 		}
 		if reason != "" {
 			a.State, a.ResolvedAt, a.ResolvedBy, a.Reason = StateResolved, now, "system", reason
-			changes = append(changes, Change{Alert: a.Clone(), Event: "resolved",
-				Notify: !a.LastNotified.IsZero() && !e.silenced(&a, now)})
+			changes = append(changes, Change{Alert: a.Clone(), Event: "resolved"})
+			if !e.silenced(&a, now) {
+				gone = append(gone, a.Clone())
+			}
 			continue
 		}
 		e.alerts[a.Fingerprint] = &a
 	}
+	e.restoreGroups(gone)
 	return changes
 }
 

@@ -49,8 +49,8 @@ func TestRestore(t *testing.T) {
 			},
 			steps: []step{
 				{at: 3 * time.Minute, want: ""},
-				{at: 4 * time.Minute, hit: h(3, "a"), want: ""}, // the same alert, not a new one
-				{at: 10*time.Minute + time.Second, want: ""},    // hits 2 and 3 still inside
+				{at: 4 * time.Minute, hit: h(3, "a"), want: "updated"}, // the same alert, not a new one
+				{at: 10*time.Minute + time.Second, want: "updated"}, // hits 2 and 3 still inside, hit 1 out
 				{at: 11*time.Minute + time.Second, want: "resolved!"},
 			}},
 		{name: "without the hits back a count alert would resolve on an empty memory",
@@ -89,7 +89,7 @@ func TestRestore(t *testing.T) {
 			},
 			restart: 70 * time.Minute,
 			steps: []step{
-				{at: 70 * time.Minute, want: ""},
+				{at: 70 * time.Minute, want: "updated"}, // the baseline slid: the rate it names changed
 				{at: 76 * time.Minute, want: "resolved!"},
 			}},
 		{name: "a new author stays new for its window, and is not new again",
@@ -143,18 +143,18 @@ func TestRestore(t *testing.T) {
 			switch {
 			case s.hit != nil:
 				s.hit.At = c.now()
-				got = e.ObserveHit(*s.hit)
+				got = withFlush(e, e.ObserveHit(*s.hit))
 				if saved != nil {
 					saved.Hits = append(saved.Hits, *s.hit)
 				}
 			case s.source != nil:
 				s.source.At = c.now()
-				got = e.ObserveSource(*s.source)
+				got = withFlush(e, e.ObserveSource(*s.source))
 				if saved != nil {
 					saved.Sources = append(saved.Sources, *s.source)
 				}
 			default:
-				got = e.Tick()
+				got = withFlush(e, e.Tick())
 			}
 			if summary(got) != s.want {
 				t.Fatalf("step %d (at %s): got %q, want %q", i, s.at, summary(got), s.want)
@@ -168,6 +168,7 @@ func TestRestore(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			atOnce(t, before)
 			var saved Saved
 			run(t, before, c, tc.before, &saved)
 			var resolved []Alert
@@ -216,12 +217,13 @@ func TestRestore(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			atOnce(t, e)
 			var authors []string
 			for _, h := range saved.Hits {
 				authors = append(authors, h.Author)
 			}
 			e.SeedAuthors("op", authors, c.now())
-			got := e.Restore(saved)
+			got := withFlush(e, e.Restore(saved))
 			if summary(got) != tc.wantRestore {
 				t.Fatalf("restore: got %q, want %q", summary(got), tc.wantRestore)
 			}
@@ -244,7 +246,8 @@ func TestRestoreIsIdempotent(t *testing.T) {
 	e := engine(t, c, Rule{ID: "busy", Kind: KindCount, Threshold: 2, Window: 10 * time.Minute})
 	hits := []Hit{hitAt(1, 0), hitAt(2, time.Minute)}
 	a := Alert{Fingerprint: fingerprint("busy", "op"), RuleID: "busy", Kind: KindCount, Operation: "op", State: StateFiring,
-		Started: at(time.Minute), FiredAt: at(time.Minute), LastNotified: at(time.Minute)}
+		Started: at(time.Minute), FiredAt: at(time.Minute), LastNotified: at(time.Minute),
+		Severity: "routine", Summary: "2 hits in the last 10m (threshold 2)", Evidence: []int64{1, 2}}
 	c.set(at(2 * time.Minute))
 	for range 2 {
 		if got := e.Restore(Saved{Alerts: []Alert{a}, Hits: hits}); len(got) != 0 {
@@ -254,7 +257,7 @@ func TestRestoreIsIdempotent(t *testing.T) {
 	if len(e.hits) != 2 || len(e.Open()) != 1 {
 		t.Fatalf("hits %d, open %d", len(e.hits), len(e.Open()))
 	}
-	if got := summary(e.Tick()); got != "" {
+	if got := summaryOf(e, e.Tick()); got != "" {
 		t.Fatalf("tick: %q", got)
 	}
 }

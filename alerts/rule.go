@@ -41,14 +41,14 @@ type Rule struct {
 	Name      string
 	Kind      Kind
 	Operation string        // "" for every operation (alerts are still grouped per operation)
-	Severity  string        // KindSeverity: the list severity that alerts
+	Severity  string        // KindSeverity: the lowest list severity that alerts (routine < high < critical)
 	Threshold int           // KindCount: hits; KindSourceFailing: failures in a row
 	Window    time.Duration // how long evidence counts (default 1h)
 	Baseline  time.Duration // KindSpike: the span before Window to compare with (default 24h)
 	Factor    float64       // KindSpike: how many times the baseline rate
 	MinHits   int           // KindSpike: fewest hits in Window to call a spike (default 3)
 	For       time.Duration // how long the condition must hold before firing (0: at once)
-	Repeat    time.Duration // re-notify a firing, unacknowledged alert this often (default 4h)
+	Repeat    time.Duration // re-notify its group this often while an alert is firing unacknowledged (0: the grouping's repeat interval)
 }
 
 // Validation errors.
@@ -63,9 +63,6 @@ func (r *Rule) defaults() {
 	}
 	if r.MinHits <= 0 {
 		r.MinHits = 3
-	}
-	if r.Repeat <= 0 {
-		r.Repeat = 4 * time.Hour
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/watchroom/watchroom/watch"
 )
@@ -21,7 +22,7 @@ type Recorder interface {
 type ServiceOptions struct {
 	Severities map[string]string                   // watch list id -> severity
 	Severity   func(list string) string            // instead of Severities, when lists change while running
-	Notify     func(ctx context.Context, c Change) // called for changes to notify; must not block long
+	Notify     func(ctx context.Context, n Notice) // called for each group notification due; must not block long
 	QueueSize  int                                 // timeline events waiting to be evaluated (default 10000)
 	Silences   SilenceKeeper                       // where silences made in the console are kept; nil: not kept
 }
@@ -53,7 +54,7 @@ func NewService(eng *Engine, rec Recorder, logger *slog.Logger, opts ServiceOpti
 		opts.QueueSize = 10000
 	}
 	if opts.Notify == nil {
-		opts.Notify = func(context.Context, Change) {}
+		opts.Notify = func(context.Context, Notice) {}
 	}
 	if opts.Severity == nil {
 		sev := opts.Severities
@@ -82,9 +83,14 @@ func (s *Service) Observe(evs []watch.Event) {
 // Dropped counts events that did not fit the queue.
 func (s *Service) Dropped() int64 { return s.dropped.Load() }
 
-// Run evaluates queued events until ctx ends.
+// Run evaluates queued events until ctx ends, and wakes when a group's
+// notification falls due (its group_wait or group_interval ends) rather
+// than on the next tick.
 func (s *Service) Run(ctx context.Context) {
+	wake := time.NewTimer(time.Hour)
+	defer wake.Stop()
 	for {
+		wake.Reset(s.untilDue())
 		select {
 		case <-ctx.Done():
 			return
@@ -92,8 +98,44 @@ func (s *Service) Run(ctx context.Context) {
 			if err := s.Handle(ctx, ev); err != nil {
 				s.log.Error("evaluate event", "seq", ev.Seq, "err", err)
 			}
+		case <-wake.C:
+			if err := s.Flush(ctx); err != nil {
+				s.log.Error("alert notifications", "err", err)
+			}
 		}
 	}
+}
+
+// untilDue is how long until the next group notification falls due (an
+// hour when none is to come: ticks and events wake the loop too).
+func (s *Service) untilDue() time.Duration {
+	at, ok := s.eng.NextDue()
+	if !ok {
+		return time.Hour
+	}
+	// a little late rather than early: the clock decides, not the timer
+	return max(at.Sub(s.eng.now())+10*time.Millisecond, 0)
+}
+
+// Flush sends the group notifications due now and records which alerts
+// they carried.
+func (s *Service) Flush(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.flush(ctx)
+}
+
+func (s *Service) flush(ctx context.Context) error {
+	notices, chs := s.eng.Flush()
+	if len(chs) > 0 {
+		if err := s.rec.RecordAlertChanges(ctx, chs, nil); err != nil {
+			return fmt.Errorf("record alert notifications: %w", err)
+		}
+	}
+	for _, n := range notices {
+		s.opts.Notify(ctx, n)
+	}
+	return nil
 }
 
 // Handle evaluates one timeline event and records what changes.
@@ -227,17 +269,12 @@ func kept(sl Silence) Silence {
 // Open returns the open alerts.
 func (s *Service) Open() []Alert { return s.eng.Open() }
 
+// record keeps the changes, then sends the group notifications now due.
 func (s *Service) record(ctx context.Context, chs []Change, audit *watch.AuditEntry) error {
-	if len(chs) == 0 {
-		return nil
-	}
-	if err := s.rec.RecordAlertChanges(ctx, chs, audit); err != nil {
-		return fmt.Errorf("record alert changes: %w", err)
-	}
-	for _, c := range chs {
-		if c.Notify {
-			s.opts.Notify(ctx, c)
+	if len(chs) > 0 {
+		if err := s.rec.RecordAlertChanges(ctx, chs, audit); err != nil {
+			return fmt.Errorf("record alert changes: %w", err)
 		}
 	}
-	return nil
+	return s.flush(ctx)
 }

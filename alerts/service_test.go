@@ -25,9 +25,9 @@ func TestServiceRecordsChangesAsTimelineEvents(t *testing.T) {
 	}
 	defer st.Close()
 	eng := engine(t, c, Rule{ID: "crit", Name: "Critical hit", Kind: KindSeverity, Severity: "critical"})
-	var notified []Change
+	var notified []Notice
 	svc := NewService(eng, st, logger, ServiceOptions{Severities: map[string]string{"ume": "critical"},
-		Notify: func(_ context.Context, ch Change) { notified = append(notified, ch) }})
+		Notify: func(_ context.Context, n Notice) { notified = append(notified, n) }})
 	var events []watch.Event
 	st.SetPublisher(func(evs []watch.Event) { events = append(events, evs...); svc.Observe(evs) })
 	ctx := context.Background()
@@ -40,14 +40,16 @@ func TestServiceRecordsChangesAsTimelineEvents(t *testing.T) {
 	if err := svc.Handle(ctx, <-svc.in); err != nil {
 		t.Fatal(err)
 	}
-	if len(events) != 2 || events[1].Type != watch.EventAlert || !events[1].VisibleOn("op") || events[1].VisibleOn("other") {
+	// the firing, then its group's notification recorded on the alert
+	if len(events) != 3 || events[1].Type != watch.EventAlert || !events[1].VisibleOn("op") || events[1].VisibleOn("other") ||
+		!strings.Contains(string(events[2].Data), `"event":"notified"`) {
 		t.Fatalf("events %+v", events)
 	}
 	var ch Change
 	if err := json.Unmarshal(events[1].Data, &ch); err != nil || ch.Event != "firing" || ch.Alert.Evidence[0] != views[0].ID {
 		t.Fatalf("alert event %s: %v", events[1].Data, err)
 	}
-	if len(notified) != 1 || notified[0].Alert.State != StateFiring {
+	if len(notified) != 1 || notified[0].Firing[0].State != StateFiring || notified[0].Severity != "critical" {
 		t.Fatalf("notified %+v", notified)
 	}
 	open, err := st.OpenAlerts(ctx, "op")

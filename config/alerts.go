@@ -1,5 +1,11 @@
 package config
 
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
 // alertKinds are the rule kinds of the alerts package, with the keys each
 // one needs beyond id and kind.
 var alertKinds = map[string][]string{
@@ -41,4 +47,50 @@ func (d *decoder) alertRules(sec field, r *refs) []AlertRule {
 		out = append(out, a)
 	}
 	return out
+}
+
+// groupLabels are the alert labels notifications may be grouped by.
+var groupLabels = []string{"rule", "kind", "operation", "author", "source"}
+
+func (d *decoder) alertGrouping(sec field, g *AlertGrouping) {
+	fs, ok := d.fields(sec.val, sec.path, "group_by", "group_wait", "group_interval", "repeat_interval")
+	if !ok {
+		return
+	}
+	if f, ok := fs["group_by"]; ok {
+		entries, _ := d.items(f)
+		var by []string
+		seen := map[string]bool{}
+		for _, e := range entries {
+			var l string
+			if !scalar(d, e, &l, oneOf(groupLabels...)) {
+				continue
+			}
+			if seen[l] {
+				d.problem(e.val, e.path, "label %q is listed twice", l)
+				continue
+			}
+			seen[l] = true
+			by = append(by, l)
+		}
+		if len(by) == 0 && len(entries) == 0 {
+			d.problem(f.val, f.path, "group_by needs at least one label: %s", strings.Join(groupLabels, ", "))
+		}
+		if len(by) > 0 {
+			g.By = by
+		}
+	}
+	scalar(d, fs["group_wait"], &g.Wait, parseWait)
+	scalar(d, fs["group_interval"], &g.Interval, parseDuration)
+	scalar(d, fs["repeat_interval"], &g.Repeat, parseDuration)
+}
+
+// parseWait is a duration that may be 0 (no wait).
+func parseWait(s string) (time.Duration, error) {
+	if d, err := time.ParseDuration(s); err == nil && d < 0 {
+		return 0, fmt.Errorf("duration %q must not be negative (0s notifies at once)", s)
+	} else if err == nil && d == 0 {
+		return 0, nil
+	}
+	return parseDuration(s)
 }

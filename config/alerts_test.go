@@ -124,3 +124,52 @@ func TestSilences(t *testing.T) {
 		}
 	}
 }
+
+// Alert grouping: defaults keep a busy night readable; every key is
+// checked with its line.
+func TestAlertGrouping(t *testing.T) {
+	f, err := Parse("g.yaml", []byte("alerts:\n  - {id: crit, kind: severity, severity: high}\n"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := f.AlertGrouping; !slices.Equal(g.By, []string{"operation", "rule"}) || g.Wait != 30*time.Second ||
+		g.Interval != 5*time.Minute || g.Repeat != 4*time.Hour {
+		t.Fatalf("defaults %+v", g)
+	}
+	f, err = Parse("g.yaml", []byte(lines(
+		"alert_grouping:",
+		"  group_by: [operation]",
+		"  group_wait: 0s",
+		"  group_interval: 10m",
+		"  repeat_interval: 2h",
+	)), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := f.AlertGrouping; !slices.Equal(g.By, []string{"operation"}) || g.Wait != 0 || g.Interval != 10*time.Minute || g.Repeat != 2*time.Hour {
+		t.Fatalf("set %+v", g)
+	}
+	_, err = Parse("g.yaml", []byte(lines(
+		"alert_grouping:",
+		"  group_by: [operation, team, operation]",
+		"  group_wait: -1s",
+		"  group_interval: 0s",
+		"  repeat: 2h",
+	)), Options{})
+	var ps Problems
+	if !errors.As(err, &ps) {
+		t.Fatalf("err %v", err)
+	}
+	got := err.Error()
+	for _, want := range []string{
+		`g.yaml:2:25: alert_grouping.group_by[1]: "team" is not one of rule, kind, operation, author, source`,
+		`g.yaml:2:31: alert_grouping.group_by[2]: label "operation" is listed twice`,
+		`g.yaml:3:15: alert_grouping.group_wait: duration "-1s" must not be negative (0s notifies at once)`,
+		`g.yaml:4:19: alert_grouping.group_interval: duration "0s" must be more than 0`,
+		`g.yaml:5:3: alert_grouping: unknown key "repeat"`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("problems lack %q:\n%s", want, got)
+		}
+	}
+}

@@ -48,7 +48,9 @@ type File struct {
 	WatchLists []WatchList
 	Operations []Operation
 	Alerts     []AlertRule
-	Notifiers  Notifiers
+	// AlertGrouping says how alerts are grouped into notifications.
+	AlertGrouping AlertGrouping
+	Notifiers     Notifiers
 	Teams      []Team
 	Silences   []Silence
 }
@@ -182,6 +184,15 @@ type Operation struct {
 	Line         int
 }
 
+// AlertGrouping groups alerts into notifications as Alertmanager's route
+// does: one notification per group of alerts with the same values of By.
+type AlertGrouping struct {
+	By       []string      // labels: rule, kind, operation, author, source (default operation, rule)
+	Wait     time.Duration // a new group waits this long for more alerts (default 30s; 0s: at once)
+	Interval time.Duration // least time between notifications of a changed group (default 5m)
+	Repeat   time.Duration // a group firing unacknowledged is notified again this often (default 4h)
+}
+
 // AlertRule is one alert rule; see the alerts package for the kinds.
 type AlertRule struct {
 	ID        string
@@ -201,6 +212,9 @@ type AlertRule struct {
 
 // Defaults for values the file leaves out.
 const (
+	DefaultGroupWait      = 30 * time.Second
+	DefaultGroupInterval  = 5 * time.Minute
+	DefaultRepeatInterval = 4 * time.Hour
 	DefaultListen         = "127.0.0.1:8080"
 	DefaultDataDir        = "./data"
 	DefaultTimezone       = "Europe/London"
@@ -267,6 +281,8 @@ func defaults() *File {
 			PerHost:        HostLimit{Concurrency: DefaultHostConcurrency, Rate: DefaultHostRate, Burst: DefaultHostBurst},
 		},
 		Retention: Retention{Items: DefaultRetention},
+		AlertGrouping: AlertGrouping{By: []string{"operation", "rule"}, Wait: DefaultGroupWait,
+			Interval: DefaultGroupInterval, Repeat: DefaultRepeatInterval},
 	}
 }
 

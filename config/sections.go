@@ -8,7 +8,7 @@ import (
 
 // file decodes the top-level mapping into f, which holds the defaults.
 func (d *decoder) file(root *yaml.Node, f *File) {
-	fs, ok := d.fields(root, "", "server", "fetch", "retention", "sources", "watchlists", "operations", "alerts", "notifiers", "teams", "silences")
+	fs, ok := d.fields(root, "", "server", "fetch", "retention", "sources", "watchlists", "operations", "alerts", "alert_grouping", "notifiers", "teams", "silences")
 	if !ok {
 		return
 	}
@@ -26,6 +26,9 @@ func (d *decoder) file(root *yaml.Node, f *File) {
 	f.WatchLists = d.watchLists(fs["watchlists"], refs)
 	f.Operations = d.operations(fs["operations"], refs)
 	f.Alerts = d.alertRules(fs["alerts"], refs)
+	if g, ok := fs["alert_grouping"]; ok {
+		d.alertGrouping(g, &f.AlertGrouping)
+	}
 	if n, ok := fs["notifiers"]; ok {
 		d.notifiers(n, &f.Notifiers)
 	}

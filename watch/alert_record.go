@@ -21,6 +21,7 @@ type Alert struct {
 	Operation    string            `json:"operation"`
 	Labels       map[string]string `json:"labels"`
 	State        AlertState        `json:"state"`
+	Severity     string            `json:"severity"` // routine, high or critical: how urgent it is
 	Summary      string            `json:"summary"`
 	Evidence     []int64           `json:"evidence"` // hit ids, newest last
 	Started      time.Time         `json:"started"`
@@ -37,11 +38,11 @@ type Alert struct {
 
 // AlertChange is one thing that happened to an alert. The store keeps the
 // alert as it now is and the change itself as an "alert" timeline event on
-// the alert's operation's board; a change with Notify set is also sent to
-// the notifiers.
+// the alert's operation's board. Notify is set on a "notified" change: the
+// alert was just sent to the notifiers, within its group's notification.
 type AlertChange struct {
 	Alert  Alert  `json:"alert"`
-	Event  string `json:"event"` // pending, firing, acknowledged, assigned, resolved, notified
+	Event  string `json:"event"` // pending, firing, updated, acknowledged, assigned, resolved, notified, silenced, unsilenced
 	Notify bool   `json:"notify"`
 }
 

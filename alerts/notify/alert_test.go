@@ -21,17 +21,23 @@ func engine(t *testing.T, c *watchtest.Clock, rules ...alerts.Rule) *alerts.Engi
 	if err != nil {
 		t.Fatal(err)
 	}
+	// every group change notified at once
+	if err := e.SetGrouping(alerts.GroupOptions{Interval: time.Nanosecond}); err != nil {
+		t.Fatal(err)
+	}
 	return e
 }
 
-func summary(cs []alerts.Change) string {
+// flushed returns the group notifications due now.
+func flushed(e *alerts.Engine) []alerts.Notice {
+	ns, _ := e.Flush()
+	return ns
+}
+
+func events(ns []alerts.Notice) string {
 	var out []string
-	for _, c := range cs {
-		s := c.Event
-		if c.Notify {
-			s += "!"
-		}
-		out = append(out, s)
+	for _, n := range ns {
+		out = append(out, n.Event)
 	}
 	return strings.Join(out, " ")
 }
@@ -41,20 +47,23 @@ func summary(cs []alerts.Change) string {
 // source (the post's text, its author) leaves in the text or the JSON.
 func TestAlertNotificationFromEngine(t *testing.T) {
 	c := watchtest.NewClock(t0)
-	e := engine(t, c, alerts.Rule{ID: "red", Name: "Red list hit", Kind: alerts.KindSeverity, Severity: "red",
+	e := engine(t, c, alerts.Rule{ID: "red", Name: "Red list hit", Kind: alerts.KindSeverity, Severity: "critical",
 		Window: 3 * time.Hour, Repeat: time.Hour})
 	const secret, author = "meet at the back gate with the gear", "@quiet_handle"
-	hit := alerts.Hit{ID: 7, At: c.Now(), Operations: []string{"op"}, Severity: "red", Author: author,
+	hit := alerts.Hit{ID: 7, At: c.Now(), Operations: []string{"op"}, Severity: "critical", Author: author,
 		Title: secret, Text: secret}
 
-	var got []alerts.Change
-	got = append(got, e.ObserveHit(hit)...)
+	var got []alerts.Notice
+	e.ObserveHit(hit)
+	got = append(got, flushed(e)...)
 	c.Add(time.Hour)
-	got = append(got, e.Tick()...)
+	e.Tick()
+	got = append(got, flushed(e)...)
 	c.Add(2 * time.Hour)
-	got = append(got, e.Tick()...)
-	if s := summary(got); s != "firing! notified! resolved!" {
-		t.Fatalf("engine changes = %q", s)
+	e.Tick()
+	got = append(got, flushed(e)...)
+	if s := events(got); s != "firing repeat resolved" {
+		t.Fatalf("group notifications = %q", s)
 	}
 
 	const board = "https://hub.example/ops/op#alerts"
@@ -63,13 +72,13 @@ func TestAlertNotificationFromEngine(t *testing.T) {
 		event   string
 		lines   []string
 	}{
-		{"[watchroom] FIRING: Red list hit · Carnival", "firing",
-			[]string{"FIRING: Red list hit\n", "Operation: Carnival (op)\n", "Summary:       1 red-severity hit(s) in the last 3h0m0s\n",
+		{"[watchroom] CRITICAL · FIRING: Red list hit · Carnival", "firing",
+			[]string{"FIRING: Red list hit\n", "Severity: CRITICAL\n", "Operation: Carnival (op)\n", "Summary:       1 critical-severity hit, 1 author in the last 3h\n",
 				"State:         firing\n", "Evidence:      1 hit: #7\n", "Rule:          Red list hit (red, severity)\n",
 				"Fired:         2026-08-29 12:00:00 UTC\n", "Board: " + board + "\n"}},
-		{"[watchroom] STILL FIRING (repeat): Red list hit · Carnival", "repeat",
+		{"[watchroom] CRITICAL · STILL FIRING (repeat): Red list hit · Carnival", "repeat",
 			[]string{"STILL FIRING (repeat): Red list hit\n", "this is a repeat notification", "Evidence:      1 hit: #7\n"}},
-		{"[watchroom] RESOLVED: Red list hit · Carnival", "resolved",
+		{"[watchroom] CRITICAL · RESOLVED: Red list hit · Carnival", "resolved",
 			[]string{"RESOLVED: Red list hit\n", "State:         resolved\n",
 				"Resolved:      2026-08-29 15:00:00 UTC by system: the condition cleared\n"}},
 	} {
@@ -97,7 +106,7 @@ func TestAlertNotificationFromEngine(t *testing.T) {
 		}
 		if p.Kind != "alert" || p.Event != tc.event || p.Rule != "red" || p.Operation != "op" ||
 			p.OperationName != "Carnival" || p.Board != board || len(p.Evidence) != 1 || p.Evidence[0] != 7 ||
-			p.Fingerprint == "" || p.Subject != tc.subject {
+			p.Fingerprint == "" || p.Subject != tc.subject || p.Severity != "critical" || len(p.Alerts) != 1 {
 			t.Errorf("%s: payload %+v", tc.event, p)
 		}
 	}
@@ -109,40 +118,41 @@ func TestAlertNotificationDetails(t *testing.T) {
 		Started: t0, FiredAt: t0, Labels: map[string]string{"author": "@someone"}}
 	for _, tc := range []struct {
 		name    string
-		change  func(a *alerts.Alert) alerts.Change
+		change  func(a *alerts.Alert) alerts.Notice
 		opName  string
 		board   string
 		subject string
 		has     []string
 		hasNot  []string
 	}{
-		{name: "resolved by hand, after an acknowledgement", change: func(a *alerts.Alert) alerts.Change {
+		{name: "resolved by hand, after an acknowledgement", change: func(a *alerts.Alert) alerts.Notice {
 			a.State, a.AckedAt, a.AckedBy, a.Assignee = alerts.StateResolved, t0.Add(time.Minute), "pc.khan", "sgt.ode"
 			a.ResolvedAt, a.ResolvedBy, a.Reason = t0.Add(time.Hour), "sgt.ode", "crowd dispersed"
-			return alerts.Change{Alert: *a, Event: "resolved", Notify: true}
-		}, opName: "Carnival", subject: "[watchroom] RESOLVED: Busy · Carnival",
+			return alerts.Notice{Labels: map[string]string{"operation": a.Operation}, Resolved: []alerts.Alert{*a}, Event: "resolved"}
+		}, opName: "Carnival", subject: "[watchroom] ROUTINE · RESOLVED: Busy · Carnival",
 			has: []string{"Acknowledged:  2026-08-29 12:01:00 UTC by pc.khan\n", "Assigned to:   sgt.ode\n",
 				"Resolved:      2026-08-29 13:00:00 UTC by sgt.ode: crowd dispersed\n", "Evidence:      2 hits: #1, #2\n"},
 			hasNot: []string{"Board:", "@someone"}},
-		{name: "no operation name falls back to the id", change: func(a *alerts.Alert) alerts.Change {
-			return alerts.Change{Alert: *a, Event: "firing", Notify: true}
-		}, subject: "[watchroom] FIRING: Busy · op", has: []string{"Operation: op\n"}},
-		{name: "hits outside any operation", change: func(a *alerts.Alert) alerts.Change {
+		{name: "no operation name falls back to the id", change: func(a *alerts.Alert) alerts.Notice {
+			return alerts.Notice{Labels: map[string]string{"operation": a.Operation}, Firing: []alerts.Alert{*a}, Event: "firing"}
+		}, subject: "[watchroom] ROUTINE · FIRING: Busy · op", has: []string{"Operation: op\n"}},
+		{name: "hits outside any operation", change: func(a *alerts.Alert) alerts.Notice {
 			a.Operation = ""
-			return alerts.Change{Alert: *a, Event: "firing", Notify: true}
-		}, subject: "[watchroom] FIRING: Busy · no operation", has: []string{"Operation: no operation\n"}},
-		{name: "names cannot break a header or forge lines", change: func(a *alerts.Alert) alerts.Change {
+			return alerts.Notice{Labels: map[string]string{"operation": a.Operation}, Firing: []alerts.Alert{*a}, Event: "firing"}
+		}, subject: "[watchroom] ROUTINE · FIRING: Busy · no operation", has: []string{"Operation: no operation\n"}},
+		{name: "names cannot break a header or forge lines", change: func(a *alerts.Alert) alerts.Notice {
 			a.RuleName = "Busy\r\nBcc: everyone@example.org"
 			a.Summary = "twelve\nBoard: https://evil.example"
-			return alerts.Change{Alert: *a, Event: "firing", Notify: true}
+			return alerts.Notice{Labels: map[string]string{"operation": a.Operation}, Firing: []alerts.Alert{*a}, Event: "firing"}
 		}, opName: "Carni\nval", board: "https://hub.example/ops/op\r\nX: y",
-			subject: "[watchroom] FIRING: Busy Bcc: everyone@example.org · Carni val",
+			subject: "[watchroom] ROUTINE · FIRING: Busy Bcc: everyone@example.org · Carni val",
 			has:     []string{"Summary:       twelve Board: https://evil.example\n", "Board: https://hub.example/ops/op X: y\n"},
 			hasNot:  []string{"\nBcc:", "\r"}},
-		{name: "rule without a name uses its id", change: func(a *alerts.Alert) alerts.Change {
+		{name: "rule without a name uses its id", change: func(a *alerts.Alert) alerts.Notice {
 			a.RuleName = ""
-			return alerts.Change{Alert: *a, Event: "acknowledged"}
-		}, opName: "Carnival", subject: "[watchroom] ACKNOWLEDGED: count · Carnival"},
+			a.Severity = "high"
+			return alerts.Notice{Labels: map[string]string{"operation": a.Operation}, Firing: []alerts.Alert{*a}, Event: "changed"}
+		}, opName: "Carnival", subject: "[watchroom] HIGH · FIRING (changed): count · Carnival"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := base

@@ -129,17 +129,30 @@ func (r *Router) Shutdown(ctx context.Context) error {
 	return err
 }
 
-// Alert sends an alert change that is due a notification to every alert
-// notifier.
-func (r *Router) Alert(c alerts.Change, opName string) {
+// Alert sends a group's notification (alerts.Notice) to every alert
+// notifier: one message for the group, however many alerts it holds.
+func (r *Router) Alert(n alerts.Notice, opName string) {
+	op := NoticeOperation(n)
 	board := r.o.BoardURL + "/board/all"
-	if c.Alert.Operation != "" {
-		board = r.o.BoardURL + "/board/" + c.Alert.Operation
+	if op != "" {
+		board = r.o.BoardURL + "/board/" + op
 	}
-	msg := AlertNotification(c, opName, board)
+	msg := AlertNotification(n, opName, board)
 	for _, to := range r.o.Alerts {
-		r.send("alert "+c.Alert.Fingerprint, to, msg)
+		r.send("alert group "+groupID(n.Key), to, msg)
 	}
+}
+
+// NoticeOperation is the operation a group's notification is about: the
+// group's operation label, else its first alert's operation.
+func NoticeOperation(n alerts.Notice) string {
+	if op, ok := n.Labels["operation"]; ok {
+		return op
+	}
+	for _, a := range append(append([]alerts.Alert{}, n.Firing...), n.Resolved...) {
+		return a.Operation
+	}
+	return ""
 }
 
 // ToTeam delivers msg to a team, and only through the notifiers the team

@@ -65,7 +65,8 @@ func TestRouterSendsOnlyWhereConfigured(t *testing.T) {
 	if r.ToTeam("South", "briefing 2", Notification{Kind: KindBriefing, Subject: "S"}) {
 		t.Fatal("unknown team accepted")
 	}
-	r.Alert(alerts.Change{Alert: alerts.Alert{Fingerprint: "fp", RuleID: "r", Operation: "op"}, Event: "firing", Notify: true}, "Carnival")
+	r.Alert(alerts.Notice{Key: "operation=op,rule=r", Labels: map[string]string{"operation": "op", "rule": "r"}, Event: "firing",
+		Firing: []alerts.Alert{{Fingerprint: "fp", RuleID: "r", Operation: "op"}}}, "Carnival")
 	if err := r.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +79,7 @@ func TestRouterSendsOnlyWhereConfigured(t *testing.T) {
 	if got := hookB.kinds(); len(got) != 0 {
 		t.Errorf("webhook b (alerts only) got %v", got)
 	}
-	if got := duty.kinds(); len(got) != 1 || got[0] != "alert:[watchroom] FIRING: r · Carnival" {
+	if got := duty.kinds(); len(got) != 1 || got[0] != "alert:[watchroom] ROUTINE · FIRING: r · Carnival" {
 		t.Errorf("duty got %v", got)
 	}
 	if p := duty.got[0].JSON.(AlertPayload); p.Board != "https://hub.example/board/op" {
@@ -96,7 +97,7 @@ func TestRouterSendsOnlyWhereConfigured(t *testing.T) {
 func TestRouterShutdownRespectsContext(t *testing.T) {
 	slow := &recorder{block: true, began: make(chan struct{}, 1)}
 	r := NewRouter(RouterOptions{Alerts: []Notifier{slow}})
-	r.Alert(alerts.Change{Alert: alerts.Alert{Fingerprint: "fp"}, Event: "firing", Notify: true}, "")
+	r.Alert(alerts.Notice{Event: "firing", Firing: []alerts.Alert{{Fingerprint: "fp"}}}, "")
 	<-slow.began
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
 	defer cancel()

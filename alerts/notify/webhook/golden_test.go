@@ -25,11 +25,12 @@ func TestWebhookBodyGolden(t *testing.T) {
 	defer srv.Close()
 	fired := time.Date(2026, 8, 29, 21, 5, 0, 0, time.UTC)
 	a := alerts.Alert{Fingerprint: "3f9c2a71d0b4e8aa", RuleID: "ume-hit", RuleName: "UME hit", Kind: alerts.KindSeverity,
-		Operation: "carnival", State: alerts.StateFiring, Summary: "3 high-severity hit(s) in the last 1h0m0s",
+		Operation: "carnival", State: alerts.StateFiring, Severity: "high", Summary: "3 high-severity hits, 2 authors in the last 1h",
 		Evidence: []int64{101, 102, 107}, Started: fired, FiredAt: fired}
 	w := &waits{}
 	if err := testWebhook(t, srv.URL, w, nil).Notify(context.Background(),
-		notify.AlertNotification(alerts.Change{Alert: a, Event: "firing", Notify: true}, "Notting Hill Carnival", "https://watchroom.force.example/board/carnival")); err != nil {
+		notify.AlertNotification(alerts.Notice{Key: "operation=carnival,rule=ume-hit", Labels: map[string]string{"operation": "carnival", "rule": "ume-hit"},
+			Event: "firing", Severity: "high", Summary: a.Summary, Firing: []alerts.Alert{a}}, "Notting Hill Carnival", "https://watchroom.force.example/board/carnival")); err != nil {
 		t.Fatal(err)
 	}
 	watchtest.Golden(t, "alert_webhook.json", append(body, '\n'))

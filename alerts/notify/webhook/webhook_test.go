@@ -128,7 +128,7 @@ func TestWebhookSignsWhatItSends(t *testing.T) {
 	n := testWebhook(t, rcv.URL, &waits{}, nil)
 	a := alerts.Alert{Fingerprint: "fp", RuleID: "red", RuleName: "Red", Kind: alerts.KindSeverity, Operation: "op",
 		State: alerts.StateFiring, Summary: "1 red-severity hit(s)", Evidence: []int64{41, 42}, Started: webhookNow}
-	if err := n.Notify(context.Background(), notify.AlertNotification(alerts.Change{Alert: a, Event: "firing", Notify: true}, "Carnival", "https://hub/ops/op")); err != nil {
+	if err := n.Notify(context.Background(), notify.AlertNotification(alerts.Notice{Event: "firing", Firing: []alerts.Alert{a}}, "Carnival", "https://hub/ops/op")); err != nil {
 		t.Fatal(err)
 	}
 	if rcv.requests() != 1 {

@@ -30,6 +30,10 @@ func newAlerts(f *config.File, lists *watch.Lists, reg *watch.Registry, st *stor
 	if err != nil {
 		return nil, err
 	}
+	g := f.AlertGrouping
+	if err := eng.SetGrouping(alerts.GroupOptions{By: g.By, Wait: g.Wait, Interval: g.Interval, Repeat: g.Repeat}); err != nil {
+		return nil, err
+	}
 	// authors stored before a restart are not new to their operation
 	for _, op := range ops {
 		authors, err := st.AuthorsOf(context.Background(), op.ID)
@@ -39,9 +43,9 @@ func newAlerts(f *config.File, lists *watch.Lists, reg *watch.Registry, st *stor
 		eng.SeedAuthors(op.ID, authors, now())
 	}
 	svc := alerts.NewService(eng, st, logger, alerts.ServiceOptions{Severity: lists.Severity, Silences: st,
-		Notify: func(_ context.Context, c alerts.Change) {
-			op, _ := reg.Get(c.Alert.Operation)
-			n.Alert(c, op.Name)
+		Notify: func(_ context.Context, g alerts.Notice) {
+			op, _ := reg.Get(notify.NoticeOperation(g))
+			n.Alert(g, op.Name)
 		}})
 	if err := loadSilences(f, st, svc); err != nil {
 		return nil, err

@@ -58,7 +58,13 @@ func TestAlertSurvivesRestart(t *testing.T) {
 	if err := a.pollNow(ctx, "local"); err != nil {
 		t.Fatal(err)
 	}
-	// the firing is recorded, then notified, off the write path
+	// the firing is recorded off the write path, then notified once its
+	// group has waited for more (group_wait, 30s)
+	waitFor(t, "the alert", 10*time.Second, func() bool { return len(a.alerts.Open()) == 1 })
+	clock.add(30 * time.Second)
+	if err := a.alerts.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
 	waitFor(t, "the firing mail", 10*time.Second, func() bool { got, _, _ := box.Snapshot(); return len(got) == 1 })
 	fp := a.alerts.Open()[0].Fingerprint
 	clock.add(5 * time.Minute)

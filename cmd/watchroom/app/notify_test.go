@@ -65,6 +65,11 @@ func TestBriefingAndAlertDeliveredByEmail(t *testing.T) {
 	}
 	// the alert (a high-severity hit) is evaluated off the write path
 	waitFor(t, "the alert", 10*time.Second, func() bool { return len(a.alerts.Open()) == 1 })
+	// its group waits for more alerts (group_wait, 30s), then one mail
+	clock.add(30 * time.Second)
+	if err := a.alerts.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
 	a.briefings.Scheduled(ctx)
 	a.notify.Wait(context.Background())
 	got, _, _ := box.Snapshot()
