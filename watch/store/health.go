@@ -27,12 +27,16 @@ func (s *Store) SourceHealth(ctx context.Context, id string) (watch.SourceHealth
 	return h, nil
 }
 
-// SaveSourceHealth stores a source's health. When its state or error
-// changes, a "source" timeline event tells every board.
+// SaveSourceHealth stores a source's health. When its state, error or
+// count of failures in a row changes, a "source" timeline event tells
+// every board and the alert service: every failed poll is one, even with
+// the same error as the last (a source_failing rule counts them), while a
+// run of successful polls writes none.
 func (s *Store) SaveSourceHealth(ctx context.Context, h watch.SourceHealth) error {
 	return s.write(ctx, func(t *tx) error {
 		var oldState, oldErr string
-		err := t.QueryRowContext(ctx, `SELECT state, last_error FROM source_health WHERE source = ?`, h.SourceID).Scan(&oldState, &oldErr)
+		var oldFailures int
+		err := t.QueryRowContext(ctx, `SELECT state, last_error, failures FROM source_health WHERE source = ?`, h.SourceID).Scan(&oldState, &oldErr, &oldFailures)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("source health %s: %w", h.SourceID, err)
 		}
@@ -44,7 +48,7 @@ func (s *Store) SaveSourceHealth(ctx context.Context, h watch.SourceHealth) erro
 			h.SourceID, h.State, fmtTime(h.LastSuccess), h.LastError, fmtTime(h.LastErrorAt), h.Failures, h.ETag, h.LastModified, h.Cursor, h.ErrorClass); err != nil {
 			return fmt.Errorf("save source health %s: %w", h.SourceID, err)
 		}
-		if oldState != h.State || oldErr != h.LastError {
+		if oldState != h.State || oldErr != h.LastError || oldFailures != h.Failures {
 			_, err := t.appendEvent(ctx, watch.EventSource, nil, h)
 			return err
 		}

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -286,11 +288,22 @@ func TestUsersSessionsAudit(t *testing.T) {
 	}
 }
 
-func TestSourceHealthEventsOnChangeOnly(t *testing.T) {
+// A run of successful polls writes no event; every failed poll does, even
+// with the same error as the one before, so the alert service counts
+// failures in a row.
+func TestSourceHealthEventsOnChangeAndEveryFailure(t *testing.T) {
 	s, _, _ := open(t)
 	ctx := context.Background()
-	n := 0
-	s.SetPublisher(func(e []watch.Event) { n += len(e) })
+	var failures []int
+	s.SetPublisher(func(evs []watch.Event) {
+		for _, e := range evs {
+			var h watch.SourceHealth
+			if err := json.Unmarshal(e.Data, &h); err != nil {
+				t.Error(err)
+			}
+			failures = append(failures, h.Failures)
+		}
+	})
 	h, _ := s.SourceHealth(ctx, "x")
 	if h.State != "new" {
 		t.Fatalf("state %q", h.State)
@@ -302,11 +315,13 @@ func TestSourceHealthEventsOnChangeOnly(t *testing.T) {
 	s.SaveSourceHealth(ctx, h)
 	h.Failures = 2
 	s.SaveSourceHealth(ctx, h)
-	if n != 2 {
-		t.Fatalf("%d source events, want 2", n)
+	h.Failures = 3
+	s.SaveSourceHealth(ctx, h)
+	if fmt.Sprint(failures) != "[0 1 2 3]" {
+		t.Fatalf("source events with failures %v, want [0 1 2 3]", failures)
 	}
 	got, _ := s.SourceHealth(ctx, "x")
-	if got.ETag != `"e1"` || got.Failures != 2 || got.State != "failing" {
+	if got.ETag != `"e1"` || got.Failures != 3 || got.State != "failing" {
 		t.Fatalf("%+v", got)
 	}
 }
