@@ -348,7 +348,8 @@ func firingSummary(as []Alert) string {
 	}
 	switch kind {
 	case KindNewAuthor:
-		return fmt.Sprintf("%s, %s: %s", plural(len(as), "new author", "new authors"), plural(len(hits), "hit", "hits"), names("author"))
+		// no names: an author is collected content, and summaries leave the hub
+		return fmt.Sprintf("%s, %s", plural(len(as), "new author", "new authors"), plural(len(hits), "hit", "hits"))
 	case KindSourceFailing:
 		return fmt.Sprintf("%s failing: %s", plural(len(as), "source", "sources"), names("source"))
 	}
