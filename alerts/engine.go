@@ -47,6 +47,8 @@ var (
 	ErrNoAlert   = errors.New("no such open alert")
 	ErrBadState  = errors.New("the alert is not in a state that allows this")
 	ErrNoSilence = errors.New("no such silence in force or to come")
+	// ErrNoReason: resolving by hand needs a reason, for the record.
+	ErrNoReason = errors.New("resolving by hand needs a reason")
 )
 
 // Engine evaluates rules. It is safe for concurrent use.
@@ -240,7 +242,7 @@ func (e *Engine) Assign(fp, to string) (Change, error) {
 // counts for its group, so it fires again only on new evidence.
 func (e *Engine) Resolve(fp, by, reason string) (Change, error) {
 	if strings.TrimSpace(reason) == "" {
-		return Change{}, fmt.Errorf("resolving by hand needs a reason: %w", ErrBadState)
+		return Change{}, ErrNoReason
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()

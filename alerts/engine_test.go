@@ -12,12 +12,12 @@ import (
 
 type clock struct{ t time.Time }
 
-func (c *clock) now() time.Time           { return c.t }
-func (c *clock) add(d time.Duration)      { c.t = c.t.Add(d) }
-func (c *clock) set(t time.Time)          { c.t = t }
-func newClock() *clock                    { return &clock{t: t0} }
-func at(d time.Duration) time.Time        { return t0.Add(d) }
-func summary(cs []Change) string          { return strings.Join(events(cs), " ") }
+func (c *clock) now() time.Time      { return c.t }
+func (c *clock) add(d time.Duration) { c.t = c.t.Add(d) }
+func (c *clock) set(t time.Time)     { c.t = t }
+func newClock() *clock               { return &clock{t: t0} }
+func at(d time.Duration) time.Time   { return t0.Add(d) }
+func summary(cs []Change) string     { return strings.Join(events(cs), " ") }
 func summaryOf(e *Engine, cs []Change) string {
 	return summary(withFlush(e, cs))
 }
@@ -132,7 +132,7 @@ func TestRuleKinds(t *testing.T) {
 			{at: 0, hit: h(1, nil), want: ""},
 			{at: time.Minute, hit: h(2, func(x *Hit) { x.Severity = "critical" }), want: "firing!"},
 			{at: 30 * time.Minute, hit: h(3, func(x *Hit) { x.Severity = "critical" }), want: "updated"}, // the same alert, counting two: no notification
-			{at: 90*time.Minute + time.Second, want: "resolved!"},                                 // the window slid past both
+			{at: 90*time.Minute + time.Second, want: "resolved!"},                                        // the window slid past both
 		}},
 		{"count", Rule{ID: "busy", Kind: KindCount, Threshold: 3, Window: 10 * time.Minute}, []step{
 			{at: 0, hit: h(1, nil), want: ""},
@@ -263,7 +263,7 @@ func TestRepeatIntervalAckAndManualResolve(t *testing.T) {
 	if ch, err := e.Assign(fp, "team-b"); err != nil || ch.Alert.Assignee != "team-b" {
 		t.Fatalf("assign %+v %v", ch, err)
 	}
-	if _, err := e.Resolve(fp, "pc1", " "); !errors.Is(err, ErrBadState) {
+	if _, err := e.Resolve(fp, "pc1", " "); !errors.Is(err, ErrNoReason) {
 		t.Fatalf("resolve without reason: %v", err)
 	}
 	res, err := e.Resolve(fp, "pc1", "promoter cancelled")

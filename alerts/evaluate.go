@@ -138,7 +138,9 @@ func (e *Engine) conditions(now time.Time) map[string]condition {
 						continue
 					}
 					out[fp] = condition{rule: r, op: op, labels: labels(r, op, "author", author), evidence: ids, severity: topSeverity(hs),
-						summary: fmt.Sprintf("new author %q on the operation's lists, %s", author, plural(len(ids), "hit", "hits"))}
+						// the author is in the labels, for the board; the summary
+						// leaves the hub in notifications, so it does not name them
+						summary: "new author on the operation's lists, " + plural(len(ids), "hit", "hits")}
 				}
 			case KindPlaceDate:
 				if op == "" {

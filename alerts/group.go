@@ -137,13 +137,14 @@ func (e *Engine) active(now time.Time) map[string][]*Alert {
 		}
 		key, labels := e.groupOf(a)
 		out[key] = append(out[key], a)
-		if g := e.groups[key]; g == nil {
-			// the wait counts from the first alert's firing
-			created := now
-			if !a.FiredAt.IsZero() && a.FiredAt.Before(now) {
-				created = a.FiredAt
-			}
-			e.groups[key] = &group{labels: labels, created: created, notified: map[string]bool{}}
+		g := e.groups[key]
+		if g == nil {
+			g = &group{labels: labels, created: now, notified: map[string]bool{}}
+			e.groups[key] = g
+		}
+		// the wait counts from the group's first firing
+		if g.sent.IsZero() && !a.FiredAt.IsZero() && a.FiredAt.Before(g.created) {
+			g.created = a.FiredAt
 		}
 	}
 	return out

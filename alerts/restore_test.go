@@ -50,7 +50,7 @@ func TestRestore(t *testing.T) {
 			steps: []step{
 				{at: 3 * time.Minute, want: ""},
 				{at: 4 * time.Minute, hit: h(3, "a"), want: "updated"}, // the same alert, not a new one
-				{at: 10*time.Minute + time.Second, want: "updated"}, // hits 2 and 3 still inside, hit 1 out
+				{at: 10*time.Minute + time.Second, want: "updated"},    // hits 2 and 3 still inside, hit 1 out
 				{at: 11*time.Minute + time.Second, want: "resolved!"},
 			}},
 		{name: "without the hits back a count alert would resolve on an empty memory",

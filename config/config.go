@@ -51,8 +51,8 @@ type File struct {
 	// AlertGrouping says how alerts are grouped into notifications.
 	AlertGrouping AlertGrouping
 	Notifiers     Notifiers
-	Teams      []Team
-	Silences   []Silence
+	Teams         []Team
+	Silences      []Silence
 }
 
 // Notifiers are where alerts and briefings are sent: nowhere else.

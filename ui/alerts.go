@@ -28,6 +28,14 @@ type alertRequest struct {
 	Reason string `json:"reason"`
 }
 
+const noReason = "Give a reason to resolve this alert (what happened, or why it needs no action)."
+
+// reasonError refuses a resolution for its reason, naming the field so the
+// panel shows the message beside it.
+func reasonError(msg string) error {
+	return echo.NewHTTPError(http.StatusBadRequest, map[string]any{"error": msg, "field": "reason"})
+}
+
 // alertAction acknowledges, takes (assign to oneself and acknowledge, the
 // one key press of the alert panel) or resolves an alert.
 func (s *Server) alertAction(c echo.Context) error {
@@ -51,13 +59,16 @@ func (s *Server) alertAction(c echo.Context) error {
 			return echo.NewHTTPError(http.StatusBadRequest, "The request is not valid JSON.")
 		}
 		if len(req.Reason) > 1000 {
-			return echo.NewHTTPError(http.StatusBadRequest, "A reason may have at most 1000 characters.")
+			return reasonError("A reason may have at most 1000 characters.")
 		}
 		a, err = s.opts.Alerts.Resolve(ctx, fp, u.Name, strings.TrimSpace(req.Reason))
 	default:
 		return echo.NewHTTPError(http.StatusNotFound, "No such action.")
 	}
 	switch {
+	case errors.Is(err, alerts.ErrNoReason):
+		// the record needs a reason: asked for next to the field, not a conflict
+		return reasonError(noReason)
 	case errors.Is(err, alerts.ErrNoAlert):
 		return echo.NewHTTPError(http.StatusNotFound, "There is no such open alert.")
 	case errors.Is(err, alerts.ErrBadState):

@@ -33,8 +33,8 @@ func goldenNotices() map[string]alerts.Notice {
 		"alert_firing":   {Key: "operation=carnival,rule=ume-hit", Labels: labels, Event: "firing", Severity: "high", Summary: a.Summary, Firing: []alerts.Alert{a}, At: fired.Add(30 * time.Second)},
 		"alert_resolved": {Key: "operation=carnival,rule=ume-hit", Labels: labels, Event: "resolved", Severity: "high", Summary: "resolved: " + a.Summary, Resolved: []alerts.Alert{resolved}, At: fired.Add(time.Hour)},
 		"alert_group_changed": {Key: "operation=carnival,rule=new-author", Labels: byAuthor, Event: "changed", Severity: "routine",
-			Summary: "3 new authors, 5 hits; 1 alert resolved",
-			Firing:  []alerts.Alert{author("0b5e3f9d11c2a7e4", 2, 110, 112), author("5d0c7a2b93e1f468", 2, 111, 114), author("c1e2d3f4a5b60718", 1, 115)},
+			Summary:  "3 new authors, 5 hits; 1 alert resolved",
+			Firing:   []alerts.Alert{author("0b5e3f9d11c2a7e4", 2, 110, 112), author("5d0c7a2b93e1f468", 2, 111, 114), author("c1e2d3f4a5b60718", 1, 115)},
 			Resolved: []alerts.Alert{gone}, At: fired.Add(10 * time.Minute)},
 	}
 }

@@ -189,7 +189,7 @@
         var items = hitsEl.querySelectorAll("li.hit");
         for (var i = 0; i < items.length; i++) {
           var l = items[i].dataset.list;
-          items[i].dataset.severity = (Object.prototype.hasOwnProperty.call(m, l) && m[l]) || "routine";
+          window.watchroomSeverity.mark(items[i], (Object.prototype.hasOwnProperty.call(m, l) && m[l]) || "routine");
         }
       })
       .catch(function () { askedSeverity[list] = false; });
@@ -202,7 +202,7 @@
     li.id = prefix + h.id;
     li.dataset.hit = h.id;
     li.dataset.list = h.list;
-    li.dataset.severity = severities[h.list] || "routine";
+    window.watchroomSeverity.mark(li, severities[h.list] || "routine");
     if (!Object.prototype.hasOwnProperty.call(severities, h.list)) learnSeverities(h.list);
     li.dataset.source = h.item.source;
     li.dataset.annotated = (h.annotations || []).length > 0 ? "yes" : "no";
