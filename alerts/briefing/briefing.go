@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/watchroom/watchroom/alerts/notify"
@@ -163,16 +164,60 @@ func Message(op watch.Operation, b watch.BriefingVersion, doc []byte, boardURL s
 	return notify.Notification{
 		Kind:    notify.KindBriefing,
 		Subject: fmt.Sprintf("Briefing: %s (version %d)", op.Name, b.Version),
-		Text: fmt.Sprintf("A pre-event briefing for %s is ready.\n\nOperation: %s\nStarts: %s\nVersion: %d, made by %s\n\n"+
+		Text: fmt.Sprintf("A pre-event briefing for %s is ready.\n\nOperation: %s\nStarts: %s\nVersion: %d, made by %s\n%s\n"+
 			"The briefing is attached as %s (%d bytes): open it in a browser; it needs no network.\n"+
 			"SHA-256 of the attached document: %s\nCheck it before relying on the file: sha256sum %s\n\nIn the console: %s\n",
-			op.Name, op.Name, op.Start.UTC().Format(time.RFC1123), b.Version, b.Generator, name, len(doc), b.SHA256, name, link),
+			op.Name, op.Name, op.Start.UTC().Format(time.RFC1123), b.Version, b.Generator, severityLines(b.Doc), name, len(doc), b.SHA256, name, link),
 		JSON: map[string]any{"kind": "briefing", "operation": op.ID, "operation_name": op.Name, "version": b.Version,
 			"generator": b.Generator, "sha256": b.SHA256, "link": link, "team": op.Team,
 			"document": map[string]any{"filename": name, "content_type": "text/html; charset=utf-8", "size": len(doc),
 				"sha256": b.SHA256, "base64": base64.StdEncoding.EncodeToString(doc)}},
 		Attachments: []notify.Attachment{{Name: name, ContentType: "text/html; charset=utf-8", Data: doc}},
 	}
+}
+
+// severityLines counts the briefing's key hits and open alerts by
+// severity, most severe first, so the message says how urgent it is
+// without carrying anything collected: "Key hits: 2 critical, 3 high".
+func severityLines(d watch.Briefing) string {
+	levels := []string{"critical", "high", "routine"}
+	count := func(sevs []string) string {
+		n := map[string]int{}
+		for _, s := range sevs {
+			if severityRank[s] == 0 {
+				s = "routine"
+			}
+			n[s]++
+		}
+		var parts []string
+		for _, l := range levels {
+			if n[l] > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", n[l], l))
+			}
+		}
+		return strings.Join(parts, ", ")
+	}
+	listSev := map[string]string{}
+	for _, l := range d.WatchLists {
+		listSev[l.ID] = l.Severity
+	}
+	var hits, open []string
+	for _, h := range d.KeyHits {
+		hits = append(hits, listSev[h.ListID])
+	}
+	for _, a := range d.Alerts {
+		if a.State != "resolved" {
+			open = append(open, a.Severity)
+		}
+	}
+	var b strings.Builder
+	if len(hits) > 0 {
+		fmt.Fprintf(&b, "Key hits: %s\n", count(hits))
+	}
+	if len(open) > 0 {
+		fmt.Fprintf(&b, "Open alerts: %s\n", count(open))
+	}
+	return b.String()
 }
 
 // writeBlob writes a content-addressed file once, atomically.
