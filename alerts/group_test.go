@@ -1,9 +1,14 @@
 package alerts
 
 import (
+	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
 func noticeEvents(ns []Notice) string {
@@ -255,5 +260,38 @@ func TestCountingSummaries(t *testing.T) {
 	}
 	if human(90*time.Minute) != "1h30m" || human(15*time.Minute) != "15m" || human(45*time.Second) != "45s" || human(24*time.Hour) != "24h" {
 		t.Error("human durations")
+	}
+}
+
+// Run wakes when a group's wait ends, without a tick: the notification
+// comes group_wait after the firing, not up to a tick later.
+func TestRunWakesWhenAGroupFallsDue(t *testing.T) {
+	e, err := New([]Rule{{ID: "busy", Kind: KindCount, Threshold: 1, Window: time.Hour}}, []Operation{testOp}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.SetGrouping(GroupOptions{Wait: 50 * time.Millisecond}); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan Notice, 1)
+	svc := NewService(e, &nullRecorder{}, watchtest.Logger(), ServiceOptions{
+		Notify: func(_ context.Context, n Notice) { got <- n }})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); svc.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	data, _ := json.Marshal(watch.HitView{Hit: watch.Hit{ID: 1, Operations: []string{"op"}, Found: time.Now()}})
+	fired := time.Now()
+	svc.Observe([]watch.Event{{Type: watch.EventHit, Data: data}})
+	select {
+	case n := <-got:
+		if n.Event != "firing" || len(n.Firing) != 1 {
+			t.Fatalf("notice %+v", n)
+		}
+		if waited := time.Since(fired); waited < 50*time.Millisecond {
+			t.Fatalf("notified after %s, before group_wait", waited)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no notification: Run did not wake when the group fell due")
 	}
 }
