@@ -119,6 +119,9 @@ func (e *Engine) groupOf(a *Alert) (string, map[string]string) {
 // left notes an alert leaving by resolution: a group that notified it
 // says so in its next notification. Called with the lock held.
 func (e *Engine) left(a *Alert) {
+	if a.Silenced {
+		return // a silenced alert is not notified, its resolution neither
+	}
 	key, _ := e.groupOf(a)
 	if g := e.groups[key]; g != nil && g.notified[a.Fingerprint] {
 		g.resolved = append(g.resolved, a.Clone())

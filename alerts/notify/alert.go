@@ -152,7 +152,11 @@ func AlertNotification(n alerts.Notice, opName string, boardURL string) Notifica
 			counts += ", " + plural(len(n.Resolved), "resolved")
 		}
 		line("Alerts", counts)
-		for _, a := range all {
+		for i, a := range all {
+			if i == maxListed {
+				fmt.Fprintf(&b, "\n… and %d more on the board.\n", len(all)-maxListed)
+				break
+			}
 			fmt.Fprintf(&b, "\n- %s, %s: %s\n", strings.ToUpper(severityWord(a.Severity)), a.State, OneLine(a.Summary))
 			if a.State == alerts.StateResolved {
 				fmt.Fprintf(&b, "  Resolved %s\n", OneLine(resolvedLine(a)))
@@ -199,6 +203,10 @@ func AlertNotification(n alerts.Notice, opName string, boardURL string) Notifica
 		},
 	}
 }
+
+// maxListed caps the alerts a notification's text lists one by one (the
+// JSON lists them all): a busy night's group stays readable.
+const maxListed = 20
 
 // severityWord is a severity as people read it: routine when unset.
 func severityWord(s string) string {

@@ -2,6 +2,7 @@ package notify
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -176,5 +177,24 @@ func TestAlertNotificationDetails(t *testing.T) {
 				t.Errorf("payload carries the labels: %s", js)
 			}
 		})
+	}
+}
+
+// A big group lists its first alerts one by one and counts the rest; the
+// JSON carries them all.
+func TestAlertNotificationCapsTheList(t *testing.T) {
+	n := alerts.Notice{Key: "operation=op,rule=newbie", Labels: map[string]string{"operation": "op", "rule": "newbie"}, Event: "firing",
+		Summary: "25 new authors, 25 hits"}
+	for i := range 25 {
+		n.Firing = append(n.Firing, alerts.Alert{Fingerprint: fmt.Sprintf("fp%02d", i), RuleID: "newbie", Kind: alerts.KindNewAuthor,
+			Operation: "op", State: alerts.StateFiring, Summary: "new author on the operation's lists, 1 hit", Evidence: []int64{int64(i)}})
+	}
+	msg := AlertNotification(n, "Carnival", "")
+	if strings.Count(msg.Text, "\n- ROUTINE, firing:") != maxListed || !strings.Contains(msg.Text, "… and 5 more on the board.") ||
+		msg.Subject != "[watchroom] ROUTINE · FIRING: newbie (25 alerts) · Carnival" {
+		t.Fatalf("%s\n%s", msg.Subject, msg.Text)
+	}
+	if p := msg.JSON.(AlertPayload); len(p.Alerts) != 25 || p.Firing != 25 {
+		t.Fatalf("payload lists %d alerts", len(p.Alerts))
 	}
 }
