@@ -305,6 +305,9 @@ func TestSlowClientClosedByClaimsMessages(t *testing.T) {
 			t.Fatal(err)
 		}
 		changes += 2
+		// the reading client keeps up (on a loaded machine its reader could
+		// otherwise fall behind a loop this tight and be dropped too)
+		watchtest.WaitFor(t, "the reader to keep up", 10*time.Second, func() bool { return got.Load() >= int64(changes) })
 	}
 	if e.hub.Stats().SlowDropped != 1 {
 		t.Fatalf("%d slow clients after %d claims messages, want 1", e.hub.Stats().SlowDropped, changes)
