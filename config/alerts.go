@@ -15,6 +15,9 @@ var alertKinds = map[string][]string{
 	"new_author":     nil,
 	"place_date":     nil,
 	"source_failing": {"threshold"},
+	// referral_overdue: a referral with no outcome after its platform's
+	// chase-after days.
+	"referral_overdue": nil,
 }
 
 func (d *decoder) alertRules(sec field, r *refs) []AlertRule {
@@ -30,7 +33,7 @@ func (d *decoder) alertRules(sec field, r *refs) []AlertRule {
 		d.require(e.val, e.path, fs, "id", "kind")
 		a := AlertRule{ID: d.id(fs["id"], "alert rule", ids), Line: e.val.Line}
 		scalar(d, fs["name"], &a.Name, anyText)
-		if scalar(d, fs["kind"], &a.Kind, oneOf("severity", "count", "spike", "new_author", "place_date", "source_failing")) {
+		if scalar(d, fs["kind"], &a.Kind, oneOf("severity", "count", "spike", "new_author", "place_date", "source_failing", "referral_overdue")) {
 			d.require(e.val, e.path, fs, alertKinds[a.Kind]...)
 		}
 		if f, ok := fs["operation"]; ok && scalar(d, f, &a.Operation, nonEmpty) {

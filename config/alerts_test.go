@@ -85,7 +85,7 @@ func TestAlertRuleProblems(t *testing.T) {
 		`w.yaml:7:34: alerts[1].factor: want a number above 1, not "1"`,
 		`w.yaml:8:56: alerts[2].operation: alert rule "c" names operation "nope" that is not defined`,
 		`w.yaml:9:10: alerts[3].id: duplicate alert rule id "a" (first at line 6)`,
-		`w.yaml:9:19: alerts[3].kind: "hunch" is not one of severity, count, spike, new_author, place_date, source_failing`,
+		`w.yaml:9:19: alerts[3].kind: "hunch" is not one of severity, count, spike, new_author, place_date, source_failing, referral_overdue`,
 	)
 }
 

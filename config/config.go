@@ -53,6 +53,7 @@ type File struct {
 	Notifiers     Notifiers
 	Teams         []Team
 	Silences      []Silence
+	Referrals     Referrals
 }
 
 // Notifiers are where alerts and briefings are sent: nowhere else.
@@ -197,7 +198,7 @@ type AlertGrouping struct {
 type AlertRule struct {
 	ID        string
 	Name      string
-	Kind      string // severity, count, spike, new_author, place_date, source_failing
+	Kind      string // severity, count, spike, new_author, place_date, source_failing, referral_overdue
 	Operation string // "" for every operation
 	Severity  string
 	Threshold int
@@ -283,6 +284,7 @@ func defaults() *File {
 		Retention: Retention{Items: DefaultRetention},
 		AlertGrouping: AlertGrouping{By: []string{"operation", "rule"}, Wait: DefaultGroupWait,
 			Interval: DefaultGroupInterval, Repeat: DefaultRepeatInterval},
+		Referrals: Referrals{RequireCapture: true, Check: DefaultReferralCheck, Platforms: DefaultPlatforms()},
 	}
 }
 

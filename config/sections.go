@@ -8,7 +8,8 @@ import (
 
 // file decodes the top-level mapping into f, which holds the defaults.
 func (d *decoder) file(root *yaml.Node, f *File) {
-	fs, ok := d.fields(root, "", "server", "fetch", "retention", "sources", "watchlists", "operations", "alerts", "alert_grouping", "notifiers", "teams", "silences")
+	fs, ok := d.fields(root, "", "server", "fetch", "retention", "sources", "watchlists", "operations", "alerts", "alert_grouping", "notifiers", "teams", "silences",
+		"referrals")
 	if !ok {
 		return
 	}
@@ -34,6 +35,9 @@ func (d *decoder) file(root *yaml.Node, f *File) {
 	}
 	f.Teams = d.teams(fs["teams"], f, refs)
 	f.Silences = d.silences(fs["silences"])
+	if r, ok := fs["referrals"]; ok {
+		d.referrals(r, &f.Referrals)
+	}
 	d.checkRefs(refs)
 }
 
