@@ -353,6 +353,52 @@ CREATE TRIGGER evidence_custody_kept BEFORE DELETE ON evidence_custody
 WHEN EXISTS (SELECT 1 FROM evidence_exhibits WHERE capture_id = OLD.capture_id)
 BEGIN SELECT RAISE(ABORT, 'an exhibit''s custody log is not deleted'); END;
 `,
+	// 13: referrals of content to the platforms, their attributed changes
+	// and what the removal checks saw
+	`
+CREATE TABLE referrals (
+	id INTEGER PRIMARY KEY,
+	platform TEXT NOT NULL,
+	url TEXT NOT NULL,
+	category TEXT NOT NULL,
+	reference TEXT NOT NULL,
+	outcome TEXT NOT NULL,
+	outcome_at TEXT NOT NULL,
+	note TEXT NOT NULL,
+	hit_id INTEGER,           -- no foreign key: hits are pruned, referrals are not
+	capture_id INTEGER,
+	operation TEXT NOT NULL,
+	at TEXT NOT NULL,
+	by TEXT NOT NULL,
+	due_at TEXT NOT NULL,
+	updated_at TEXT NOT NULL,
+	updated_by TEXT NOT NULL,
+	observed TEXT NOT NULL,
+	observed_at TEXT NOT NULL,
+	observed_detail TEXT NOT NULL
+);
+CREATE INDEX referrals_at ON referrals(at);
+CREATE INDEX referrals_outcome ON referrals(outcome);
+CREATE TABLE referral_changes (
+	referral_id INTEGER NOT NULL REFERENCES referrals(id),
+	at TEXT NOT NULL,
+	by TEXT NOT NULL,
+	field TEXT NOT NULL,
+	old TEXT NOT NULL,
+	new TEXT NOT NULL
+);
+CREATE INDEX referral_changes_referral ON referral_changes(referral_id);
+CREATE TRIGGER referral_changes_append_only BEFORE UPDATE ON referral_changes
+BEGIN SELECT RAISE(ABORT, 'referral changes are append-only'); END;
+CREATE TABLE referral_observations (
+	referral_id INTEGER NOT NULL REFERENCES referrals(id),
+	at TEXT NOT NULL,
+	observed TEXT NOT NULL,
+	status INTEGER NOT NULL,
+	detail TEXT NOT NULL
+);
+CREATE INDEX referral_observations_referral ON referral_observations(referral_id, at);
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
