@@ -35,6 +35,19 @@ type SourceStatus struct {
 	Message  string
 }
 
+// ReferralStatus is a referral as the chaser rule sees it.
+type ReferralStatus struct {
+	ID        int64
+	Operation string
+	Platform  string
+	URL       string
+	HitID     int64
+	At        time.Time // referred
+	Due       time.Time // chased from then on while Pending
+	Updated   time.Time // last changed
+	Pending   bool      // no outcome yet
+}
+
 // Operation is an operation with the place and date terms a place_date rule
 // looks for (e.g. the venue, the street, "Saturday", "29th").
 type Operation struct {
@@ -59,6 +72,7 @@ type Engine struct {
 	ops      map[string]*opState
 	hits     []seenHit
 	sources  map[string]SourceStatus
+	referral map[int64]ReferralStatus // referrals without an outcome
 	alerts   map[string]*Alert
 	quiet    map[string]time.Time // a group resolved by hand ignores evidence up to then
 	silences map[string]Silence
@@ -84,7 +98,7 @@ func New(rules []Rule, ops []Operation, now func() time.Time) (*Engine, error) {
 	if now == nil {
 		now = time.Now
 	}
-	e := &Engine{now: now, ops: map[string]*opState{}, sources: map[string]SourceStatus{},
+	e := &Engine{now: now, ops: map[string]*opState{}, sources: map[string]SourceStatus{}, referral: map[int64]ReferralStatus{},
 		alerts: map[string]*Alert{}, quiet: map[string]time.Time{}, silences: map[string]Silence{},
 		groups: map[string]*group{}}
 	e.grouping.defaults()
@@ -178,6 +192,32 @@ func (e *Engine) ObserveSource(s SourceStatus) []Change {
 	defer e.mu.Unlock()
 	e.sources[s.Source] = s
 	return e.evaluate()
+}
+
+// ObserveReferral takes a referral as last changed and returns what changed.
+func (e *Engine) ObserveReferral(r ReferralStatus) []Change {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.setReferral(r)
+	return e.evaluate()
+}
+
+// RestoreReferrals gives the engine the referrals without an outcome after
+// a restart; nothing is evaluated until the next tick.
+func (e *Engine) RestoreReferrals(rs []ReferralStatus) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, r := range rs {
+		e.setReferral(r)
+	}
+}
+
+func (e *Engine) setReferral(r ReferralStatus) {
+	if r.Pending {
+		e.referral[r.ID] = r
+		return
+	}
+	delete(e.referral, r.ID)
 }
 
 // Tick re-evaluates with the clock: pending alerts fire after their For,

@@ -3,6 +3,7 @@ package alerts
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/watchroom/watchroom/watch"
@@ -170,6 +171,23 @@ func (e *Engine) conditions(now time.Time) map[string]condition {
 					}
 					out[fp] = condition{rule: r, op: op, labels: labels(r, op, "source", id), severity: match.SeverityHigh,
 						summary: fmt.Sprintf("source %s failed %d times in a row: %s", id, s.Failures, s.Message)}
+				}
+			case KindReferralOverdue:
+				for id, rf := range e.referral {
+					if rf.Operation != op || now.Before(rf.Due) {
+						continue
+					}
+					fp := fingerprint(r.ID, op, "referral", strconv.FormatInt(id, 10))
+					if q, ok := e.quiet[fp]; ok && !rf.Updated.After(q) {
+						continue // resolved by hand since its last change
+					}
+					var ev []int64
+					if rf.HitID != 0 {
+						ev = []int64{rf.HitID}
+					}
+					out[fp] = condition{rule: r, op: op, labels: labels(r, op, "referral", strconv.FormatInt(id, 10), "platform", rf.Platform),
+						evidence: ev, summary: fmt.Sprintf("referral %d to %s has no outcome %s after it was made (due %s): chase the platform",
+							id, rf.Platform, now.Sub(rf.At).Round(time.Hour), rf.Due.UTC().Format("2 Jan 15:04 UTC"))}
 				}
 			}
 		}

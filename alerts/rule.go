@@ -33,6 +33,10 @@ const (
 	// KindSourceFailing: a source failing Threshold times in a row while an
 	// operation that uses it is imminent or live.
 	KindSourceFailing Kind = "source_failing"
+	// KindReferralOverdue: a referral to a platform still without an
+	// outcome after its platform's chase-after days (fed by the referral
+	// timeline events; the referral carries its due time).
+	KindReferralOverdue Kind = "referral_overdue"
 )
 
 // Rule is one alert rule.
@@ -85,7 +89,7 @@ func (r Rule) Validate() error {
 		if r.Factor <= 1 {
 			return bad("a spike factor must be more than 1")
 		}
-	case KindNewAuthor, KindPlaceDate:
+	case KindNewAuthor, KindPlaceDate, KindReferralOverdue:
 	default:
 		return bad(fmt.Sprintf("unknown kind %q", r.Kind))
 	}

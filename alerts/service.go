@@ -68,7 +68,7 @@ func NewService(eng *Engine, rec Recorder, logger *slog.Logger, opts ServiceOpti
 // does not fit is counted and logged: the next Tick still sees the windows.
 func (s *Service) Observe(evs []watch.Event) {
 	for _, ev := range evs {
-		if ev.Type != watch.EventHit && ev.Type != watch.EventSource {
+		if ev.Type != watch.EventHit && ev.Type != watch.EventSource && ev.Type != watch.EventReferral {
 			continue
 		}
 		select {
@@ -155,8 +155,32 @@ func (s *Service) Handle(ctx context.Context, ev watch.Event) error {
 			return fmt.Errorf("decode source event: %w", err)
 		}
 		return s.record(ctx, s.eng.ObserveSource(SourceStatus{Source: h.SourceID, At: ev.At, Failures: h.Failures, Message: h.LastError}), nil)
+	case watch.EventReferral:
+		var d struct {
+			Referral watch.Referral `json:"referral"`
+		}
+		if err := json.Unmarshal(ev.Data, &d); err != nil {
+			return fmt.Errorf("decode referral event: %w", err)
+		}
+		return s.record(ctx, s.eng.ObserveReferral(ReferralOf(d.Referral)), nil)
 	}
 	return nil
+}
+
+// ReferralOf is what the chaser rule needs of a referral.
+func ReferralOf(r watch.Referral) ReferralStatus {
+	return ReferralStatus{ID: r.ID, Operation: r.Operation, Platform: r.Platform, URL: r.URL, HitID: r.HitID,
+		At: r.At, Due: r.DueAt, Updated: r.UpdatedAt, Pending: r.Outcome == watch.OutcomePending}
+}
+
+// RestoreReferrals gives the engine the referrals without an outcome (at
+// start, before anything is observed).
+func (s *Service) RestoreReferrals(rs []watch.Referral) {
+	st := make([]ReferralStatus, len(rs))
+	for i, r := range rs {
+		st[i] = ReferralOf(r)
+	}
+	s.eng.RestoreReferrals(st)
 }
 
 func (s *Service) hit(v watch.HitView) Hit {
