@@ -31,6 +31,7 @@ func (s *Server) nav(c echo.Context, u watch.User) []navLink {
 	add("/silences", "Silences", "/silences", s.opts.Alerts != nil && u.Role.AtLeast(watch.RoleOfficer))
 	add("/watchlists", "Watch lists", "/watchlists", u.Role.AtLeast(watch.RoleAnalyst))
 	add("/sources", "Sources", "/sources", u.Role.AtLeast(watch.RoleAnalyst))
+	add("/referrals", "Referrals", "/referrals", s.opts.Referrals != nil && u.Role.AtLeast(watch.RoleOfficer))
 	return out
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/watchroom/watchroom/alerts"
 	"github.com/watchroom/watchroom/ui/live"
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/referrals"
 	"github.com/watchroom/watchroom/watch/store"
 )
 
@@ -69,6 +70,8 @@ type Options struct {
 	Webhooks []WebhookSource
 	Record   Recorder
 	Capture  Capturer // nil: no manual capture
+	// Referrals is the referral ledger; nil: no referrals pages.
+	Referrals *referrals.Service
 }
 
 // Server is the console's HTTP server.
@@ -211,6 +214,9 @@ func (s *Server) routes() {
 	if s.opts.Capture != nil {
 		a.POST("/api/capture", s.capture, requireRole(watch.RoleAnalyst))
 	}
+	if s.opts.Referrals != nil {
+		s.referralRoutes(a)
+	}
 }
 
 // securityHeaders sets a strict CSP (no inline script, no plugins, no
@@ -300,6 +306,7 @@ type page struct {
 	Briefings  briefingsPage
 	Note       notePage
 	Lists      watchListsPage
+	Referrals  referralsPage
 }
 
 func (s *Server) render(c echo.Context, code int, name string, p page) error {

@@ -80,6 +80,7 @@
     li.dataset.ann = a.id;
     var card = list.parentNode;
     if (card && card.dataset && a.kind === "flag") card.dataset.flagged = "yes";
+    if (a.kind === "flag" && window.watchroomReferrals) window.watchroomReferrals.flagged(card, a.hit_id);
     if (card && card.dataset && (a.tags || []).length) {
       var tags = (card.dataset.tags || "").split(" ").filter(Boolean);
       a.tags.forEach(function (t) { var k = encodeURIComponent(t); if (tags.indexOf(k) < 0) tags.push(k); });
@@ -451,6 +452,8 @@
       cardsOf(msg.data.hit_id).forEach(function (li) { renderAnnotation(li.querySelector(".annotations"), msg.data); });
     } else if (msg.type === "alert") {
       if (window.watchroomAlerts) window.watchroomAlerts.update(msg.data);
+    } else if (msg.type === "referral") {
+      if (window.watchroomReferrals) window.watchroomReferrals.update(msg.data, hitEls);
     } else if (msg.type === "source") {
       renderSource(msg.data);
     } else if (msg.type === "operation") {

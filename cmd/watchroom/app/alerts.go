@@ -21,6 +21,7 @@ func newAlerts(f *config.File, lists *watch.Lists, reg *watch.Registry, st *stor
 			Severity: r.Severity, Threshold: r.Threshold, Window: r.Window, Baseline: r.Baseline, Factor: r.Factor,
 			MinHits: r.MinHits, For: r.For, Repeat: r.Repeat})
 	}
+	rules = withReferralChaser(rules)
 	ops := reg.All()
 	var aops []alerts.Operation
 	for _, op := range ops {
@@ -83,6 +84,11 @@ func restoreAlerts(ctx context.Context, f *config.File, st *store.Store, horizon
 		}
 		health = append(health, h)
 	}
+	pending, err := st.PendingReferrals(ctx)
+	if err != nil {
+		return err
+	}
+	svc.RestoreReferrals(pending)
 	return svc.Restore(ctx, saved, hits, health)
 }
 

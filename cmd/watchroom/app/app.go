@@ -25,8 +25,10 @@ import (
 	"github.com/watchroom/watchroom/ui/live"
 	"github.com/watchroom/watchroom/watch"
 	"github.com/watchroom/watchroom/watch/drafts"
+	"github.com/watchroom/watchroom/watch/evidence"
 	"github.com/watchroom/watchroom/watch/fetch"
 	"github.com/watchroom/watchroom/watch/operations"
+	"github.com/watchroom/watchroom/watch/referrals"
 	"github.com/watchroom/watchroom/watch/schedule"
 	"github.com/watchroom/watchroom/watch/source"
 	"github.com/watchroom/watchroom/watch/store"
@@ -47,6 +49,8 @@ type App struct {
 	notify    *notify.Router
 	briefings *briefing.Service
 	backoff   *backoffs
+	evidence  *evidence.Service
+	referrals *referrals.Service
 
 	reg         *watch.Registry    // the operations in force: the config file's and the console's
 	ops         *operations.Editor // checks, stores and puts in force the console's changes
@@ -171,6 +175,12 @@ func New(ctx context.Context, f *config.File, logger *slog.Logger, o Options) (_
 	if err != nil {
 		return nil, err
 	}
+	if a.evidence, err = evidence.New(st, client, logger, evidence.Options{DataDir: f.Server.DataDir, Now: o.Now}); err != nil {
+		return nil, err
+	}
+	if a.referrals, err = a.newReferrals(f, client); err != nil {
+		return nil, err
+	}
 	m := newMetrics(o.Registry)
 	hubOpts := o.Live
 	hubOpts.Now = o.Now
@@ -222,6 +232,7 @@ func New(ctx context.Context, f *config.File, logger *slog.Logger, o Options) (_
 		Webhooks:  hooks,
 		Record:    a.pipeline.Record,
 		Capture:   capturer{client: client, pipe: a.pipeline, now: o.Now},
+		Referrals: a.referrals,
 	})
 	if err != nil {
 		return nil, err
@@ -258,6 +269,8 @@ func (a *App) schedule(srcs []watch.Source) error {
 		{"briefings", "@every 1m", a.briefings.Scheduled},
 		// retention: collected content is kept only as long as the config says
 		{"retention", "@every 1h", a.prune},
+		// removal checks of referred content: a GET of each pending referral's URL
+		{"referral checks", a.cfg.Referrals.Check, a.checkReferrals},
 	}
 	for _, j := range jobs {
 		if err := a.sched.Add(j.name, j.spec, j.run); err != nil {

@@ -1,0 +1,36 @@
+// Referrals on a board: a flagged hit offers "Refer to platform…", and a
+// referral made or changed shows on its hit's card as it happens.
+(function () {
+  "use strict";
+  var root = document.getElementById("board");
+  var canRefer = root && root.dataset.canAnnotate === "yes";
+  function badge(card) {
+    var b = card.querySelector(".referral-status");
+    if (!b) {
+      b = document.createElement("p");
+      b.className = "referral-status";
+      card.appendChild(b);
+    }
+    return b;
+  }
+  window.watchroomReferrals = {
+    // flagged is called when a flag annotation shows on a hit's card.
+    flagged: function (card, hitID) {
+      if (!canRefer || !card || card.querySelector("a.refer")) return;
+      var a = document.createElement("a");
+      a.className = "refer";
+      a.href = "/referrals/new?hit=" + encodeURIComponent(hitID);
+      a.textContent = "Refer to platform…";
+      card.appendChild(a);
+    },
+    // update shows a referral timeline event on its hit's card.
+    update: function (data, hitEls) {
+      var r = data && data.referral;
+      if (!r || !r.hit_id || !hitEls[r.hit_id]) return;
+      var text = "Referred to " + r.platform + ": " + String(r.outcome).replace("_", " ");
+      if (r.reference) text += " (ref " + r.reference + ")";
+      if (r.observed) text += " · last check: " + r.observed;
+      badge(hitEls[r.hit_id]).textContent = text;
+    }
+  };
+})();
