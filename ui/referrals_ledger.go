@@ -60,6 +60,7 @@ func (s *Server) referralRoutes(a *echo.Group) {
 	a.GET("/referrals", s.referralLedger, officer)
 	a.GET("/referrals.csv", s.referralCSV, officer)
 	a.GET("/api/referrals/charts", s.referralCharts, officer)
+	a.GET("/api/referrals/hits", s.referralsOfHits)
 	a.GET("/referrals/new", s.referralNew, officer)
 	a.POST("/referrals", s.referralCreate, officer)
 	a.GET("/referrals/:id", s.referralShow, officer)
@@ -107,7 +108,11 @@ func (s *Server) when(t time.Time) string {
 	return formatTime(t, s.opts.Location)
 }
 
+// days says a time to removal: in hours under two days, else in days.
 func days(d time.Duration) string {
+	if d < 48*time.Hour {
+		return fmt.Sprintf("%.1f hours", d.Hours())
+	}
 	return fmt.Sprintf("%.1f days", d.Hours()/24)
 }
 

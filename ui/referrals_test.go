@@ -86,6 +86,12 @@ func TestReferralPages(t *testing.T) {
 	if code, _ = o.page(t, "/referrals?from=yesterday"); code != http.StatusBadRequest {
 		t.Errorf("bad date: HTTP %d", code)
 	}
+	if code, body = o.page(t, "/api/referrals/hits?ids=99,"+itoa(h.ID)); code != http.StatusOK || !strings.Contains(body, `"reference":"@SUM(A1)"`) {
+		t.Errorf("referrals of hits %d: %s", code, body)
+	}
+	if code, body = viewer.page(t, "/api/referrals/hits?ids="+itoa(h.ID)); code != http.StatusOK || strings.TrimSpace(body) != "[]" {
+		t.Errorf("a viewer sees referrals: %d %s", code, body)
+	}
 	code, body = o.page(t, "/api/referrals/charts")
 	var charts map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(body), &charts); code != http.StatusOK || err != nil || len(charts) != 4 || !strings.Contains(string(charts["chart-rate"]), "Tube") {

@@ -53,7 +53,7 @@ func (s *Server) silencesPage(c echo.Context, code int, p silencesPage) error {
 		p.Rows = append(p.Rows, silenceRow{S: v, Start: t(v.Start), End: t(v.End), Matchers: strings.Join(ms, ", ")})
 	}
 	p.TimeZone, p.Ops, p.Sources = loc.String(), s.reg.All(), s.opts.Sources
-	p.Kinds = []string{"severity", "count", "spike", "new_author", "place_date", "source_failing"}
+	p.Kinds = []string{"severity", "count", "spike", "new_author", "place_date", "source_failing", "referral_overdue"}
 	return s.render(c, code, "silences.html", page{Title: "Silences", Silences: p})
 }
 

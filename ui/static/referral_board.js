@@ -13,10 +13,36 @@
     }
     return b;
   }
+  // the referrals of flagged hits as they load, asked for in batches
+  var wanted = [], timer = null;
+  function loadSoon(hitID) {
+    wanted.push(hitID);
+    if (timer) return;
+    timer = setTimeout(function () {
+      var ids = wanted.splice(0, wanted.length);
+      timer = null;
+      fetch("/api/referrals/hits?ids=" + encodeURIComponent(ids.join(",")), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .then(function (list) {
+          list.forEach(function (d) {
+            var r = d.referral, card = r && document.getElementById("hit-" + r.hit_id);
+            if (card && !card.querySelector(".referral-status")) show(card, r);
+          });
+        })
+        .catch(function () {});
+    }, 300);
+  }
+  function show(card, r) {
+    var text = "Referred to " + r.platform + ": " + String(r.outcome).replace("_", " ");
+    if (r.reference) text += " (ref " + r.reference + ")";
+    if (r.observed) text += " · last check: " + r.observed;
+    badge(card).textContent = text;
+  }
   window.watchroomReferrals = {
     // flagged is called when a flag annotation shows on a hit's card.
     flagged: function (card, hitID) {
       if (!canRefer || !card || card.querySelector("a.refer")) return;
+      loadSoon(hitID);
       var a = document.createElement("a");
       a.className = "refer";
       a.href = "/referrals/new?hit=" + encodeURIComponent(hitID);
@@ -27,10 +53,7 @@
     update: function (data, hitEls) {
       var r = data && data.referral;
       if (!r || !r.hit_id || !hitEls[r.hit_id]) return;
-      var text = "Referred to " + r.platform + ": " + String(r.outcome).replace("_", " ");
-      if (r.reference) text += " (ref " + r.reference + ")";
-      if (r.observed) text += " · last check: " + r.observed;
-      badge(hitEls[r.hit_id]).textContent = text;
+      show(hitEls[r.hit_id], r);
     }
   };
 })();

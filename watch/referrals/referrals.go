@@ -43,6 +43,7 @@ type Store interface {
 	ReferralChanges(ctx context.Context, id int64) ([]watch.ReferralChange, error)
 	ReferralObservations(ctx context.Context, ids []int64) (map[int64][]watch.ReferralObservation, error)
 	CaptureOf(ctx context.Context, hitID int64, url string) (int64, error)
+	ReferralsOfHits(ctx context.Context, hitIDs []int64) ([]watch.Referral, error)
 	Hit(ctx context.Context, id int64) (watch.HitView, error)
 	EvidenceCapture(ctx context.Context, id int64) (evidence.Capture, error)
 	Exhibit(ctx context.Context, id int64) (evidence.Exhibit, error)
@@ -283,4 +284,10 @@ func (s *Service) Referral(ctx context.Context, id int64) (watch.Referral, []wat
 // Pending returns the referrals without an outcome (for the alerts at start).
 func (s *Service) Pending(ctx context.Context) ([]watch.Referral, error) {
 	return s.opts.Store.PendingReferrals(ctx)
+}
+
+// OfHits returns the newest referral of each hit that has one (for the
+// boards, which show it on the hit's card).
+func (s *Service) OfHits(ctx context.Context, hitIDs []int64) ([]watch.Referral, error) {
+	return s.opts.Store.ReferralsOfHits(ctx, hitIDs)
 }

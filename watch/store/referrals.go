@@ -301,3 +301,30 @@ func (s *Store) CaptureOf(ctx context.Context, hitID int64, url string) (int64, 
 	}
 	return id, err
 }
+
+// ReferralsOfHits returns the newest referral of each of the given hits
+// that has one.
+func (s *Store) ReferralsOfHits(ctx context.Context, hitIDs []int64) ([]watch.Referral, error) {
+	if len(hitIDs) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(hitIDs))
+	for i, id := range hitIDs {
+		args[i] = id
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT `+referralColumns+` FROM referrals WHERE id IN (SELECT MAX(id) FROM referrals
+		WHERE hit_id IN (`+strings.Repeat("?,", len(hitIDs)-1)+`?) GROUP BY hit_id) ORDER BY id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("referrals of hits: %w", err)
+	}
+	defer rows.Close()
+	var out []watch.Referral
+	for rows.Next() {
+		r, err := scanReferral(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

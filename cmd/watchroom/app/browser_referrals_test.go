@@ -85,6 +85,8 @@ func TestBrowserReferral(t *testing.T) {
 	if !strings.Contains(badge, "YT-2026-0042") {
 		t.Errorf("board badge %q", badge)
 	}
+	two.run(t, "still shown after a reload", chromedp.Navigate(base+"/board/op1"),
+		chromedp.Poll(`(document.querySelector('#hits li.hit .referral-status') || {textContent: ''}).textContent.includes('YT-2026-0042')`, nil, chromedp.WithPollingTimeout(20*time.Second)))
 	// the removal check sees the content gone, beside the officer's outcome
 	gone.Store(true)
 	r, _ := a.store.Referral(context.Background(), 1)
@@ -101,7 +103,7 @@ func TestBrowserReferral(t *testing.T) {
 		chromedp.WaitVisible(`#chart-rate[data-rendered="yes"] canvas`, chromedp.ByQuery),
 		chromedp.Evaluate(`document.querySelector('#chart-rate canvas').getBoundingClientRect().width`, &chartW),
 		chromedp.Evaluate(`document.querySelector('#chart-rate canvas').getBoundingClientRect().height`, &chartH))
-	if rate != "100%" || !strings.HasSuffix(median, "days") {
+	if rate != "100%" || !strings.HasSuffix(median, "hours") {
 		t.Errorf("figures: rate %q, median %q", rate, median)
 	}
 	for _, want := range []string{"YT-2026-0042", "removed", "gone", contentURL} {
