@@ -12,6 +12,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/evidence"
+	"github.com/watchroom/watchroom/watch/referrals"
 )
 
 // contrastJS returns, for every visible element with text of its own, the
@@ -106,6 +108,13 @@ func TestBrowserAxeEveryPage(t *testing.T) {
 	if err != nil || len(vs) == 0 {
 		t.Fatalf("briefing: %v %v", vs, err)
 	}
+	// a referral (of the feed, which the test may fetch) for the referral pages
+	if _, err := a.evidence.Capture(context.Background(), evidence.CaptureRequest{URL: feed.url, By: "u-analyst", Note: "before referral"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.referrals.Refer(context.Background(), referrals.NewReferral{Platform: "other", URL: feed.url, HitID: 1, By: "u-analyst"}); err != nil {
+		t.Fatal(err)
+	}
 	type pg struct {
 		path  string
 		min   watch.Role
@@ -123,6 +132,9 @@ func TestBrowserAxeEveryPage(t *testing.T) {
 		{"/silences", watch.RoleOfficer, `main`},
 		{"/briefings", watch.RoleViewer, `main`},
 		{fmt.Sprintf("/briefings/%d", vs[0].ID), watch.RoleOfficer, `body.briefing[data-charts="drawn"]`},
+		{"/referrals", watch.RoleOfficer, `#referral-ledger`},
+		{"/referrals/new?hit=1", watch.RoleOfficer, `#referral-form`},
+		{"/referrals/1", watch.RoleOfficer, `#referral-change`},
 		{"/board/nosuch", watch.RoleViewer, `main`}, // the error page
 	}
 	check := func(tb *tab, who, path, ready string) {
