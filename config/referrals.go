@@ -1,6 +1,5 @@
 package config
 
-
 // Referrals are how the hub refers content to the platforms for removal.
 type Referrals struct {
 	// RequireCapture refuses a referral of content that has no evidence
