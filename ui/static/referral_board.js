@@ -52,7 +52,7 @@
     // update shows a referral timeline event on its hit's card.
     update: function (data, hitEls) {
       var r = data && data.referral;
-      if (!r || !r.hit_id || !hitEls[r.hit_id]) return;
+      if (!canRefer || !r || !r.hit_id || !hitEls[r.hit_id]) return; // the hub's business, as the API says
       show(hitEls[r.hit_id], r);
     }
   };
