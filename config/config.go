@@ -44,6 +44,7 @@ type File struct {
 	Server     Server
 	Fetch      Fetch
 	Retention  Retention
+	Evidence   Evidence
 	Sources    []Source
 	WatchLists []WatchList
 	Operations []Operation
@@ -134,6 +135,24 @@ type HostLimit struct {
 type Retention struct {
 	Items time.Duration // items and their hits
 }
+
+// Evidence configures the preserving of pages as evidence.
+type Evidence struct {
+	// Render is "auto" (a screenshot and a PDF of each capture when
+	// Chromium is installed) or "off" (raw captures only).
+	Render string
+	// Captures is how long a capture that is no exhibit is kept.
+	Captures time.Duration
+	// Standard and Extended are how long after its case is closed an
+	// exhibit of each retention class falls due for review.
+	Standard, Extended time.Duration
+}
+
+// Evidence render settings.
+const (
+	RenderAuto = "auto"
+	RenderOff  = "off"
+)
 
 // Source is a public source to poll.
 type Source struct {
@@ -226,6 +245,12 @@ const (
 	DefaultMaxBodyBytes   = 5 << 20
 	DefaultUserAgent      = "watchroom/0.1 (public-content monitor; contact: hub@example.org)"
 	DefaultRetention      = 720 * time.Hour
+	// Evidence: captures that are no exhibit are kept 90 days; exhibits
+	// come up for review 6 (standard) or 12 (extended) years after their
+	// case is closed.
+	DefaultEvidenceCaptures = 90 * 24 * time.Hour
+	DefaultEvidenceStandard = 6 * 365 * 24 * time.Hour
+	DefaultEvidenceExtended = 12 * 365 * 24 * time.Hour
 	// One host gets at most 2 requests at once and about one a second.
 	DefaultHostConcurrency = 2
 	DefaultHostRate        = 1.0
@@ -285,6 +310,8 @@ func defaults() *File {
 		AlertGrouping: AlertGrouping{By: []string{"operation", "rule"}, Wait: DefaultGroupWait,
 			Interval: DefaultGroupInterval, Repeat: DefaultRepeatInterval},
 		Referrals: Referrals{RequireCapture: true, Check: DefaultReferralCheck, Platforms: DefaultPlatforms()},
+		Evidence: Evidence{Render: RenderAuto, Captures: DefaultEvidenceCaptures,
+			Standard: DefaultEvidenceStandard, Extended: DefaultEvidenceExtended},
 	}
 }
 

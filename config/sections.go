@@ -8,7 +8,7 @@ import (
 
 // file decodes the top-level mapping into f, which holds the defaults.
 func (d *decoder) file(root *yaml.Node, f *File) {
-	fs, ok := d.fields(root, "", "server", "fetch", "retention", "sources", "watchlists", "operations", "alerts", "alert_grouping", "notifiers", "teams", "silences",
+	fs, ok := d.fields(root, "", "server", "fetch", "retention", "evidence", "sources", "watchlists", "operations", "alerts", "alert_grouping", "notifiers", "teams", "silences",
 		"referrals")
 	if !ok {
 		return
@@ -21,6 +21,9 @@ func (d *decoder) file(root *yaml.Node, f *File) {
 	}
 	if s, ok := fs["retention"]; ok {
 		d.retention(s, &f.Retention)
+	}
+	if s, ok := fs["evidence"]; ok {
+		d.evidence(s, &f.Evidence)
 	}
 	refs := newRefs()
 	f.Sources = d.sources(fs["sources"], refs)
@@ -100,4 +103,24 @@ func (d *decoder) retention(sec field, r *Retention) {
 		return
 	}
 	scalar(d, fs["items"], &r.Items, parseDuration)
+}
+
+func (d *decoder) evidence(sec field, e *Evidence) {
+	fs, ok := d.fields(sec.val, sec.path, "render", "captures", "retention")
+	if !ok {
+		return
+	}
+	scalar(d, fs["render"], &e.Render, oneOf(RenderAuto, RenderOff))
+	scalar(d, fs["captures"], &e.Captures, parseDuration)
+	if r, ok := fs["retention"]; ok {
+		rs, ok := d.fields(r.val, r.path, "standard", "extended")
+		if !ok {
+			return
+		}
+		scalar(d, rs["standard"], &e.Standard, parseDuration)
+		scalar(d, rs["extended"], &e.Extended, parseDuration)
+		if e.Extended < e.Standard && rs["extended"].val != nil {
+			d.problem(rs["extended"].val, rs["extended"].path, "extended retention (%v) must not be shorter than standard (%v)", e.Extended, e.Standard)
+		}
+	}
 }
