@@ -20,6 +20,7 @@ type boardPage struct {
 	Epoch       string
 	TimeZone    string
 	CanAnnotate bool
+	CanCapture  bool   // may capture a hit as evidence
 	Me          string // the signed-in user's name: their own claims show as theirs
 	Boards      []boardLink
 }
@@ -48,6 +49,7 @@ func (s *Server) board(c echo.Context) error {
 	return s.render(c, http.StatusOK, "board.html", page{Title: name, Wall: c.QueryParam("wall") == "1", Board: boardPage{
 		ID: id, Name: name, Epoch: s.store.Epoch(), Severities: string(sevJSON), TimeZone: s.opts.Location.String(),
 		CanAnnotate: u.Role.AtLeast(watch.RoleOfficer), Me: u.Name, Boards: links,
+		CanCapture: s.opts.Evidence != nil && u.Role.AtLeast(watch.RoleAnalyst),
 	}})
 }
 

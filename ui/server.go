@@ -22,6 +22,7 @@ import (
 	"github.com/watchroom/watchroom/alerts"
 	"github.com/watchroom/watchroom/ui/live"
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/evidence"
 	"github.com/watchroom/watchroom/watch/referrals"
 	"github.com/watchroom/watchroom/watch/store"
 )
@@ -72,6 +73,9 @@ type Options struct {
 	Capture  Capturer // nil: no manual capture
 	// Referrals is the referral ledger; nil: no referrals pages.
 	Referrals *referrals.Service
+	// Evidence preserves pages as evidence (ui/evidence.go); nil: no
+	// evidence pages.
+	Evidence *evidence.Service
 }
 
 // Server is the console's HTTP server.
@@ -217,6 +221,9 @@ func (s *Server) routes() {
 	if s.opts.Referrals != nil {
 		s.referralRoutes(a)
 	}
+	if s.opts.Evidence != nil {
+		s.evidenceRoutes(a)
+	}
 }
 
 // securityHeaders sets a strict CSP (no inline script, no plugins, no
@@ -307,6 +314,7 @@ type page struct {
 	Note       notePage
 	Lists      watchListsPage
 	Referrals  referralsPage
+	Evidence   evidencePage
 }
 
 func (s *Server) render(c echo.Context, code int, name string, p page) error {

@@ -222,6 +222,13 @@
     var list = li.querySelector(".annotations");
     (h.annotations || []).forEach(function (x) { renderAnnotation(list, x); });
     if (canAnnotate) li.appendChild(annotateForm(h.id));
+    if (root.dataset.canCapture === "yes") { // evidence: the capture form, prefilled from this hit
+      var cap = document.createElement("a");
+      cap.className = "capture-evidence";
+      cap.href = "/evidence/capture?hit=" + encodeURIComponent(h.id);
+      cap.textContent = "Capture as evidence";
+      li.querySelector(".claimbar").appendChild(cap);
+    }
     return li;
   }
 

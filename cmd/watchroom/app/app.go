@@ -175,9 +175,12 @@ func New(ctx context.Context, f *config.File, logger *slog.Logger, o Options) (_
 	if err != nil {
 		return nil, err
 	}
-	if a.evidence, err = evidence.New(st, client, logger, evidence.Options{DataDir: f.Server.DataDir, Now: o.Now}); err != nil {
+	ev, gate, err := newEvidence(f, st, client, logger, o.Now)
+	if err != nil {
 		return nil, err
 	}
+	a.evidence = ev
+	a.onStop("evidence renderings", gate.close)
 	if a.referrals, err = a.newReferrals(f, client); err != nil {
 		return nil, err
 	}
@@ -233,6 +236,7 @@ func New(ctx context.Context, f *config.File, logger *slog.Logger, o Options) (_
 		Record:    a.pipeline.Record,
 		Capture:   capturer{client: client, pipe: a.pipeline, now: o.Now},
 		Referrals: a.referrals,
+		Evidence:  ev,
 	})
 	if err != nil {
 		return nil, err
@@ -271,6 +275,8 @@ func (a *App) schedule(srcs []watch.Source) error {
 		{"retention", "@every 1h", a.prune},
 		// removal checks of referred content: a GET of each pending referral's URL
 		{"referral checks", a.cfg.Referrals.Check, a.checkReferrals},
+		// evidence: old captures that are no exhibit go; exhibits due for review are logged
+		{"evidence retention", "@every 1h", a.pruneEvidence},
 	}
 	for _, j := range jobs {
 		if err := a.sched.Add(j.name, j.spec, j.run); err != nil {
