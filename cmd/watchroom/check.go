@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,7 +25,7 @@ func loadConfig(path string, stderr io.Writer) (*config.File, bool) {
 	return f, true
 }
 
-func cmdCheck(args []string, stdout, stderr io.Writer) int {
+func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	path := fs.String("config", "", "config file to check")
@@ -40,5 +41,6 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	fmt.Fprintf(stdout, "%s: ok (%d sources, %d watch lists, %d operations)\n", *path, len(f.Sources), len(f.WatchLists), len(f.Operations))
+	fmt.Fprintln(stdout, app.BrowserCheck(ctx, f)) // information, never a failure
 	return 0
 }

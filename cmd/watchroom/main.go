@@ -18,7 +18,8 @@ const usage = `watchroom: a live watch console for public online content.
 
 Usage:
   watchroom serve [--config FILE] [--demo]   run the console (--demo: built-in scenario, no internet needed)
-  watchroom check --config FILE              validate a config file; every problem, exit status 2
+  watchroom check --config FILE              validate a config file; every problem, exit status 2;
+                                             also says whether Chromium renders evidence captures
   watchroom user add --config FILE --name NAME --role ROLE [--team TEAM]
                                              add a user (admin, analyst, officer, viewer);
                                              the password is read from stdin or asked for
@@ -26,12 +27,19 @@ Usage:
   watchroom export watchlists --config FILE [--out FILE]
                                              write the watch lists in force (the config file's and
                                              the web's) as the config file's watchlists: section
+  watchroom evidence key --config FILE       print the installation's public signing key (PEM) and
+                                             its fingerprint, making the key on first use
+  watchroom evidence verify PACKAGE.zip [--key FINGERPRINT | --pubkey FILE]
+                                             check a case package: exit 0 and what was checked, or
+                                             exit 1 and every file, signature or custody log that differs
   watchroom bench match [--terms N]          measure the watch-list matcher against a regexp baseline
   watchroom bench fanout [--clients N --rate R --duration D --stall-percent P --restart]
                                              load the live boards over real websockets
   watchroom bench search [--items N]         time the board's full-text search on N stored items against a LIKE scan
   watchroom bench poll [--sources N --duration D --every E --unchanged U]
                                              poll N loopback feeds with the real scheduler and fetcher
+  watchroom bench evidence [--captures N --exhibits N]
+                                             time raw and rendered captures of a local page and a package export
 `
 
 func main() {
@@ -51,11 +59,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "serve":
 		return cmdServe(ctx, args[1:], stdout, stderr)
 	case "check":
-		return cmdCheck(args[1:], stdout, stderr)
+		return cmdCheck(ctx, args[1:], stdout, stderr)
 	case "user":
 		return cmdUser(ctx, args[1:], stdin, stdout, stderr)
 	case "export":
 		return cmdExport(ctx, args[1:], stdout, stderr)
+	case "evidence":
+		return cmdEvidence(ctx, args[1:], stdout, stderr)
 	case "bench":
 		return bench.Main(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
