@@ -49,11 +49,17 @@ func evidenceSite(t *testing.T) string {
 // evidenceApp is the e2e console with evidence rendering as asked.
 func evidenceApp(t *testing.T, render string) (*App, string) {
 	t.Helper()
+	a, base, _ := evidenceAppFeed(t, render)
+	return a, base
+}
+
+func evidenceAppFeed(t *testing.T, render string) (*App, string, *feedServer) {
+	t.Helper()
 	feed := newFeedServer(t)
 	text := fmt.Sprintf(e2eConfig, tempDataDir(t), feed.url) + "evidence:\n  render: " + render + "\n"
 	clock := &fakeClock{t: time.Date(2026, 11, 28, 19, 30, 0, 0, time.UTC)}
 	a, base, _ := newTestApp(t, text, clock, nil)
-	return a, base
+	return a, base, feed
 }
 
 func location(t *testing.T, w *webClient, path string, form url.Values) string {
