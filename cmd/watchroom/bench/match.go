@@ -27,6 +27,10 @@ const benchUsage = `Usage:
       N real websocket boards on loopback, signed in as in production, and
       R timeline events a second through the real write path; checks that
       every board got every event in order (see docs/benchmarks.md)
+  watchroom bench evidence [--captures N] [--rendered R] [--render auto|off] [--dir DIR]
+      N raw captures of a loopback page (WARC, file, custody), R captures
+      rendered in Chromium when it is installed, then the export of a case
+      of the N captures as exhibits, as a signed package that is verified
   watchroom bench search [--items N] [--corpus DIR] [--runs R] [--dir DIR]
       N items built from the sample corpus in a new store, then common,
       rare, phrase, prefix and board-filtered queries through the board's
@@ -52,6 +56,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return benchSearch(ctx, args[1:], stdout, stderr)
 	case "poll":
 		return benchPoll(ctx, args[1:], stdout, stderr)
+	case "evidence":
+		return benchEvidence(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, benchUsage)
 		return 0
