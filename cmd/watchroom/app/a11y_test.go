@@ -56,7 +56,7 @@ func TestBrowserContrastAndKeyboardReach(t *testing.T) {
 		chromedp.Click(`#hits li.hit form.annotate button[type=submit]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`#hits li.hit .annotation`, chromedp.ByQuery),
 		chromedp.WaitVisible(`#alerts li`, chromedp.ByQuery))
-	for _, page := range []string{"/board/op1", "/board/op1?wall=1", "/operations", "/briefings", "/silences", "/operations/new", "/operations/op1/edit", "/referrals", "/referrals/new"} {
+	for _, page := range []string{"/board/op1", "/board/op1?wall=1", "/operations", "/briefings", "/silences", "/operations/new", "/operations/op1/edit", "/referrals", "/referrals/new", "/evidence", "/evidence/capture"} {
 		var res struct {
 			Checked int      `json:"checked"`
 			Bad     []string `json:"bad"`
