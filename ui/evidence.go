@@ -103,8 +103,7 @@ func (s *Server) evTime(t time.Time) when {
 		return when{}
 	}
 	loc := s.opts.Location
-	l := t.In(loc)
-	return when{Local: l.Format("Mon 2 Jan 2006 15:04:05 MST") + " (" + loc.String() + ")",
+	return when{Local: formatTime(t, loc) + " (" + loc.String() + ")",
 		UTC: t.UTC().Format("2006-01-02 15:04:05") + " UTC", ISO: t.UTC().Format(time.RFC3339)}
 }
 

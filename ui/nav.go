@@ -32,6 +32,7 @@ func (s *Server) nav(c echo.Context, u watch.User) []navLink {
 	add("/watchlists", "Watch lists", "/watchlists", u.Role.AtLeast(watch.RoleAnalyst))
 	add("/sources", "Sources", "/sources", u.Role.AtLeast(watch.RoleAnalyst))
 	add("/referrals", "Referrals", "/referrals", s.opts.Referrals != nil && u.Role.AtLeast(watch.RoleOfficer))
+	add("/evidence", "Evidence", "/evidence", s.opts.Evidence != nil && u.Role.AtLeast(watch.RoleOfficer))
 	return out
 }
 

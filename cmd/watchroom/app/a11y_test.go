@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -115,6 +116,20 @@ func TestBrowserAxeEveryPage(t *testing.T) {
 	if _, err := a.referrals.Refer(context.Background(), referrals.NewReferral{Platform: "other", URL: feed.url, HitID: 1, By: "u-analyst"}); err != nil {
 		t.Fatal(err)
 	}
+	// evidence: capture 2 is exhibit AN/1 of a case the officer is in charge of, capture 3 no exhibit
+	for _, step := range []struct {
+		path string
+		form url.Values
+	}{
+		{"/evidence/captures", url.Values{"url": {feed.url + "?1"}, "note": {"the feed, for the record"}}},
+		{"/evidence/captures", url.Values{"url": {feed.url + "?2"}, "note": {"again"}}},
+		{"/evidence/cases", url.Values{"reference": {"42/1"}, "officer": {"u-officer"}, "purpose": {"s.4 POA"}}},
+		{"/evidence/exhibits", url.Values{"case": {"1"}, "capture": {"2"}, "producer": {"Ann Nolan"}}},
+	} {
+		if code, body := analyst.post(t, step.path, step.form); code != http.StatusSeeOther {
+			t.Fatalf("%s: HTTP %d %s", step.path, code, body)
+		}
+	}
 	type pg struct {
 		path  string
 		min   watch.Role
@@ -135,6 +150,11 @@ func TestBrowserAxeEveryPage(t *testing.T) {
 		{"/referrals", watch.RoleOfficer, `#referral-ledger`},
 		{"/referrals/new?hit=1", watch.RoleOfficer, `#referral-form`},
 		{"/referrals/1", watch.RoleOfficer, `#referral-change`},
+		{"/evidence", watch.RoleOfficer, `main`},
+		{"/evidence/capture", watch.RoleAnalyst, `#capture-form`},
+		{"/evidence/captures/3", watch.RoleAnalyst, `#capture-facts`},
+		{"/evidence/cases/1", watch.RoleOfficer, `#case-facts`},
+		{"/evidence/exhibits/1", watch.RoleOfficer, `#capture-facts`},
 		{"/board/nosuch", watch.RoleViewer, `main`}, // the error page
 	}
 	check := func(tb *tab, who, path, ready string) {

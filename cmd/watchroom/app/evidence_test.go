@@ -113,7 +113,7 @@ func TestEvidenceCaptureToVerifiedPackage(t *testing.T) {
 		t.Fatalf("capture page: HTTP %d", code)
 	}
 	// the configured zone named, and UTC: 19:30 UTC is 19:30 GMT in London in November
-	mustContain(t, "capture page", body, "post inciting a gathering", site+"/p/1", "Sat 28 Nov 2026 19:30:00 GMT (Europe/London)",
+	mustContain(t, "capture page", body, "post inciting a gathering", site+"/p/1", "28 Nov 2026 19:30:00 GMT (Europe/London)",
 		"2026-11-28 19:30:00 UTC", "not rendered", "no browser is configured", "application/warc", "No open case")
 	if strings.Contains(body, "file-screenshot") {
 		t.Error("a capture made without rendering offers a screenshot")
