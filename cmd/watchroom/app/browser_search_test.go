@@ -132,9 +132,9 @@ func TestBrowserNavigationAndTimes(t *testing.T) {
 		want  string
 	}{
 		{"viewer1", []string{"/board/all", "/board/op1", "/operations", "/briefings"}, "Boards|Operations|Briefings"},
-		{"pc1", []string{"/board/all", "/operations", "/briefings", "/silences", "/referrals", "/referrals/new"}, "Boards|Operations|Briefings|Silences|Referrals"},
-		{"an1", []string{"/board/all", "/operations", "/operations/new", "/briefings", "/silences", "/watchlists", "/sources", "/referrals"},
-			"Boards|Operations|Briefings|Silences|Watch lists|Sources|Referrals"},
+		{"pc1", []string{"/board/all", "/operations", "/briefings", "/silences", "/referrals", "/referrals/new", "/evidence"}, "Boards|Operations|Briefings|Silences|Referrals|Evidence"},
+		{"an1", []string{"/board/all", "/operations", "/operations/new", "/briefings", "/silences", "/watchlists", "/sources", "/referrals", "/evidence", "/evidence/capture"},
+			"Boards|Operations|Briefings|Silences|Watch lists|Sources|Referrals|Evidence"},
 	} {
 		w := signInHTTP(t, base, c.user)
 		for _, p := range c.pages {
