@@ -58,6 +58,7 @@ type evidencePage struct {
 	HasExhibit bool
 	Custody    []custodyRow
 	Retention  []string
+	Reviews    []reviewRow // exhibits of closed cases due for review
 	// the capture form, as typed or prefilled from a hit
 	URL, Note, Operation string
 	HitID                int64
@@ -90,6 +91,11 @@ type exhibitRow struct {
 	E       evidence.Exhibit
 	Added   when
 	Capture captureRow
+}
+
+type reviewRow struct {
+	R  evidence.Review
+	At when
 }
 
 type custodyRow struct {
@@ -198,6 +204,15 @@ func (s *Server) evidenceIndexWith(c echo.Context, code int, p evidencePage) err
 				return err
 			}
 			p.Captures = append(p.Captures, r)
+		}
+		reviews, err := s.opts.Evidence.Reviews(ctx)
+		if err != nil {
+			return err
+		}
+		for _, r := range reviews {
+			if r.Due {
+				p.Reviews = append(p.Reviews, reviewRow{R: r, At: s.when(r.ReviewAt)})
+			}
 		}
 	}
 	cases, err := s.opts.Evidence.Cases(ctx)

@@ -22,7 +22,7 @@ import (
 // elements is there, its files are downloads.
 func TestBrowserEvidenceFromBoardToPackage(t *testing.T) {
 	chromiumPath(t)
-	a, base, feed := evidenceAppFeed(t, "auto")
+	a, base, feed, _ := evidenceAppFeed(t, "auto")
 	site := evidenceSite(t)
 	addUser(t, a, "an1", watch.RoleAnalyst)
 	feed.add(feedItem{GUID: "h1", Title: "Free party tonight", Text: "rave at the car park", Link: site + "/hostile"})

@@ -49,17 +49,17 @@ func evidenceSite(t *testing.T) string {
 // evidenceApp is the e2e console with evidence rendering as asked.
 func evidenceApp(t *testing.T, render string) (*App, string) {
 	t.Helper()
-	a, base, _ := evidenceAppFeed(t, render)
+	a, base, _, _ := evidenceAppFeed(t, render)
 	return a, base
 }
 
-func evidenceAppFeed(t *testing.T, render string) (*App, string, *feedServer) {
+func evidenceAppFeed(t *testing.T, render string) (*App, string, *feedServer, *fakeClock) {
 	t.Helper()
 	feed := newFeedServer(t)
 	text := fmt.Sprintf(e2eConfig, tempDataDir(t), feed.url) + "evidence:\n  render: " + render + "\n"
 	clock := &fakeClock{t: time.Date(2026, 11, 28, 19, 30, 0, 0, time.UTC)}
 	a, base, _ := newTestApp(t, text, clock, nil)
-	return a, base, feed
+	return a, base, feed, clock
 }
 
 func location(t *testing.T, w *webClient, path string, form url.Values) string {
@@ -95,7 +95,7 @@ func custodyActions(t *testing.T, a *App, captureID int64) []string {
 // From a URL to a verified package through the console, every act in the
 // custody log and the audit log.
 func TestEvidenceCaptureToVerifiedPackage(t *testing.T) {
-	a, base := evidenceApp(t, "off")
+	a, base, _, clock := evidenceAppFeed(t, "off")
 	site := evidenceSite(t)
 	addUser(t, a, "an1", watch.RoleAnalyst)
 	addUser(t, a, "pc1", watch.RoleOfficer)
@@ -223,6 +223,14 @@ func TestEvidenceCaptureToVerifiedPackage(t *testing.T) {
 	if code, _ := an.post(t, "/evidence/exhibits", url.Values{"case": {"1"}, "capture": {"2"}, "producer": {"Ann Nolan"}}); code != http.StatusConflict {
 		t.Errorf("exhibit of a closed case: HTTP %d, want 409", code)
 	}
+	// six years on, the exhibit comes up for review (and is kept)
+	if _, body := an.get(t, "/evidence"); strings.Contains(body, `id="reviews"`) {
+		t.Error("an exhibit is due for review the day its case closed")
+	}
+	clock.add(6*365*24*time.Hour + time.Hour)
+	an = signInHTTP(t, base, "an1") // the session has long expired
+	_, body = an.get(t, "/evidence")
+	mustContain(t, "evidence page six years on", body, `id="reviews"`, `<a href="/evidence/exhibits/1">AN/1</a>`)
 }
 
 // Roles are checked on the server: a viewer cannot see, capture or
