@@ -211,7 +211,7 @@ func (s *Server) evidenceIndexWith(c echo.Context, code int, p evidencePage) err
 		}
 		for _, r := range reviews {
 			if r.Due {
-				p.Reviews = append(p.Reviews, reviewRow{R: r, At: s.when(r.ReviewAt)})
+				p.Reviews = append(p.Reviews, reviewRow{R: r, At: s.evTime(r.ReviewAt)})
 			}
 		}
 	}
