@@ -353,6 +353,15 @@ CREATE TRIGGER evidence_custody_kept BEFORE DELETE ON evidence_custody
 WHEN EXISTS (SELECT 1 FROM evidence_exhibits WHERE capture_id = OLD.capture_id)
 BEGIN SELECT RAISE(ABORT, 'an exhibit''s custody log is not deleted'); END;
 `,
+	// 13: a person's board preferences (sound and desktop notification
+	// per severity), JSON.
+	`
+CREATE TABLE user_prefs (
+	user_id INTEGER PRIMARY KEY REFERENCES users(id),
+	prefs TEXT NOT NULL,
+	updated TEXT NOT NULL
+);
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
