@@ -51,6 +51,7 @@ type File struct {
 	Notifiers  Notifiers
 	Teams      []Team
 	Silences   []Silence
+	UI         UI
 }
 
 // Notifiers are where alerts and briefings are sent: nowhere else.

@@ -8,7 +8,7 @@ import (
 
 // file decodes the top-level mapping into f, which holds the defaults.
 func (d *decoder) file(root *yaml.Node, f *File) {
-	fs, ok := d.fields(root, "", "server", "fetch", "retention", "sources", "watchlists", "operations", "alerts", "notifiers", "teams", "silences")
+	fs, ok := d.fields(root, "", "server", "fetch", "retention", "sources", "watchlists", "operations", "alerts", "notifiers", "teams", "silences", "ui")
 	if !ok {
 		return
 	}
@@ -31,6 +31,9 @@ func (d *decoder) file(root *yaml.Node, f *File) {
 	}
 	f.Teams = d.teams(fs["teams"], f, refs)
 	f.Silences = d.silences(fs["silences"])
+	if u, ok := fs["ui"]; ok {
+		d.ui(u, &f.UI)
+	}
 	d.checkRefs(refs)
 }
 

@@ -222,6 +222,8 @@ func New(ctx context.Context, f *config.File, logger *slog.Logger, o Options) (_
 		Webhooks:  hooks,
 		Record:    a.pipeline.Record,
 		Capture:   capturer{client: client, pipe: a.pipeline, now: o.Now},
+		Map:       ui.MapOptions{Tiles: f.UI.MapTiles, Attribution: f.UI.MapAttribution},
+		Wall:      ui.WallOptions{Rotate: f.UI.WallRotate},
 	})
 	if err != nil {
 		return nil, err
