@@ -7,8 +7,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
+
+// awaitPromise makes chromedp.Evaluate wait for the promise it returns.
+func awaitPromise(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }
 
 // artifactDir is where browser tests keep screenshots: $TEST_ARTIFACTS,
 // else $WATCHROOM_ARTIFACTS, else watchroom-test-artifacts in the
