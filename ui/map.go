@@ -57,11 +57,12 @@ type mapOperation struct {
 	End     string  `json:"end"`
 }
 
+// mapHit is one item with a place: its hits on several lists are one point.
 type mapHit struct {
-	ID    int64   `json:"id"`
-	Title string  `json:"title"`
-	List  string  `json:"list"`
-	Place string  `json:"place"`
+	ID    int64    `json:"id"` // the newest of its hits
+	Title string   `json:"title"`
+	Lists []string `json:"lists"`
+	Place string   `json:"place"`
 	Lat   float64 `json:"lat"`
 	Lon   float64 `json:"lon"`
 }
@@ -94,9 +95,15 @@ func (s *Server) boardMap(c echo.Context) error {
 		return err
 	}
 	hits := []mapHit{}
+	byItem := map[int64]int{}
 	for _, h := range snap.Hits {
+		if i, ok := byItem[h.ItemID]; ok {
+			hits[i].Lists = append(hits[i].Lists, h.ListID)
+			continue
+		}
 		if p, ok := hitPlace(h.Item.Location, placed); ok {
-			hits = append(hits, mapHit{ID: h.ID, Title: h.Item.Title, List: h.ListID, Place: h.Item.Location, Lat: p.Lat, Lon: p.Lon})
+			byItem[h.ItemID] = len(hits)
+			hits = append(hits, mapHit{ID: h.ID, Title: h.Item.Title, Lists: []string{h.ListID}, Place: h.Item.Location, Lat: p.Lat, Lon: p.Lon})
 		}
 	}
 	return c.JSON(http.StatusOK, map[string]any{

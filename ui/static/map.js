@@ -50,7 +50,7 @@
     });
     (m.hits || []).forEach(function (h) {
       var dot = L.circleMarker([h.lat, h.lon], { radius: 5, color: "#f0b429", weight: 1, fillOpacity: 0.8, className: "map-hit" }).addTo(layer);
-      dot.bindTooltip(label(h.title + " (" + h.list + ")"));
+      dot.bindTooltip(label(h.title + " (" + (h.lists || []).join(", ") + ")"));
       bounds.push(L.latLngBounds([h.lat, h.lon], [h.lat, h.lon]));
     });
     if (bounds.length && !fitted) {
