@@ -63,8 +63,8 @@ type mapHit struct {
 	Title string   `json:"title"`
 	Lists []string `json:"lists"`
 	Place string   `json:"place"`
-	Lat   float64 `json:"lat"`
-	Lon   float64 `json:"lon"`
+	Lat   float64  `json:"lat"`
+	Lon   float64  `json:"lon"`
 }
 
 // boardMap answers GET /api/boards/<id>/map: the tile server (if any),

@@ -123,7 +123,7 @@ func TestDemoShowsEveryFeature(t *testing.T) {
 	w := signInHTTP(t, srv.URL, "tester")
 	code, body := w.get(t, "/api/boards/all/map")
 	var m struct {
-		Operations []struct{ ID string } `json:"operations"`
+		Operations []struct{ ID string }    `json:"operations"`
 		Hits       []struct{ Place string } `json:"hits"`
 	}
 	if err := json.Unmarshal([]byte(body), &m); err != nil || code != 200 {
