@@ -27,6 +27,15 @@
 
   // times are written as everywhere in the console (time.js)
   function showTime(el, iso) { window.watchroomTime.show(el, iso, "unknown"); }
+  // on the wall a card says only the time it was found: the day is today
+  var shortFmt = new Intl.DateTimeFormat("en-GB", { timeZone: root.dataset.tz, hour: "2-digit", minute: "2-digit" });
+  var onWall = document.body.classList.contains("wall");
+  function showShortTime(el, iso) {
+    showTime(el, iso);
+    if (!onWall || !iso) return;
+    el.title = el.textContent;
+    el.textContent = shortFmt.format(new Date(iso));
+  }
 
   function setStatus(text, cls) {
     statusEl.textContent = text;
@@ -287,12 +296,16 @@
     var by = li.querySelector(".author");
     if (h.item.author) { by.textContent = reveal(h.item.author); } else { by.parentNode.removeChild(by.previousSibling); by.remove(); }
     showTime(li.querySelector(".published"), h.item.published);
-    showTime(li.querySelector(".found"), h.found);
+    showShortTime(li.querySelector(".found"), h.found);
     highlight(li.querySelector(".title"), h.item.title, h.spans, "title");
     highlight(li.querySelector(".text"), h.item.text, h.spans, "text");
     var a = li.querySelector(".link");
     var href = safeURL(h.item.url);
-    if (href) { a.href = href; a.textContent = reveal(readableURL(href)); } else { a.remove(); }
+    if (href) { a.href = href; a.textContent = reveal(readableURL(href)); } else {
+      var sep = a.nextSibling; // " · published "
+      a.remove();
+      if (sep) sep.textContent = "published ";
+    }
     var open = li.querySelector("button.annotate-open");
     if (canAnnotate) open.hidden = false; else open.remove();
     return { el: li, hits: [], lists: [], items: [], sources: [] };
@@ -343,7 +356,7 @@
     (h.annotations || []).forEach(function (x) { renderAnnotation(list, x); });
     showClaim(h.id);
     if (atTop) {
-      showTime(li.querySelector(".found"), h.found);
+      showShortTime(li.querySelector(".found"), h.found);
       if (li !== hitsEl.firstChild) hitsEl.insertBefore(li, hitsEl.firstChild);
     } else if (!li.parentNode) hitsEl.appendChild(li);
     document.getElementById("empty").hidden = true;

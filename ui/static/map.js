@@ -10,6 +10,9 @@
   var boardEl = document.getElementById("board");
   var board = el.dataset.board || (boardEl && boardEl.dataset.board) || "all";
   var map = L.map(el, { attributionControl: true, zoomControl: true, worldCopyJump: true }).setView([54, -2], 5);
+  // the outline lies in a pane of its own under the operations and hits,
+  // however late it arrives
+  map.createPane("outline").style.zIndex = 250;
   var base = null, layer = L.layerGroup().addTo(map), fitted = false;
   var phaseColour = { live: "#ff5252", imminent: "#ffb300", before: "#90caf9", upcoming: "#90caf9", after: "#b0bec5", closed: "#78909c" };
 
@@ -21,7 +24,7 @@
   function outline() {
     return fetch("/static/vendor/land-50m.json").then(function (r) { return r.json(); }).then(function (topo) {
       var land = window.topojson.feature(topo, topo.objects.land);
-      L.geoJSON(land, { interactive: false, style: { color: "#607d8b", weight: 1, fillColor: "#263238", fillOpacity: 1 } }).addTo(map);
+      L.geoJSON(land, { pane: "outline", interactive: false, style: { color: "#607d8b", weight: 1, fillColor: "#263238", fillOpacity: 1 } }).addTo(map);
       el.dataset.base = "outline";
     });
   }

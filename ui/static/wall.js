@@ -14,8 +14,26 @@
   more.hidden = true;
   hits.parentNode.appendChild(more);
   var pending = false;
+  // fitAlerts leaves out the firing alerts that do not fit their strip
+  // (the newest first are kept) and says how many more fire.
+  var alertsMore = document.getElementById("alerts-more");
+  function fitAlerts() {
+    var list = document.getElementById("alerts");
+    if (!list) return;
+    var firing = list.querySelectorAll("li.state-firing");
+    for (var i = 0; i < firing.length; i++) firing[i].classList.remove("offwall");
+    var bottom = list.getBoundingClientRect().bottom, left = 0;
+    for (var j = 0; j < firing.length; j++) {
+      if (firing[j].getBoundingClientRect().bottom > bottom + 0.5) { firing[j].classList.add("offwall"); left++; }
+    }
+    if (alertsMore) {
+      alertsMore.hidden = left === 0;
+      alertsMore.textContent = left ? "and " + left + " more firing" : "";
+    }
+  }
   function fit() {
     pending = false;
+    fitAlerts();
     var cards = hits.querySelectorAll("li.hit");
     for (var i = 0; i < cards.length; i++) cards[i].classList.remove("offwall");
     var bottom = hits.getBoundingClientRect().bottom;
