@@ -286,7 +286,7 @@
 
   function newCard(h) {
     var li = document.getElementById("hit-template").content.firstElementChild.cloneNode(true);
-    li.id = prefix + h.id;
+    li.id = "hit-" + h.id;
     li.dataset.hit = h.id;
     li.dataset.list = h.list;
     li.dataset.source = h.item.source;

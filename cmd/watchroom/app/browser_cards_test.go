@@ -82,8 +82,10 @@ func TestBrowserCompactCards(t *testing.T) {
 			t.Fatalf("a card is %.0f px tall, want at most 130 (heights %v)", h, m.Heights)
 		}
 	}
-	if m.InView < 5 || m.InViewAtTop < 3 {
-		t.Fatalf("%d whole cards on a 1366x768 screen (%d from the top of the page), want at least 5 (3)", m.InView, m.InViewAtTop)
+	// from the top of the page the navigation (two rows), the header and the
+	// tools come first
+	if m.InView < 5 || m.InViewAtTop < 2 {
+		t.Fatalf("%d whole cards on a 1366x768 screen (%d from the top of the page), want at least 5 (2)", m.InView, m.InViewAtTop)
 	}
 	if m.Forms != 0 || m.ActionOpacity != "0" {
 		t.Fatalf("before any action: %d annotate forms, actions' opacity %s; want none shown", m.Forms, m.ActionOpacity)
