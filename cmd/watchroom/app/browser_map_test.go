@@ -82,16 +82,16 @@ func TestBrowserHeaderAndMap(t *testing.T) {
 	}
 	const measure = `(() => { const el = document.getElementById("map"); el.scrollIntoView({block: "center"}); const b = el.getBoundingClientRect();
   return {Base: el.dataset.base || "", Ops: Number(el.dataset.operations), Hits: Number(el.dataset.hits), Height: b.height,
-    Paths: el.querySelectorAll("path.leaflet-interactive").length, Outline: el.querySelectorAll("path:not(.leaflet-interactive)").length,
+    Paths: el.querySelectorAll("path.leaflet-interactive").length, Outline: el.querySelectorAll(".leaflet-pane path:not(.leaflet-interactive)").length,
     Refused: window.cspRefused, InMap: Array.from(el.querySelectorAll("path.map-op")).every(p => { const r = p.getBoundingClientRect();
       // inside the map, and drawn above the land outline (which takes no clicks, so elementFromPoint cannot tell)
-      const land = el.querySelector("path:not(.leaflet-interactive)");
+      const land = el.querySelector(".leaflet-pane path:not(.leaflet-interactive)");
       const lp = land && land.closest(".leaflet-pane"), pp = p.closest(".leaflet-pane");
       const above = !land || lp === pp ? !(p.compareDocumentPosition(land) & Node.DOCUMENT_POSITION_FOLLOWING)
         : Number(getComputedStyle(lp).zIndex) < Number(getComputedStyle(pp).zIndex);
       return r.width > 0 && r.left >= b.left && r.right <= b.right && r.top >= b.top && r.bottom <= b.bottom && above; })}; })()`
 	tb.run(t, "map", chromedp.WaitReady(`#map[data-loaded="yes"][data-base="outline"]`, chromedp.ByQuery),
-		chromedp.Poll(`document.querySelectorAll("#map path:not(.leaflet-interactive)").length > 0`, nil, chromedp.WithPollingTimeout(20*time.Second)),
+		chromedp.Poll(`document.querySelectorAll("#map .leaflet-pane path:not(.leaflet-interactive)").length > 0`, nil, chromedp.WithPollingTimeout(20*time.Second)),
 		chromedp.Evaluate(measure, &m))
 	// the radius, the operation's point, two hits
 	if m.Ops != 1 || m.Hits != 2 || m.Paths != 4 || m.Outline == 0 || m.Height < 200 || !m.InMap {
@@ -103,7 +103,7 @@ func TestBrowserHeaderAndMap(t *testing.T) {
 	// the operations page has the map too
 	tb.run(t, "operations page", chromedp.Navigate(base+"/operations"),
 		chromedp.WaitReady(`#map[data-loaded="yes"]`, chromedp.ByQuery),
-		chromedp.Poll(`document.querySelectorAll("#map path:not(.leaflet-interactive)").length > 0`, nil, chromedp.WithPollingTimeout(20*time.Second)),
+		chromedp.Poll(`document.querySelectorAll("#map .leaflet-pane path:not(.leaflet-interactive)").length > 0`, nil, chromedp.WithPollingTimeout(20*time.Second)),
 		chromedp.Evaluate(measure, &m))
 	if m.Ops != 1 || len(m.Refused) != 0 || !m.InMap {
 		t.Fatalf("operations page map %+v", m)
