@@ -1,12 +1,15 @@
 # watchroom build. `make run` starts the demo console; `make test` runs every test.
 GO ?= go
 VENDOR := ui/static/vendor/echarts.min.js
+# The map: Leaflet (script, its CSS as a file, its images), topojson-client
+# and the land outline from world-atlas, turned into GeoJSON in the browser.
+MAPVENDOR := ui/static/vendor/leaflet/leaflet.js ui/static/vendor/topojson-client.min.js ui/static/vendor/land-50m.json
 
 .PHONY: run test fuzz assets build check bench clean
 
 # Browser libraries come from package-lock.json (pinned) and are embedded
 # into the binary at build time; nothing is fetched at run time.
-assets: $(VENDOR)
+assets: $(VENDOR) $(MAPVENDOR)
 
 node_modules/echarts/dist/echarts.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -15,6 +18,19 @@ node_modules/echarts/dist/echarts.min.js: package.json package-lock.json
 $(VENDOR): node_modules/echarts/dist/echarts.min.js
 	mkdir -p ui/static/vendor
 	cp node_modules/echarts/dist/echarts.min.js $@
+
+ui/static/vendor/leaflet/leaflet.js: node_modules/leaflet/dist/leaflet.js
+	mkdir -p ui/static/vendor/leaflet/images
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css ui/static/vendor/leaflet/
+	cp node_modules/leaflet/dist/images/*.png ui/static/vendor/leaflet/images/
+
+ui/static/vendor/topojson-client.min.js: node_modules/topojson-client/dist/topojson-client.min.js
+	mkdir -p ui/static/vendor
+	cp node_modules/topojson-client/dist/topojson-client.min.js $@
+
+ui/static/vendor/land-50m.json: node_modules/world-atlas/land-50m.json
+	mkdir -p ui/static/vendor
+	cp node_modules/world-atlas/land-50m.json $@
 
 run: assets
 	$(GO) run ./cmd/watchroom serve --demo

@@ -55,6 +55,7 @@ type File struct {
 	Teams         []Team
 	Silences      []Silence
 	Referrals     Referrals
+	UI            UI
 }
 
 // Notifiers are where alerts and briefings are sent: nowhere else.

@@ -353,18 +353,20 @@ func TestExampleDocumented(t *testing.T) {
 // demoVars are the variables a caller gives the demo config.
 func demoVars() map[string]string {
 	return map[string]string{
-		"DEMO_FEED_URL": "http://127.0.0.1:43210/feed.xml",
-		"DATA_DIR":      "/tmp/watchroom-demo",
-		"LISTEN":        "127.0.0.1:0",
-		"OP_START":      "2026-06-01T18:00:00Z",
-		"OP_END":        "2026-06-02T04:00:00Z",
-		"OP2_START":     "2026-06-01T12:00:00+01:00",
-		"OP2_END":       "2026-06-03T12:00:00+01:00",
+		"DEMO_FEED_URL":   "http://127.0.0.1:43210/feed.xml",
+		"DEMO_BROKEN_URL": "http://127.0.0.1:43210/broken.xml",
+		"DEMO_EVENTS_URL": "http://127.0.0.1:43210/events.ics",
+		"DATA_DIR":        "/tmp/watchroom-demo",
+		"LISTEN":          "127.0.0.1:0",
+		"OP_START":        "2026-06-01T18:00:00Z",
+		"OP_END":          "2026-06-02T04:00:00Z",
+		"OP2_START":       "2026-06-01T12:00:00+01:00",
+		"OP2_END":         "2026-06-03T12:00:00+01:00",
 	}
 }
 
 func TestDemo(t *testing.T) {
-	f, err := Parse("demo.yaml", Demo, Options{Kinds: []string{"feed"}, Vars: demoVars()})
+	f, err := Parse("demo.yaml", Demo, Options{Kinds: []string{"feed", "ical"}, Vars: demoVars()})
 	if err != nil {
 		t.Fatalf("demo.yaml: %v", err)
 	}

@@ -24,7 +24,7 @@ func FuzzParse(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
-	opts := Options{Kinds: []string{"feed"}, Vars: demoVars()}
+	opts := Options{Kinds: []string{"feed", "ical"}, Vars: demoVars()}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := Parse("f.yaml", data, opts)
 		if (file == nil) == (err == nil) {

@@ -9,7 +9,7 @@ import (
 // file decodes the top-level mapping into f, which holds the defaults.
 func (d *decoder) file(root *yaml.Node, f *File) {
 	fs, ok := d.fields(root, "", "server", "fetch", "retention", "evidence", "sources", "watchlists", "operations", "alerts", "alert_grouping", "notifiers", "teams", "silences",
-		"referrals")
+		"referrals", "ui")
 	if !ok {
 		return
 	}
@@ -40,6 +40,9 @@ func (d *decoder) file(root *yaml.Node, f *File) {
 	f.Silences = d.silences(fs["silences"])
 	if r, ok := fs["referrals"]; ok {
 		d.referrals(r, &f.Referrals)
+	}
+	if u, ok := fs["ui"]; ok {
+		d.ui(u, &f.UI)
 	}
 	d.checkRefs(refs)
 }

@@ -23,6 +23,11 @@ type boardPage struct {
 	CanCapture  bool   // may capture a hit as evidence
 	Me          string // the signed-in user's name: their own claims show as theirs
 	Boards      []boardLink
+	Head        boardHead
+	// Rotate is the wall's seconds on this board before it moves to Next
+	// (0: it stays).
+	Rotate int
+	Next   string
 }
 
 // boardName returns a board's display name, or false if there is no such board.
@@ -46,11 +51,22 @@ func (s *Server) board(c echo.Context) error {
 		links = append(links, boardLink{ID: op.ID, Name: op.Name, Current: op.ID == id})
 	}
 	sevJSON, _ := json.Marshal(s.listSeverities())
-	return s.render(c, http.StatusOK, "board.html", page{Title: name, Wall: c.QueryParam("wall") == "1", Board: boardPage{
+	bp := boardPage{
 		ID: id, Name: name, Epoch: s.store.Epoch(), Severities: string(sevJSON), TimeZone: s.opts.Location.String(),
 		CanAnnotate: u.Role.AtLeast(watch.RoleOfficer), Me: u.Name, Boards: links,
 		CanCapture: s.opts.Evidence != nil && u.Role.AtLeast(watch.RoleAnalyst),
-	}})
+		Head:       s.boardHead(id),
+	}
+	wall := c.QueryParam("wall") == "1"
+	if wall && s.opts.Wall.Rotate > 0 && len(links) > 1 {
+		bp.Rotate = int(s.opts.Wall.Rotate.Seconds())
+		for i, l := range links {
+			if l.Current {
+				bp.Next = links[(i+1)%len(links)].ID
+			}
+		}
+	}
+	return s.render(c, http.StatusOK, "board.html", page{Title: name, Wall: wall, Board: bp})
 }
 
 // snapshot is what a board loads before it goes live.

@@ -76,6 +76,9 @@ type Options struct {
 	// Evidence preserves pages as evidence (ui/evidence.go); nil: no
 	// evidence pages.
 	Evidence *evidence.Service
+	// Map and Wall: the board's map tiles and the wall's rotation (map.go).
+	Map  MapOptions
+	Wall WallOptions
 }
 
 // Server is the console's HTTP server.
@@ -151,7 +154,7 @@ func (s *Server) Handler() http.Handler { return s.e }
 func (s *Server) routes() {
 	e := s.e
 	e.Use(middleware.Recover())
-	e.Use(securityHeaders)
+	e.Use(securityHeadersFor(s.opts.Map.tileOrigin()))
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "64K",
 		Skipper: func(c echo.Context) bool { return c.Path() == "/ingest/:source" }})) // ingest caps its body itself, with a message for the sender
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
@@ -208,6 +211,10 @@ func (s *Server) routes() {
 	a.GET("/api/claims", s.claims)
 	a.GET("/api/severities", s.severities)
 	a.GET("/api/hits/:id", s.hit)
+	a.GET("/api/boards/:id/hits", s.hitsPage)
+	a.GET("/api/boards/:id/map", s.boardMap)
+	a.GET("/api/prefs", s.boardPrefs)
+	a.PUT("/api/prefs", s.setBoardPrefs)
 	if s.opts.Alerts != nil {
 		a.GET("/api/boards/:id/alerts", s.boardAlerts)
 		a.POST("/api/alerts/:fp/:action", s.alertAction, requireRole(watch.RoleOfficer))
@@ -228,10 +235,22 @@ func (s *Server) routes() {
 
 // securityHeaders sets a strict CSP (no inline script, no plugins, no
 // framing) and the usual hardening headers on every response.
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+// Images may come from one more origin: the configured map tile
+// server's, if any.
+func securityHeadersFor(tileOrigin string) echo.MiddlewareFunc {
+	img := "img-src 'self'; "
+	if tileOrigin != "" {
+		img = "img-src 'self' " + tileOrigin + "; "
+	}
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return securityHeadersWith(img, next)
+	}
+}
+
+func securityHeadersWith(img string, next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "+
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; "+img+
 			"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")

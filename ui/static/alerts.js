@@ -69,7 +69,7 @@
       var b = el("button", "evidence-link", "Hit " + id);
       b.type = "button";
       b.addEventListener("click", function () {
-        var card = document.getElementById("hit-" + id);
+        var card = window.watchroomBoard ? window.watchroomBoard.cardOf(id) : document.getElementById("hit-" + id);
         if (card) { card.scrollIntoView({ block: "center" }); card.classList.add("focused"); card.focus && card.focus(); return; }
         fetch("/api/hits/" + id, { credentials: "same-origin" }).then(function (r) { return r.json(); })
           .then(function (h) { if (h.item) li.appendChild(el("div", "small", h.item.title + " (" + h.item.source + ")")); });

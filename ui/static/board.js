@@ -15,8 +15,11 @@
   var hitsEl = document.getElementById("hits");
   var statusEl = document.getElementById("status");
   var lastSeq = 0;
-  var hitEls = {}; // hit id -> element
-  var resultEls = {}; // hit id -> its card among the search results
+  var hitEls = {}; // hit id -> its card's element (several hits may share a card)
+  var cards = {}; // cluster key -> card
+  var hitCard = {}; // hit id -> card
+  var oldest = 0; // the oldest hit id loaded from the snapshot or pages: the cursor for older ones
+  var resultEls = {}; // hit id -> its card among the search results (one hit each)
   var resultsEl = document.getElementById("results");
   // cardsOf are the cards showing a hit: in the live list, among the
   // search results, or both.
@@ -24,6 +27,15 @@
 
   // times are written as everywhere in the console (time.js)
   function showTime(el, iso) { window.watchroomTime.show(el, iso, "unknown"); }
+  // on the wall a card says only the time it was found: the day is today
+  var shortFmt = new Intl.DateTimeFormat("en-GB", { timeZone: root.dataset.tz, hour: "2-digit", minute: "2-digit" });
+  var onWall = document.body.classList.contains("wall");
+  function showShortTime(el, iso) {
+    showTime(el, iso);
+    if (!onWall || !iso) return;
+    el.title = el.textContent;
+    el.textContent = shortFmt.format(new Date(iso));
+  }
 
   function setStatus(text, cls) {
     statusEl.textContent = text;
@@ -72,13 +84,33 @@
     el.appendChild(document.createTextNode(dec.decode(bytes.subarray(pos))));
   }
 
+  // A card may show several hits (see clusterKey): an annotation made on
+  // all of them at once arrives once per hit and is shown once, as a
+  // group remembering each hit's own annotation, so a correction
+  // supersedes each of them.
+  // Each card keeps its own groups (a hit may show on a live card and on
+  // a search result's card): byAnn maps an annotation id to its group.
   function renderAnnotation(list, a) {
-    if (list.querySelector('li[data-ann="' + Number(a.id) + '"]')) return;
-    if (list.parentNode && list.parentNode.dataset) list.parentNode.dataset.annotated = "yes";
+    var card = list.parentNode;
+    var byAnn = card.watchroomAnn || (card.watchroomAnn = {});
+    if (byAnn[a.id]) return;
+    var groups = card.watchroomGroups || (card.watchroomGroups = {});
+    var sig = [a.author, a.kind, a.team || "", a.note, (a.tags || []).join(","),
+      a.supersedes ? (byAnn[a.supersedes] ? byAnn[a.supersedes].sig : String(a.supersedes)) : ""].join("\u0000");
+    if (card.dataset) card.dataset.annotated = "yes";
+    var g = groups[sig];
+    if (g && !g.members.some(function (m) { return m.hit === a.hit_id; })) {
+      g.members.push({ hit: a.hit_id, id: a.id });
+      byAnn[a.id] = g;
+      if (a.supersedes && byAnn[a.supersedes]) byAnn[a.supersedes].li.classList.add("superseded");
+      return;
+    }
+    g = groups[sig] = { sig: sig, members: [{ hit: a.hit_id, id: a.id }] };
+    byAnn[a.id] = g;
     var li = document.createElement("li");
+    g.li = li;
     li.className = "annotation kind-" + (a.kind || "note");
     li.dataset.ann = a.id;
-    var card = list.parentNode;
     if (card && card.dataset && a.kind === "flag") card.dataset.flagged = "yes";
     if (a.kind === "flag" && window.watchroomReferrals) window.watchroomReferrals.flagged(card, a.hit_id);
     if (card && card.dataset && (a.tags || []).length) {
@@ -116,8 +148,8 @@
       li.appendChild(tag);
     });
     if (a.supersedes) {
-      var old = list.querySelector('li[data-ann="' + Number(a.supersedes) + '"]');
-      if (old) old.classList.add("superseded");
+      var old = byAnn[a.supersedes];
+      if (old) old.li.classList.add("superseded");
       var s = document.createElement("span");
       s.className = "small";
       s.textContent = " (corrects an earlier note)";
@@ -129,51 +161,86 @@
       fix.className = "correct";
       fix.textContent = "Correct";
       fix.addEventListener("click", function () {
-        var form = list.parentNode.querySelector("form.annotate");
-        form.dataset.supersedes = a.id;
-        var c = form.querySelector(".correcting");
-        c.hidden = false;
-        c.textContent = "Correcting the note by " + a.author;
-        form.querySelector("textarea").focus();
+        openPanel(card, g.members.map(function (m) { return { hit: m.hit, supersedes: m.id }; }), "Correcting the note by " + a.author);
       });
       li.appendChild(fix);
     }
     list.appendChild(li);
   }
 
-  function annotateForm(hitID) {
+  // One annotate panel for the whole board: it opens inside the card being
+  // annotated and posts one annotation to each of the card's hits (or,
+  // for a correction, to each hit whose annotation it corrects).
+  var panel = null;
+  function makePanel() {
     var form = document.getElementById("annotate-template").content.firstElementChild.cloneNode(true);
+    form.hidden = true;
     form.elements.kind.addEventListener("change", function () {
       form.querySelector("label.team").hidden = form.elements.kind.value !== "escalate";
+    });
+    form.querySelector("button.cancel").addEventListener("click", closePanel);
+    form.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape") { ev.preventDefault(); ev.stopPropagation(); closePanel(); }
     });
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var note = form.elements.note.value;
       var tags = form.elements.tags.value.split(",").map(function (t) { return t.trim(); })
         .filter(function (t) { return t; });
-      var body = { kind: form.elements.kind.value, team: form.elements.team.value, note: note, tags: tags,
-        supersedes: Number(form.dataset.supersedes || 0) };
       var err = form.querySelector(".formerror");
       err.textContent = "";
       var button = form.querySelector("button[type=submit]");
       button.disabled = true;
-      fetch("/api/hits/" + hitID + "/annotations", {
-        method: "POST", credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-        body: JSON.stringify(body)
-      }).then(function (r) {
-        return r.json().then(function (j) {
-          if (!r.ok) throw new Error(j.error || ("HTTP " + r.status));
-          form.reset();
-          form.querySelector("label.team").hidden = true;
-          delete form.dataset.supersedes;
-          form.querySelector(".correcting").hidden = true;
+      var targets = form.watchroomTargets || [];
+      Promise.all(targets.map(function (tg) {
+        var body = { kind: form.elements.kind.value, team: form.elements.team.value, note: note, tags: tags,
+          supersedes: tg.supersedes || 0 };
+        return fetch("/api/hits/" + tg.hit + "/annotations", {
+          method: "POST", credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+          body: JSON.stringify(body)
+        }).then(function (r) {
+          return r.json().then(function (j) { if (!r.ok) throw new Error(j.error || ("HTTP " + r.status)); });
         });
+      })).then(function () {
+        var card = form.closest("li.hit");
+        closePanel();
+        if (card) card.focus();
       }).catch(function (e) {
         err.textContent = "Not saved: " + e.message;
       }).finally(function () { button.disabled = false; });
     });
     return form;
+  }
+  function openPanel(card, targets, correcting) {
+    if (!canAnnotate || !card) return;
+    if (!panel) panel = makePanel();
+    if (panel.parentNode !== card) {
+      panel.reset();
+      panel.querySelector("label.team").hidden = true;
+      panel.querySelector(".formerror").textContent = "";
+    }
+    panel.watchroomTargets = targets;
+    var c = panel.querySelector(".correcting");
+    c.hidden = !correcting;
+    c.textContent = correcting || "";
+    var n = panel.querySelector(".targets");
+    n.textContent = targets.length > 1 ? "on each of the " + targets.length + " hits of this card" : "";
+    card.appendChild(panel);
+    panel.hidden = false;
+    root.dataset.annotating = card.dataset.hit;
+    panel.querySelector("textarea").focus();
+  }
+  function closePanel() {
+    if (!panel) return;
+    panel.hidden = true;
+    panel.reset();
+    panel.querySelector("label.team").hidden = true;
+    delete root.dataset.annotating;
+  }
+  function cardHits(card) { return (card.dataset.hits || "").split(" ").filter(Boolean).map(Number); }
+  function annotateCard(card) {
+    openPanel(card, cardHits(card).map(function (id) { return { hit: id }; }));
   }
 
   // learnSeverities asks once per unknown list for the lists' severities:
@@ -187,58 +254,158 @@
       .then(function (m) {
         if (!m || typeof m !== "object") return;
         severities = m;
-        var items = hitsEl.querySelectorAll("li.hit");
-        for (var i = 0; i < items.length; i++) {
-          var l = items[i].dataset.list;
-          window.watchroomSeverity.mark(items[i], (Object.prototype.hasOwnProperty.call(m, l) && m[l]) || "routine");
-        }
+        Object.keys(cards).forEach(function (k) { cardSeverity(cards[k]); });
       })
       .catch(function () { askedSeverity[list] = false; });
   }
 
-  // card is one hit as the board shows it, with its actions: the same on
-  // the live list and among the search results.
-  function card(h, prefix) {
+  // Clusters: the hits of one item (one post on several lists) share a
+  // card, and so do near-duplicates of one post: the same author and the
+  // same words once case, links, punctuation and symbols are set aside
+  // (a repost with a new link or emoji is the same post). Without an
+  // author only the item's own hits share a card.
+  var nonWord = /[^\p{L}\p{N}]+/gu;
+  function normText(s) {
+    return (s || "").normalize("NFKC").toLowerCase().replace(/https?:\/\/\S+/g, " ").replace(nonWord, " ").trim();
+  }
+  function clusterKey(h) {
+    var author = normText(h.item.author);
+    var text = normText((h.item.title || "") + " " + (h.item.text || ""));
+    if (author && text) return "a:" + author + "\u0000" + text;
+    return "i:" + h.item_id;
+  }
+  var rank = { critical: 3, high: 2, routine: 1 };
+  function cardSeverity(card) {
+    var best = "routine";
+    card.lists.forEach(function (l) {
+      var sv = severities[l] || "routine";
+      if ((rank[sv] || 0) > (rank[best] || 0)) best = sv;
+    });
+    window.watchroomSeverity.mark(card.el, best);
+    return best;
+  }
+
+  function newCard(h) {
     var li = document.getElementById("hit-template").content.firstElementChild.cloneNode(true);
-    li.id = prefix + h.id;
+    li.id = "hit-" + h.id;
     li.dataset.hit = h.id;
     li.dataset.list = h.list;
-    window.watchroomSeverity.mark(li, severities[h.list] || "routine");
-    if (!Object.prototype.hasOwnProperty.call(severities, h.list)) learnSeverities(h.list);
-    li.dataset.source = h.item.source;
-    li.dataset.annotated = (h.annotations || []).length > 0 ? "yes" : "no";
-    li.tabIndex = -1;
-    li.querySelector(".list").textContent = h.list;
-    li.querySelector(".source").textContent = h.item.source;
-    var by = li.querySelector(".author");
-    if (h.item.author) { by.textContent = reveal(h.item.author); } else { by.parentNode.removeChild(by.previousSibling); by.remove(); }
-    showTime(li.querySelector(".published"), h.item.published);
-    showTime(li.querySelector(".found"), h.found);
-    highlight(li.querySelector(".title"), h.item.title, h.spans, "title");
-    highlight(li.querySelector(".text"), h.item.text, h.spans, "text");
-    var a = li.querySelector(".link");
-    var href = safeURL(h.item.url);
-    if (href) { a.href = href; a.textContent = reveal(readableURL(href)); } else { a.remove(); }
-    var list = li.querySelector(".annotations");
-    (h.annotations || []).forEach(function (x) { renderAnnotation(list, x); });
-    if (canAnnotate) li.appendChild(annotateForm(h.id));
     if (root.dataset.canCapture === "yes") { // evidence: the capture form, prefilled from this hit
       var cap = document.createElement("a");
       cap.className = "capture-evidence";
       cap.href = "/evidence/capture?hit=" + encodeURIComponent(h.id);
       cap.textContent = "Capture as evidence";
-      li.querySelector(".claimbar").appendChild(cap);
+      li.querySelector(".actions").appendChild(cap);
     }
+    li.dataset.source = h.item.source;
+    li.dataset.annotated = "no";
+    li.tabIndex = -1;
+    li.querySelector(".source").textContent = h.item.source;
+    var by = li.querySelector(".author");
+    if (h.item.author) { by.textContent = reveal(h.item.author); } else { by.parentNode.removeChild(by.previousSibling); by.remove(); }
+    showTime(li.querySelector(".published"), h.item.published);
+    showShortTime(li.querySelector(".found"), h.found);
+    highlight(li.querySelector(".title"), h.item.title, h.spans, "title");
+    highlight(li.querySelector(".text"), h.item.text, h.spans, "text");
+    var a = li.querySelector(".link");
+    var href = safeURL(h.item.url);
+    if (href) { a.href = href; a.textContent = reveal(readableURL(href)); } else {
+      var sep = a.nextSibling; // " · published "
+      a.remove();
+      if (sep) sep.textContent = "published ";
+    }
+    var open = li.querySelector("button.annotate-open");
+    if (canAnnotate) open.hidden = false; else open.remove();
+    return { el: li, hits: [], lists: [], items: [], sources: [] };
+  }
+
+  // resultCard is a search result's card: one hit, not clustered, with
+  // the same actions as the live list's.
+  function resultCard(h) {
+    var li = newCard(h).el;
+    li.id = "result-" + h.id;
+    li.classList.add("result");
+    li.dataset.hits = String(h.id);
+    li.dataset.lists = encodeURIComponent(h.list);
+    window.watchroomSeverity.mark(li, severities[h.list] || "routine");
+    li.querySelector(".list").textContent = h.list;
+    var list = li.querySelector(".annotations");
+    (h.annotations || []).forEach(function (x) { renderAnnotation(list, x); });
     return li;
   }
 
-  function renderHit(h, atTop) {
+  // renderHit puts a hit on the board: on its cluster's card, or on a new
+  // card; live (atTop) it brings the card to the top.
+  function renderHit(h, atTop, fresh) {
     if (hitEls[h.id]) return;
-    var li = card(h, "hit-");
+    var key = clusterKey(h);
+    var card = cards[key];
+    if (!card) { card = cards[key] = newCard(h); }
+    var li = card.el;
+    card.hits.push(h.id);
+    card.hits.sort(function (x, y) { return y - x; });
+    li.dataset.hits = card.hits.join(" ");
+    if (card.lists.indexOf(h.list) < 0) card.lists.push(h.list);
+    if (card.items.indexOf(h.item_id) < 0) card.items.push(h.item_id);
+    if (card.sources.indexOf(h.item.source) < 0) card.sources.push(h.item.source);
+    li.dataset.lists = card.lists.map(encodeURIComponent).join(" ");
+    li.dataset.sources = card.sources.map(encodeURIComponent).join(" ");
+    li.querySelector(".list").textContent = card.lists.join(", ");
+    li.querySelector(".source").textContent = card.sources.join(", ");
+    var rep = li.querySelector(".repeat");
+    rep.hidden = card.items.length < 2;
+    rep.textContent = "posted " + card.items.length + " times";
+    li.dataset.cluster = card.hits.length > 1 ? "yes" : "no";
+    if (!Object.prototype.hasOwnProperty.call(severities, h.list)) learnSeverities(h.list);
+    cardSeverity(card);
     hitEls[h.id] = li;
+    hitCard[h.id] = card;
+    var list = li.querySelector(".annotations");
+    (h.annotations || []).forEach(function (x) { renderAnnotation(list, x); });
     showClaim(h.id);
-    if (atTop) hitsEl.insertBefore(li, hitsEl.firstChild); else hitsEl.appendChild(li);
+    if (atTop) {
+      showShortTime(li.querySelector(".found"), h.found);
+      if (li !== hitsEl.firstChild) hitsEl.insertBefore(li, hitsEl.firstChild);
+    } else if (!li.parentNode) hitsEl.appendChild(li);
     document.getElementById("empty").hidden = true;
+    if (fresh) {
+      li.classList.remove("fresh");
+      void li.offsetWidth; // restart the highlight if it is running
+      li.classList.add("fresh");
+      clearTimeout(li.watchroomFresh);
+      li.watchroomFresh = setTimeout(function () { li.classList.remove("fresh"); }, 6000);
+      root.dispatchEvent(new CustomEvent("watchroom:hit", { detail: { hit: h, severity: severities[h.list] || "routine", card: li } }));
+    }
+  }
+
+  // Older hits, a page at a time from the oldest one loaded: asked for
+  // when the end of the list comes into view, or with the button.
+  var loadOlder = document.getElementById("load-older");
+  var loadingOlder = false, noOlder = false;
+  function fetchOlder() {
+    if (loadingOlder || noOlder || !oldest) return;
+    loadingOlder = true;
+    loadOlder.disabled = true;
+    fetch("/api/boards/" + encodeURIComponent(board) + "/hits?before=" + oldest + "&limit=100", { credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
+      .then(function (page) {
+        page.hits.forEach(function (h) { renderHit(h, false); if (h.id < oldest) oldest = h.id; });
+        if (!page.more) {
+          noOlder = true;
+          loadOlder.hidden = true;
+          document.getElementById("no-older").hidden = false;
+        }
+        root.dataset.oldest = oldest;
+        if (window.watchroomTools) window.watchroomTools.refilter();
+      })
+      .catch(function () {})
+      .finally(function () { loadingOlder = false; loadOlder.disabled = false; });
+  }
+  loadOlder.addEventListener("click", fetchOlder);
+  if (window.IntersectionObserver) {
+    new IntersectionObserver(function (entries) {
+      if (entries.some(function (e) { return e.isIntersecting; }) && !document.body.classList.contains("wall")) fetchOlder();
+    }, { rootMargin: "400px" }).observe(loadOlder);
   }
 
   // Sources panel.
@@ -312,6 +479,7 @@
   function showQueued() {
     newCount.textContent = queued.length ? queued.length + " new" : "";
     root.dataset.queued = queued.length;
+    root.dispatchEvent(new CustomEvent("watchroom:queued", { detail: { count: queued.length, paused: paused } }));
   }
   function setPaused(p) {
     paused = p;
@@ -320,7 +488,7 @@
     root.dataset.paused = p ? "yes" : "no";
     if (!p && queued.length) {
       var before = document.documentElement.scrollHeight, y = window.scrollY;
-      queued.forEach(function (h) { renderHit(h, true); });
+      queued.forEach(function (h) { renderHit(h, true, true); });
       queued = [];
       if (y > 0) window.scrollTo(0, y + document.documentElement.scrollHeight - before);
       if (window.watchroomTools) window.watchroomTools.refilter();
@@ -330,11 +498,15 @@
   pauseBtn.addEventListener("click", function () { setPaused(!paused); });
   // quick annotates the hit with a kind and no note (keyboard a and f)
   function quick(hitID, kind) {
-    return fetch("/api/hits/" + hitID + "/annotations", {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-      body: JSON.stringify({ kind: kind, tags: [] })
-    });
+    var card = hitCard[hitID];
+    var ids = card ? card.hits : [hitID];
+    return Promise.all(ids.map(function (id) {
+      return fetch("/api/hits/" + id + "/annotations", {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+        body: JSON.stringify({ kind: kind, tags: [] })
+      });
+    }));
   }
 
   // Presence: who has this board open, as the server last said.
@@ -367,10 +539,17 @@
   // every change and on connect; each hit shown says who holds it.
   var claims = {}; // hit id -> claim
   function showClaim(hitID) {
-    cardsOf(hitID).forEach(function (li) { showClaimOn(li, hitID); });
+    var card = hitCard[hitID];
+    if (card) showClaimOn(card.el, card.hits);
+    if (resultEls[hitID]) showClaimOn(resultEls[hitID], [Number(hitID)]);
   }
-  function showClaimOn(li, hitID) {
-    var c = claims[hitID];
+  // showClaimOn says on a card who holds its hits, and offers to claim
+  // the free ones or release the person's own.
+  function showClaimOn(li, ids) {
+    var held = ids.map(function (id) { return claims[id]; }).filter(Boolean);
+    var c = held[0];
+    var mine = held.some(function (x) { return x.name === me; });
+    var free = ids.some(function (id) { return !claims[id]; });
     var el = li.querySelector(".claim");
     el.textContent = "";
     el.hidden = !c;
@@ -390,9 +569,9 @@
     var btn = li.querySelector("button.claim-toggle");
     if (btn && canAnnotate) {
       btn.hidden = false;
-      btn.disabled = !!c && c.name !== me;
-      btn.textContent = c && c.name === me ? "Release" : "Working on this";
-      btn.setAttribute("aria-pressed", c && c.name === me ? "true" : "false");
+      btn.disabled = !mine && !free;
+      btn.textContent = mine ? "Release" : "Working on this";
+      btn.setAttribute("aria-pressed", mine ? "true" : "false");
     }
   }
   function showClaims(d) {
@@ -401,23 +580,31 @@
     (d.claims || []).forEach(function (c) { claims[c.hit_id] = c; });
     Object.keys(old).concat(Object.keys(claims)).forEach(function (id) { showClaim(id); });
   }
+  // toggleClaim claims every free hit of the card, or releases the ones
+  // the person holds.
   function toggleClaim(hitID, li) {
-    li = li || hitEls[hitID];
+    li = li || (hitCard[hitID] && hitCard[hitID].el);
     if (!li || !canAnnotate) return;
-    var mine = claims[hitID] && claims[hitID].name === me;
+    var all = cardHits(li);
+    var mine = all.filter(function (id) { return claims[id] && claims[id].name === me; });
+    var ids = mine.length ? mine : all.filter(function (id) { return !claims[id]; });
     var err = li.querySelector(".claimerror");
     err.textContent = "";
-    fetch("/api/hits/" + hitID + (mine ? "/release" : "/claim"), {
-      method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": csrf }
-    }).then(function (r) {
-      if (r.ok) return;
-      return r.json().then(function (j) { throw new Error(j.error || ("HTTP " + r.status)); });
-    }).catch(function (e) { err.textContent = e.message; });
+    Promise.all(ids.map(function (id) {
+      return fetch("/api/hits/" + id + (mine.length ? "/release" : "/claim"), {
+        method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": csrf }
+      }).then(function (r) {
+        if (r.ok) return;
+        return r.json().then(function (j) { throw new Error(j.error || ("HTTP " + r.status)); });
+      });
+    })).catch(function (e) { err.textContent = e.message; });
   }
   [hitsEl, resultsEl].forEach(function (el) {
     el.addEventListener("click", function (ev) {
       var btn = ev.target.closest && ev.target.closest("button.claim-toggle");
       if (btn) { var li = btn.closest("li.hit"); toggleClaim(li.dataset.hit, li); }
+      var ann = ev.target.closest && ev.target.closest("button.annotate-open");
+      if (ann) annotateCard(ann.closest("li.hit"));
     });
   });
 
@@ -436,8 +623,7 @@
     }
     list.forEach(function (h) {
       if (resultEls[h.id]) return;
-      var li = card(h, "result-");
-      li.classList.add("result");
+      var li = resultCard(h);
       resultEls[h.id] = li;
       resultsEl.appendChild(li);
       showClaim(h.id);
@@ -445,13 +631,19 @@
   }
 
   window.watchroomBoard = { togglePause: function () { setPaused(!paused); }, renderHit: renderHit, quick: quick,
-    toggleClaim: toggleClaim, showResults: showResults };
+    toggleClaim: toggleClaim, showResults: showResults,
+    annotate: function (hitID, li) { li = li || (hitCard[hitID] && hitCard[hitID].el); if (li) annotateCard(li); },
+    cardOf: function (hitID) { return hitEls[hitID] || null; }, isPaused: function () { return paused; } };
 
   function handle(msg) {
     lastSeq = msg.seq;
     root.dataset.seq = lastSeq;
     if (msg.type === "hit") {
-      if (paused) { queued.push(msg.data); showQueued(); } else { renderHit(msg.data, true); }
+      if (paused) {
+        queued.push(msg.data);
+        showQueued();
+        root.dispatchEvent(new CustomEvent("watchroom:hit", { detail: { hit: msg.data, severity: severities[msg.data.list] || "routine", queued: true } }));
+      } else { renderHit(msg.data, true, true); }
       if (window.watchroomTools) window.watchroomTools.refilter();
       chartSoon();
     }
@@ -498,6 +690,9 @@
       if (snap.epoch !== epoch) { location.reload(); return; }
       // the snapshot is newest first
       snap.hits.forEach(function (h) { renderHit(h, false); });
+      snap.hits.forEach(function (h) { if (!oldest || h.id < oldest) oldest = h.id; });
+      root.dataset.oldest = oldest;
+      if (snap.hits.length < 200) { noOlder = true; loadOlder.hidden = true; }
       lastSeq = snap.head;
       root.dataset.seq = lastSeq;
       loadChart();

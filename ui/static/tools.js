@@ -1,5 +1,5 @@
-// Board tools: filters, full-text search, keyboard navigation and wall
-// mode's auto-scroll. Everything is rendered as text.
+// Board tools: filters, full-text search and keyboard navigation.
+// Everything is rendered as text.
 (function () {
   "use strict";
   var root = document.getElementById("board");
@@ -29,12 +29,15 @@
     var items = hits.querySelectorAll("li.hit");
     for (var i = 0; i < items.length; i++) {
       var li = items[i];
-      addOption(fList, li.dataset.list);
-      addOption(fSource, li.dataset.source);
+      // a card may hold the hits of several lists and sources (a cluster)
+      var lists = (li.dataset.lists || encodeURIComponent(li.dataset.list || "")).split(" ").filter(Boolean).map(decodeURIComponent);
+      var sources = (li.dataset.sources || encodeURIComponent(li.dataset.source || "")).split(" ").filter(Boolean).map(decodeURIComponent);
+      lists.forEach(function (l) { addOption(fList, l); });
+      sources.forEach(function (x) { addOption(fSource, x); });
       (li.dataset.tags || "").split(" ").filter(Boolean).forEach(function (k) { addOption(fTag, decodeURIComponent(k)); });
       var tags = (li.dataset.tags || "").split(" ");
-      li.hidden = (fList.value && li.dataset.list !== fList.value) ||
-        (fSource.value && li.dataset.source !== fSource.value) ||
+      li.hidden = (fList.value && lists.indexOf(fList.value) < 0) ||
+        (fSource.value && sources.indexOf(fSource.value) < 0) ||
         (fUnann.checked && li.dataset.annotated === "yes") ||
         (fFlag.checked && li.dataset.flagged !== "yes") ||
         (fSev.value && li.dataset.severity !== fSev.value) ||
@@ -69,7 +72,7 @@
       p[1].value = v;
     });
   }
-  new MutationObserver(refilter).observe(hits, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-annotated", "data-flagged", "data-tags", "data-severity"] });
+  new MutationObserver(refilter).observe(hits, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-annotated", "data-flagged", "data-tags", "data-severity", "data-lists"] });
 
   // Search: results replace the live list until the search is cleared.
   var searchTimer = null;
@@ -140,21 +143,17 @@
     if (e.key !== "n" || e.ctrlKey || e.metaKey || e.altKey) return;
     var t = e.target;
     if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) return;
-    var cur = hits.querySelector("li.hit.focused textarea");
-    if (cur) cur.focus();
+    var cur = hits.querySelector("li.hit.focused");
+    if (cur && root.dataset.canAnnotate === "yes") window.watchroomBoard.annotate(cur.dataset.hit);
   });
-
-  // Wall mode: scroll slowly to the end and back to the top, forever.
-  if (document.body.classList.contains("wall")) {
-    var dir = 1;
-    setInterval(function () {
-      var max = document.documentElement.scrollHeight - window.innerHeight;
-      if (max <= 0) return;
-      if (window.scrollY >= max - 2) dir = -1;
-      if (window.scrollY <= 0) dir = 1;
-      window.scrollBy(0, dir > 0 ? 2 : -max);
-    }, 50);
-  }
+  // a click on a card selects it, as j and k do
+  hits.addEventListener("click", function (e) {
+    var li = e.target.closest && e.target.closest("li.hit");
+    if (!li || li.classList.contains("focused")) return;
+    var cur = hits.querySelector("li.hit.focused");
+    if (cur) cur.classList.remove("focused");
+    li.classList.add("focused");
+  });
 
   loadState();
   refilter();

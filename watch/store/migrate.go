@@ -399,6 +399,15 @@ CREATE TABLE referral_observations (
 );
 CREATE INDEX referral_observations_referral ON referral_observations(referral_id, at);
 `,
+	// 14: a person's board preferences (sound and desktop notification
+	// per severity), JSON.
+	`
+CREATE TABLE user_prefs (
+	user_id INTEGER PRIMARY KEY REFERENCES users(id),
+	prefs TEXT NOT NULL,
+	updated TEXT NOT NULL
+);
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -53,6 +53,7 @@ func TestBrowserContrastAndKeyboardReach(t *testing.T) {
 	tb := newTab(t)
 	tb.signIn(t, base, "pc1", "op1")
 	tb.run(t, "annotate", chromedp.WaitVisible(`#hits li.hit`, chromedp.ByQuery),
+		chromedp.Click(`#hits li.hit button.annotate-open`, chromedp.ByQuery),
 		chromedp.SendKeys(`#hits li.hit textarea`, "seen", chromedp.ByQuery),
 		chromedp.Click(`#hits li.hit form.annotate button[type=submit]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`#hits li.hit .annotation`, chromedp.ByQuery),

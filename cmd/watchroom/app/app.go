@@ -237,6 +237,8 @@ func New(ctx context.Context, f *config.File, logger *slog.Logger, o Options) (_
 		Capture:   capturer{client: client, pipe: a.pipeline, now: o.Now},
 		Referrals: a.referrals,
 		Evidence:  ev,
+		Map:       ui.MapOptions{Tiles: f.UI.MapTiles, Attribution: f.UI.MapAttribution},
+		Wall:      ui.WallOptions{Rotate: f.UI.WallRotate},
 	})
 	if err != nil {
 		return nil, err

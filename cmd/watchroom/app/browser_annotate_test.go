@@ -31,8 +31,10 @@ func TestBrowserConcurrentAnnotationsAndKinds(t *testing.T) {
 		tb.run(t, "hit", chromedp.WaitVisible(`#hits li.hit`, chromedp.ByQuery))
 	}
 	// both type, then both submit at once
-	one.run(t, "type 1", chromedp.SendKeys(`#hits li.hit textarea`, "From pc1", chromedp.ByQuery))
-	two.run(t, "type 2", chromedp.SendKeys(`#hits li.hit textarea`, "From pc2", chromedp.ByQuery))
+	one.run(t, "type 1", chromedp.Click(`#hits li.hit button.annotate-open`, chromedp.ByQuery),
+		chromedp.SendKeys(`#hits li.hit textarea`, "From pc1", chromedp.ByQuery))
+	two.run(t, "type 2", chromedp.Click(`#hits li.hit button.annotate-open`, chromedp.ByQuery),
+		chromedp.SendKeys(`#hits li.hit textarea`, "From pc2", chromedp.ByQuery))
 	var wg sync.WaitGroup
 	errs := make(chan error, 2)
 	for _, tb := range []*tab{one, two} {
@@ -64,7 +66,8 @@ func TestBrowserConcurrentAnnotationsAndKinds(t *testing.T) {
 	// flag with the keyboard
 	one.run(t, "flag", chromedp.KeyEvent("j"), chromedp.KeyEvent("f"))
 	// escalate with the form
-	two.run(t, "escalate", chromedp.SetValue(`#hits li.hit select[name=kind]`, "escalate", chromedp.ByQuery),
+	two.run(t, "escalate", chromedp.Click(`#hits li.hit button.annotate-open`, chromedp.ByQuery),
+		chromedp.SetValue(`#hits li.hit select[name=kind]`, "escalate", chromedp.ByQuery),
 		chromedp.Evaluate(`document.querySelector('#hits li.hit select[name=kind]').dispatchEvent(new Event('change'))`, nil),
 		chromedp.WaitVisible(`#hits li.hit label.team`, chromedp.ByQuery),
 		chromedp.SendKeys(`#hits li.hit input[name=team]`, "Gangs Unit", chromedp.ByQuery),

@@ -55,7 +55,7 @@ func TestBrowserSearchResults(t *testing.T) {
 			Href: r.querySelector("a.link") ? r.querySelector("a.link").href : "",
 			Found: r.querySelector("time.found").textContent,
 			LiveFound: document.querySelector("#hit-" + id + " time.found").textContent,
-			Form: !!r.querySelector("form.annotate"),
+			Form: !!r.querySelector("button.annotate-open:not([hidden])"),
 			Claim: !r.querySelector("button.claim-toggle").hidden,
 			URL: location.search};
 	})()`, &got))
@@ -71,7 +71,8 @@ func TestBrowserSearchResults(t *testing.T) {
 	}
 
 	// annotate and claim from the result
-	tb.run(t, "annotate a result", chromedp.SendKeys(`#results li.result textarea`, "Checked from the search", chromedp.ByQuery),
+	tb.run(t, "annotate a result", chromedp.Click(`#results li.result button.annotate-open`, chromedp.ByQuery),
+		chromedp.SendKeys(`#results li.result textarea`, "Checked from the search", chromedp.ByQuery),
 		chromedp.Click(`#results li.result form.annotate button[type=submit]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`#results li.result .annotation .note`, chromedp.ByQuery))
 	var note string

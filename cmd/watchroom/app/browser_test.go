@@ -158,6 +158,7 @@ func TestBrowserLiveBoard(t *testing.T) {
 
 	// an annotation typed in one board appears in the other, and in its own
 	one.run(t, "annotate",
+		chromedp.Click(`#hits li.hit button.annotate-open`, chromedp.ByQuery),
 		chromedp.SendKeys(`#hits li.hit form.annotate textarea`, "Promoter known to us", chromedp.ByQuery),
 		chromedp.SendKeys(`#hits li.hit form.annotate input[name=tags]`, "ume, music", chromedp.ByQuery),
 		chromedp.Click(`#hits li.hit form.annotate button[type=submit]`, chromedp.ByQuery))

@@ -106,15 +106,11 @@ func TestBrowserBoardTools(t *testing.T) {
 	// wall mode renders; its screenshot is kept as an artifact
 	var shot []byte
 	tb.run(t, "wall mode", chromedp.EmulateViewport(1920, 1080), chromedp.Navigate(base+"/board/op1?wall=1"), chromedp.WaitVisible(`body.wall #hits li.hit`, chromedp.ByQuery),
-		chromedp.WaitVisible(`#chart[data-loaded="yes"]`, chromedp.ByQuery), chromedp.FullScreenshot(&shot, 100))
+		chromedp.WaitReady(`#board[data-wall-shown]`, chromedp.ByQuery), chromedp.FullScreenshot(&shot, 100))
 	if _, err := png.Decode(bytes.NewReader(shot)); err != nil {
 		t.Fatalf("wall screenshot: %v", err)
 	}
-	dir := os.Getenv("WATCHROOM_ARTIFACTS")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	path := filepath.Join(dir, "wall-mode.png")
+	path := filepath.Join(artifactDir(t), "wall-mode.png")
 	if err := os.WriteFile(path, shot, 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -55,6 +56,11 @@ func StartDemoFeed(now func() time.Time, interval time.Duration) (*DemoFeed, err
 	d.url = "http://" + ln.Addr().String() + "/feed.xml"
 	mux := http.NewServeMux()
 	mux.HandleFunc("/feed.xml", d.serve)
+	mux.HandleFunc("/events.ics", d.serveEvents)
+	// a source that is down, for the sources panel and the source_failing rule
+	mux.HandleFunc("/broken.xml", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "the council's events server is down (demo)", http.StatusInternalServerError)
+	})
 	d.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = d.srv.Serve(ln) }()
 	return d, nil
@@ -62,6 +68,27 @@ func StartDemoFeed(now func() time.Time, interval time.Duration) (*DemoFeed, err
 
 // URL is the feed's address.
 func (d *DemoFeed) URL() string { return d.url }
+
+// demoEvents are fictional listings with a place, so hits show on the map:
+// one names the operation's place, one gives coordinates.
+var demoEvents = []struct{ UID, Summary, Location string }{
+	{"demo-event-1", "Free party on Clapham Common, sound system from 10pm", "Clapham Common"},
+	{"demo-event-2", "Pop up rave by the bandstand", "51.4622, -0.1452"},
+}
+
+// serveEvents is an iCalendar feed of the demo's events, tomorrow night.
+func (d *DemoFeed) serveEvents(w http.ResponseWriter, r *http.Request) {
+	at := d.start.Add(24 * time.Hour).UTC()
+	var b strings.Builder
+	b.WriteString("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//watchroom//demo//EN\r\n")
+	for _, e := range demoEvents {
+		fmt.Fprintf(&b, "BEGIN:VEVENT\r\nUID:%s-%d\r\nDTSTAMP:%s\r\nDTSTART:%s\r\nSUMMARY:%s\r\nLOCATION:%s\r\nEND:VEVENT\r\n",
+			e.UID, d.start.Unix(), at.Format("20060102T150405Z"), at.Format("20060102T150405Z"), e.Summary, strings.ReplaceAll(e.Location, ",", "\\,"))
+	}
+	b.WriteString("END:VCALENDAR\r\n")
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	_, _ = w.Write([]byte(b.String()))
+}
 
 func (d *DemoFeed) Close(ctx context.Context) error { return d.srv.Shutdown(ctx) }
 
@@ -107,6 +134,8 @@ func (d *DemoFeed) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 const (
+	// DemoTeam is the demo's neighbourhood team (config/demo.yaml).
+	DemoTeam     = "Demo Neighbourhood Team"
 	demoPassword = "watchroom-demo"
 	DemoHint     = "sign in as demo-officer (or demo-viewer, demo-analyst) with password " + demoPassword +
 		". These accounts exist only in demo mode; the posts are fictional and served by watchroom itself."
@@ -127,7 +156,9 @@ func DemoOptions(feedURL string, now time.Time) config.Options {
 	t := func(d time.Duration) string { return now.Add(d).UTC().Format(time.RFC3339) }
 	o.Vars = map[string]string{
 		"DEMO_FEED_URL": feedURL, "DATA_DIR": dataDir, "LISTEN": listen,
-		"OP_START": t(3 * time.Hour), "OP_END": t(9 * time.Hour),
+		"DEMO_BROKEN_URL": strings.TrimSuffix(feedURL, "feed.xml") + "broken.xml",
+		"DEMO_EVENTS_URL": strings.TrimSuffix(feedURL, "feed.xml") + "events.ics",
+		"OP_START":        t(3 * time.Hour), "OP_END": t(9 * time.Hour),
 		"OP2_START": t(-1 * time.Hour), "OP2_END": t(5 * time.Hour),
 	}
 	return o
@@ -167,7 +198,11 @@ func ensureDemoUsers(ctx context.Context, st *store.Store) error {
 		return err
 	}
 	for name, role := range map[string]watch.Role{"demo-officer": watch.RoleOfficer, "demo-viewer": watch.RoleViewer, "demo-analyst": watch.RoleAnalyst} {
-		_, err := st.CreateUser(ctx, watch.User{Name: name, Role: role, PasswordHash: hash}, "demo")
+		team := ""
+		if name == "demo-viewer" {
+			team = DemoTeam // a viewer sees the briefings of their team
+		}
+		_, err := st.CreateUser(ctx, watch.User{Name: name, Role: role, PasswordHash: hash, Team: team}, "demo")
 		if err != nil && !errors.Is(err, store.ErrExists) {
 			return err
 		}

@@ -33,7 +33,7 @@ type feedServer struct {
 	polls int
 }
 
-type feedItem struct{ GUID, Title, Text, Link string }
+type feedItem struct{ GUID, Title, Text, Link, Author string }
 
 func newFeedServer(t *testing.T) *feedServer {
 	t.Helper()
@@ -81,8 +81,12 @@ func (f *feedServer) serve(w http.ResponseWriter, r *http.Request) {
 	var b strings.Builder
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Test</title><link>http://example.org/</link>`)
 	for _, it := range f.items {
-		fmt.Fprintf(&b, `<item><guid>%s</guid><title>%s</title><description>%s</description><link>%s</link><pubDate>Sat, 28 Nov 2026 10:00:00 +0000</pubDate></item>`,
-			xmlEscape(it.GUID), xmlEscape(it.Title), xmlEscape(it.Text), xmlEscape(it.Link))
+		author := ""
+		if it.Author != "" {
+			author = "<author>" + xmlEscape(it.Author) + "</author>"
+		}
+		fmt.Fprintf(&b, `<item><guid>%s</guid><title>%s</title><description>%s</description><link>%s</link>%s<pubDate>Sat, 28 Nov 2026 10:00:00 +0000</pubDate></item>`,
+			xmlEscape(it.GUID), xmlEscape(it.Title), xmlEscape(it.Text), xmlEscape(it.Link), author)
 	}
 	b.WriteString(`</channel></rss>`)
 	etag := fmt.Sprintf(`"%d"`, len(f.items))
@@ -134,7 +138,13 @@ func startApp(t *testing.T, feedURL, dataDir string) (*App, string, func()) {
 
 func startAppOn(t *testing.T, feedURL, dataDir, addr string) (*App, string, func()) {
 	t.Helper()
-	cfg, err := config.Parse("e2e.yaml", []byte(fmt.Sprintf(e2eConfig, dataDir, feedURL)), ConfigOptions())
+	return startAppYAML(t, fmt.Sprintf(e2eConfig, dataDir, feedURL), addr)
+}
+
+// startAppYAML is startApp with a config of the test's own.
+func startAppYAML(t *testing.T, yaml, addr string) (*App, string, func()) {
+	t.Helper()
+	cfg, err := config.Parse("e2e.yaml", []byte(yaml), ConfigOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
