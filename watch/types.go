@@ -4,6 +4,8 @@ package watch
 
 import (
 	"encoding/json"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -12,15 +14,21 @@ import (
 type Role string
 
 const (
-	RoleViewer  Role = "viewer"
-	RoleOfficer Role = "officer"
-	RoleAnalyst Role = "analyst"
-	RoleAdmin   Role = "admin"
+	// RoleRequester is anyone in the force who asks the hub for help: they
+	// see their own requests and what is released to them, never a board.
+	RoleRequester Role = "requester"
+	RoleViewer    Role = "viewer"
+	RoleOfficer   Role = "officer"
+	RoleAnalyst   Role = "analyst"
+	// RoleSupervisor is the hub's sergeant or inspector: an analyst who
+	// also triages requests (docs/tasking.md says why it is a role).
+	RoleSupervisor Role = "supervisor"
+	RoleAdmin      Role = "admin"
 )
 
-var roleRank = map[Role]int{RoleViewer: 1, RoleOfficer: 2, RoleAnalyst: 3, RoleAdmin: 4}
+var roleRank = map[Role]int{RoleRequester: 1, RoleViewer: 2, RoleOfficer: 3, RoleAnalyst: 4, RoleSupervisor: 5, RoleAdmin: 6}
 
-// Valid reports whether r is one of the four known roles.
+// Valid reports whether r is one of the known roles.
 func (r Role) Valid() bool { return roleRank[r] > 0 }
 
 // AtLeast reports whether r has at least the rights of min.
@@ -153,10 +161,25 @@ const (
 	EventSource     = "source"
 	EventReset      = "reset"
 	EventAlert      = "alert"
+	// EventRequest is a tasking request changing. It is shown only on the
+	// boards it names (its requester's and the hub's tasking board), never
+	// on "all": a request is not for every viewer.
+	EventRequest = "request"
 )
 
 // BoardAll is the board that shows every operation's events.
 const BoardAll = "all"
+
+// Tasking boards carry request events only: BoardTasking for the hub's
+// supervisors and analysts, RequesterBoard(id) for one requester. Their
+// names hold a colon, which no operation id may.
+const BoardTasking = "tasking:all"
+
+// RequesterBoard is the board of one requester's own requests.
+func RequesterBoard(userID int64) string { return "tasking:u" + strconv.FormatInt(userID, 10) }
+
+// IsTaskingBoard reports whether a board carries request events only.
+func IsTaskingBoard(board string) bool { return strings.HasPrefix(board, "tasking:") }
 
 // Event is one entry of the ordered timeline. Seq comes from SQLite and is
 // assigned in the same transaction as the data the event describes.
@@ -170,6 +193,17 @@ type Event struct {
 
 // VisibleOn reports whether the event belongs on the given board.
 func (e Event) VisibleOn(board string) bool {
+	if e.Type == EventRequest || IsTaskingBoard(board) {
+		if e.Type != EventRequest {
+			return false
+		}
+		for _, b := range e.Operations {
+			if b == board {
+				return true
+			}
+		}
+		return false
+	}
 	if board == BoardAll || e.Type == EventSource {
 		return true
 	}

@@ -53,11 +53,22 @@ func boardFilter(board, opsCol string) (string, []any) {
 	return opsCol + ` LIKE ?`, []any{"%," + board + ",%"}
 }
 
+// eventFilter is the timeline's board filter (watch.Event.VisibleOn): a
+// tasking board shows only the request events that name it; other boards
+// never show request events.
+func eventFilter(board string) (string, []any) {
+	if watch.IsTaskingBoard(board) {
+		return `type = '` + watch.EventRequest + `' AND operations LIKE ?`, []any{"%," + board + ",%"}
+	}
+	where, args := boardFilter(board, "operations")
+	return `type <> '` + watch.EventRequest + `' AND (type = 'source' OR ` + where + `)`, args
+}
+
 // EventsAfter returns up to limit events with seq > after that belong on
 // the board, oldest first.
 func (s *Store) EventsAfter(ctx context.Context, board string, after int64, limit int) ([]watch.Event, error) {
-	where, args := boardFilter(board, "operations")
-	q := `SELECT seq, type, at, operations, data FROM events WHERE seq > ? AND (type = 'source' OR ` + where + `) ORDER BY seq LIMIT ?`
+	where, args := eventFilter(board)
+	q := `SELECT seq, type, at, operations, data FROM events WHERE seq > ? AND ` + where + ` ORDER BY seq LIMIT ?`
 	rows, err := s.r.QueryContext(ctx, q, append(append([]any{after}, args...), limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("events after %d: %w", after, err)
