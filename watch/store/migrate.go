@@ -408,6 +408,93 @@ CREATE TABLE user_prefs (
 	updated TEXT NOT NULL
 );
 `,
+	// 15: tasking. Users may be requesters (anyone in the force who asks
+	// the hub for help) or supervisors (who triage): SQLite cannot change
+	// a CHECK, so the users table is rebuilt, keeping ids, sessions and
+	// board preferences.
+	// Requests keep the times the demand figures read as integers (Unix
+	// nanoseconds, 0 for none) so 100,000 rows read quickly, and the whole
+	// request as JSON; their history, and the intelligence products
+	// (immutable versions, only "released" may change).
+	`
+CREATE TABLE users_new (
+	id INTEGER PRIMARY KEY,
+	name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+	role TEXT NOT NULL CHECK (role IN ('admin','supervisor','analyst','officer','viewer','requester')),
+	password_hash TEXT NOT NULL,
+	disabled INTEGER NOT NULL DEFAULT 0,
+	created TEXT NOT NULL,
+	team TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO users_new(id, name, role, password_hash, disabled, created, team)
+	SELECT id, name, role, password_hash, disabled, created, team FROM users;
+CREATE TEMP TABLE sessions_kept AS SELECT token_hash, user_id, created, expires FROM sessions;
+CREATE TEMP TABLE prefs_kept AS SELECT user_id, prefs, updated FROM user_prefs;
+DELETE FROM user_prefs;
+DROP TABLE users;
+ALTER TABLE users_new RENAME TO users;
+INSERT INTO sessions(token_hash, user_id, created, expires) SELECT token_hash, user_id, created, expires FROM sessions_kept;
+DROP TABLE sessions_kept;
+INSERT INTO user_prefs(user_id, prefs, updated) SELECT user_id, prefs, updated FROM prefs_kept;
+DROP TABLE prefs_kept;
+
+CREATE TABLE requests (
+	id INTEGER PRIMARY KEY,
+	requester_id INTEGER NOT NULL,
+	requester TEXT NOT NULL,
+	state TEXT NOT NULL,
+	type TEXT NOT NULL,
+	team TEXT NOT NULL,
+	urgency TEXT NOT NULL,
+	assignee TEXT NOT NULL DEFAULT '',
+	submitted INTEGER NOT NULL DEFAULT 0,
+	triaged INTEGER NOT NULL DEFAULT 0,
+	accepted INTEGER NOT NULL DEFAULT 0,
+	completed INTEGER NOT NULL DEFAULT 0,
+	due INTEGER NOT NULL DEFAULT 0,
+	spans TEXT NOT NULL DEFAULT '',     -- "start:end;start:" Unix nanoseconds, end empty while open
+	reopened INTEGER NOT NULL DEFAULT 0,
+	decline_reason TEXT NOT NULL DEFAULT '',
+	products TEXT NOT NULL DEFAULT '',  -- "kind:n,kind:n"
+	intelligence INTEGER NOT NULL DEFAULT 0,
+	delivered INTEGER NOT NULL DEFAULT 0,
+	grading TEXT NOT NULL DEFAULT '',
+	data TEXT NOT NULL,
+	created TEXT NOT NULL,
+	updated TEXT NOT NULL
+);
+CREATE INDEX requests_requester ON requests(requester_id, id);
+CREATE INDEX requests_state ON requests(state, id);
+
+CREATE TABLE request_history (
+	id INTEGER PRIMARY KEY,
+	request_id INTEGER NOT NULL REFERENCES requests(id),
+	at TEXT NOT NULL,
+	action TEXT NOT NULL,
+	from_state TEXT NOT NULL,
+	to_state TEXT NOT NULL,
+	by TEXT NOT NULL,
+	note TEXT NOT NULL,
+	public INTEGER NOT NULL
+);
+CREATE INDEX request_history_request ON request_history(request_id, id);
+CREATE TRIGGER request_history_append_only BEFORE UPDATE ON request_history
+BEGIN SELECT RAISE(ABORT, 'request history is append-only'); END;
+
+CREATE TABLE request_products (
+	request_id INTEGER NOT NULL REFERENCES requests(id),
+	version INTEGER NOT NULL,
+	title TEXT NOT NULL,
+	text TEXT NOT NULL,
+	sha256 TEXT NOT NULL,
+	released INTEGER NOT NULL DEFAULT 0,
+	by TEXT NOT NULL,
+	at TEXT NOT NULL,
+	PRIMARY KEY (request_id, version)
+);
+CREATE TRIGGER request_products_immutable BEFORE UPDATE OF request_id, version, title, text, sha256, by, at ON request_products
+BEGIN SELECT RAISE(ABORT, 'a product version is immutable'); END;
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
