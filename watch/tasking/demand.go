@@ -119,7 +119,7 @@ func Compute(rows []Row, f Filter, now time.Time, loc *time.Location) Demand {
 	if now.Before(end) {
 		end = now
 	}
-	weeks := weekStarts(f.From, f.To, loc)
+	weeks := weekStarts(f.From, end, loc) // no weeks yet to come
 	d.Weeks = make([]Week, len(weeks))
 	for i, w := range weeks {
 		d.Weeks[i].Start = w
