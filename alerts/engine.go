@@ -12,6 +12,7 @@ import (
 
 	"github.com/watchroom/watchroom/watch"
 	"github.com/watchroom/watchroom/watch/match"
+	"github.com/watchroom/watchroom/watch/tasking"
 )
 
 // Hit is what the engine needs to know of a recorded hit.
@@ -73,6 +74,7 @@ type Engine struct {
 	hits     []seenHit
 	sources  map[string]SourceStatus
 	referral map[int64]ReferralStatus // referrals without an outcome
+	overdue  []tasking.Overdue
 	alerts   map[string]*Alert
 	quiet    map[string]time.Time // a group resolved by hand ignores evidence up to then
 	silences map[string]Silence
@@ -218,6 +220,16 @@ func (e *Engine) setReferral(r ReferralStatus) {
 		return
 	}
 	delete(e.referral, r.ID)
+}
+
+// ObserveOverdue takes the requests past their service level now (the
+// whole set, replacing the last) and returns what changed: a request no
+// longer in the set resolves its alert.
+func (e *Engine) ObserveOverdue(list []tasking.Overdue) []Change {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.overdue = append([]tasking.Overdue(nil), list...)
+	return e.evaluate()
 }
 
 // Tick re-evaluates with the clock: pending alerts fire after their For,

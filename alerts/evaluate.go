@@ -153,6 +153,17 @@ func (e *Engine) conditions(now time.Time) map[string]condition {
 					out[fp] = condition{rule: r, op: op, labels: labels(r, op), evidence: idsOf(hs), severity: topSeverity(hs),
 						summary: fmt.Sprintf("%s naming the operation's place or date", hitsSummary(hs))}
 				}
+			case KindRequestOverdue:
+				if op != "" {
+					continue
+				}
+				for _, o := range e.overdue {
+					fp := fingerprint(r.ID, op, o.Ref)
+					if !o.Due.After(e.quiet[fp]) {
+						continue // resolved by hand since it fell due
+					}
+					out[fp] = condition{rule: r, op: op, labels: labels(r, op, "request", o.Ref), summary: o.Summary()}
+				}
 			case KindSourceFailing:
 				st, ok := e.ops[op]
 				if !ok {

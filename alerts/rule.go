@@ -37,6 +37,10 @@ const (
 	// outcome after its platform's chase-after days (fed by the referral
 	// timeline events; the referral carries its due time).
 	KindReferralOverdue Kind = "referral_overdue"
+	// KindRequestOverdue: a tasking request past its service level (not
+	// triaged, or not completed, in time). The console adds one such rule
+	// itself; the service levels are the tasking config's.
+	KindRequestOverdue Kind = "request_overdue"
 )
 
 // Rule is one alert rule.
@@ -89,7 +93,7 @@ func (r Rule) Validate() error {
 		if r.Factor <= 1 {
 			return bad("a spike factor must be more than 1")
 		}
-	case KindNewAuthor, KindPlaceDate, KindReferralOverdue:
+	case KindNewAuthor, KindPlaceDate, KindReferralOverdue, KindRequestOverdue:
 	default:
 		return bad(fmt.Sprintf("unknown kind %q", r.Kind))
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/tasking"
 )
 
 // Recorder keeps alert changes, their timeline events and, with the first
@@ -186,6 +187,14 @@ func (s *Service) RestoreReferrals(rs []watch.Referral) {
 func (s *Service) hit(v watch.HitView) Hit {
 	return Hit{ID: v.ID, At: v.Found, List: v.ListID, Severity: s.opts.Severity(v.ListID),
 		Operations: v.Operations, Author: v.Item.Author, Source: v.Item.SourceID, Title: v.Item.Title, Text: v.Item.Text}
+}
+
+// ObserveOverdue feeds the engine the requests past their service level
+// now (tasking.FindOverdue) and records what changes.
+func (s *Service) ObserveOverdue(ctx context.Context, list []tasking.Overdue) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.record(ctx, s.eng.ObserveOverdue(list), nil)
 }
 
 // Tick re-evaluates with the clock (windows, For, silences, repeats).

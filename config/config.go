@@ -56,6 +56,7 @@ type File struct {
 	Silences      []Silence
 	Referrals     Referrals
 	UI            UI
+	Tasking       Tasking
 }
 
 // Notifiers are where alerts and briefings are sent: nowhere else.

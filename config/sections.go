@@ -9,7 +9,7 @@ import (
 // file decodes the top-level mapping into f, which holds the defaults.
 func (d *decoder) file(root *yaml.Node, f *File) {
 	fs, ok := d.fields(root, "", "server", "fetch", "retention", "evidence", "sources", "watchlists", "operations", "alerts", "alert_grouping", "notifiers", "teams", "silences",
-		"referrals", "ui")
+		"referrals", "ui", "tasking")
 	if !ok {
 		return
 	}
@@ -43,6 +43,9 @@ func (d *decoder) file(root *yaml.Node, f *File) {
 	}
 	if u, ok := fs["ui"]; ok {
 		d.ui(u, &f.UI)
+	}
+	if s, ok := fs["tasking"]; ok {
+		d.tasking(s, &f.Tasking)
 	}
 	d.checkRefs(refs)
 }
