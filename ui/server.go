@@ -25,6 +25,7 @@ import (
 	"github.com/watchroom/watchroom/watch/evidence"
 	"github.com/watchroom/watchroom/watch/referrals"
 	"github.com/watchroom/watchroom/watch/store"
+	"github.com/watchroom/watchroom/watch/tasking"
 )
 
 //go:embed templates/*.html
@@ -79,6 +80,9 @@ type Options struct {
 	// Map and Wall: the board's map tiles and the wall's rotation (map.go).
 	Map  MapOptions
 	Wall WallOptions
+	// Tasking is the request types, teams and service levels; nil: no
+	// requests (/requests, /tasking, /demand).
+	Tasking *tasking.Config
 }
 
 // Server is the console's HTTP server.
@@ -183,7 +187,7 @@ func (s *Server) routes() {
 	e.POST("/login", s.login)
 	e.POST("/ingest/:source", s.ingestPush)
 
-	a := e.Group("", s.requireSession)
+	a := e.Group("", s.requireSession, s.requesterFence)
 	a.POST("/logout", s.logout)
 	a.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/board/all") })
 	a.GET("/board/:id", s.board)
@@ -230,6 +234,9 @@ func (s *Server) routes() {
 	}
 	if s.opts.Evidence != nil {
 		s.evidenceRoutes(a)
+	}
+	if s.opts.Tasking != nil {
+		s.taskingRoutes(a)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/watchroom/watchroom/ui/live"
+	"github.com/watchroom/watchroom/watch"
 )
 
 // checkOrigin accepts only a browser origin that is this server itself (the
@@ -39,7 +40,15 @@ func (s *Server) websocket(c echo.Context) error {
 	if board == "" {
 		board = "all"
 	}
-	if _, ok := s.boardName(board); !ok {
+	u, _ := userFrom(c)
+	if watch.IsTaskingBoard(board) {
+		// a requester's board is theirs alone; the hub's is the hub's
+		if s.opts.Tasking == nil || !mayFollowTaskingBoard(u, board) {
+			return echo.NewHTTPError(http.StatusForbidden, "You may not follow this board.")
+		}
+	} else if !u.Role.AtLeast(watch.RoleViewer) {
+		return echo.NewHTTPError(http.StatusForbidden, "your role may not do this")
+	} else if _, ok := s.boardName(board); !ok {
 		return echo.NewHTTPError(http.StatusNotFound, "There is no such board.")
 	}
 	var after int64
@@ -50,7 +59,6 @@ func (s *Server) websocket(c echo.Context) error {
 		}
 		after = n
 	}
-	u, _ := userFrom(c)
 	s.hub.Serve(c.Response(), c.Request(), s.up, live.Position{Board: board, After: after, Epoch: c.QueryParam("epoch"),
 		Viewer: live.Viewer{Name: u.Name, Role: string(u.Role)}})
 	return nil
