@@ -27,6 +27,13 @@ type demandView struct {
 	Notes                       []noteRow
 	Transparency                bool
 	Generated                   string
+	Tables                      struct{ Type, Team, Product, Urgency, Grading, Declined countTable }
+}
+
+// countTable is a breakdown as a table under its chart.
+type countTable struct {
+	ID, Head, Unit string
+	Rows           []tasking.Count
 }
 
 type demandWeek struct {
@@ -114,6 +121,13 @@ func (s *Server) figures(c echo.Context, f tasking.Filter, v *demandView) error 
 		v.Weeks = append(v.Weeks, demandWeek{Start: w.Start.In(s.opts.Location).Format("2 Jan 2006"), Week: w})
 	}
 	v.Generated = s.reqWhen(now)
+	t := &v.Tables
+	t.Type = countTable{"by-type", "Type", "Requests", v.ByType}
+	t.Team = countTable{"by-team", "Team", "Requests", v.D.ByTeam}
+	t.Product = countTable{"by-product", "Kind", "Linked", v.ByProduct}
+	t.Urgency = countTable{"by-urgency", "Urgency", "Requests", v.D.ByUrgency}
+	t.Grading = countTable{"by-grading", "Grading (source/intelligence/handling)", "Reports", v.D.ByGrading}
+	t.Declined = countTable{"by-reason", "Reason", "Requests", v.Declined}
 	return nil
 }
 

@@ -100,6 +100,9 @@ func (s *Server) demandCSV(c echo.Context) error {
 	c.Response().WriteHeader(http.StatusOK)
 	w := csv.NewWriter(c.Response())
 	row := func(section, label string, vals ...string) {
+		for len(vals) < 4 {
+			vals = append(vals, "") // every record has the header's six fields
+		}
 		_ = w.Write(append([]string{section, csvCell(label)}, vals...))
 	}
 	n := strconv.Itoa

@@ -96,6 +96,13 @@ type taskingPage struct {
 	Notice      string
 	TimeZone    string
 	TriageError string
+	Head        int64 // the timeline's head when the page was read: live from there
+}
+
+// liveHead is the timeline's head, read before a live page reads its data
+// so nothing committed meanwhile is missed (a duplicate is dropped by seq).
+func (s *Server) liveHead(c echo.Context) (int64, error) {
+	return s.store.Head(c.Request().Context())
 }
 
 func (s *Server) renderTasking(c echo.Context, code int, name, title string, p taskingPage) error {

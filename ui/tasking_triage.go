@@ -18,11 +18,15 @@ import (
 // taskingQueue is the hub's queue: requests waiting for triage or an
 // answer, and those in work. It follows the tasking board live.
 func (s *Server) taskingQueue(c echo.Context) error {
+	head, err := s.liveHead(c)
+	if err != nil {
+		return err
+	}
 	rows, err := s.queueRows(c)
 	if err != nil {
 		return err
 	}
-	return s.renderTasking(c, http.StatusOK, "tasking_queue.html", "Tasking", taskingPage{Requests: rows, LiveBoard: watch.BoardTasking})
+	return s.renderTasking(c, http.StatusOK, "tasking_queue.html", "Tasking", taskingPage{Requests: rows, LiveBoard: watch.BoardTasking, Head: head})
 }
 
 func (s *Server) queueRows(c echo.Context) ([]requestRow, error) {

@@ -55,11 +55,15 @@ func (s *Server) rowOf(r tasking.Request, now time.Time) requestRow {
 // myRequests lists the signed-in person's own requests, drafts too.
 func (s *Server) myRequests(c echo.Context) error {
 	u, _ := userFrom(c)
+	head, err := s.liveHead(c)
+	if err != nil {
+		return err
+	}
 	rs, err := s.store.Requests(c.Request().Context(), store.RequestQuery{RequesterID: u.ID})
 	if err != nil {
 		return err
 	}
-	p := taskingPage{LiveBoard: watch.RequesterBoard(u.ID)}
+	p := taskingPage{LiveBoard: watch.RequesterBoard(u.ID), Head: head}
 	now := s.opts.Now()
 	for _, r := range rs {
 		p.Requests = append(p.Requests, s.rowOf(r, now))
@@ -131,6 +135,10 @@ func (s *Server) requestView(c echo.Context, r tasking.Request, u watch.User) (*
 }
 
 func (s *Server) requestPage(c echo.Context) error {
+	head, err := s.liveHead(c)
+	if err != nil {
+		return err
+	}
 	r, u, err := s.loadRequest(c)
 	if err != nil {
 		return err
@@ -143,7 +151,7 @@ func (s *Server) requestPage(c echo.Context) error {
 	if r.RequesterID != u.ID {
 		board = watch.BoardTasking
 	}
-	return s.renderTasking(c, http.StatusOK, "tasking_request.html", "Request "+r.Ref(), taskingPage{Request: v, LiveBoard: board,
+	return s.renderTasking(c, http.StatusOK, "tasking_request.html", "Request "+r.Ref(), taskingPage{Request: v, LiveBoard: board, Head: head,
 		Notice: c.QueryParam("done"), TriageError: c.QueryParam("problem")})
 }
 
