@@ -28,7 +28,7 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs.SetOutput(stderr)
 	path := fs.String("config", "", "config file (for the data folder)")
 	name := fs.String("name", "", "user name")
-	role := fs.String("role", "", "admin, analyst, officer or viewer")
+	role := fs.String("role", "", "admin, supervisor, analyst, officer, viewer or requester")
 	team := fs.String("team", "", "the neighbourhood team (viewers see their team's briefings)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2

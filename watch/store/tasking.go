@@ -454,8 +454,18 @@ func (s *Store) Requests(ctx context.Context, q RequestQuery) ([]tasking.Request
 
 // DemandRows returns every request but drafts as the demand figures read them.
 func (s *Store) DemandRows(ctx context.Context) ([]tasking.Row, error) {
+	return s.demandRows(ctx, `state <> 'draft'`)
+}
+
+// OpenRequestRows returns the requests in the backlog (submitted, waiting
+// for an answer, in work), for the service levels.
+func (s *Store) OpenRequestRows(ctx context.Context) ([]tasking.Row, error) {
+	return s.demandRows(ctx, `state IN ('submitted','info_requested','accepted')`)
+}
+
+func (s *Store) demandRows(ctx context.Context, where string) ([]tasking.Row, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, type, team, urgency, state, submitted, triaged, accepted, completed, due, spans,
-		reopened, decline_reason, products, intelligence, delivered, grading FROM requests WHERE state <> 'draft' ORDER BY id`)
+		reopened, decline_reason, products, intelligence, delivered, grading FROM requests WHERE `+where+` ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("demand rows: %w", err)
 	}

@@ -22,6 +22,7 @@ func newAlerts(f *config.File, lists *watch.Lists, reg *watch.Registry, st *stor
 			MinHits: r.MinHits, For: r.For, Repeat: r.Repeat})
 	}
 	rules = withReferralChaser(rules)
+	rules = append(rules, overdueRule)
 	ops := reg.All()
 	var aops []alerts.Operation
 	for _, op := range ops {

@@ -32,6 +32,7 @@ import (
 	"github.com/watchroom/watchroom/watch/schedule"
 	"github.com/watchroom/watchroom/watch/source"
 	"github.com/watchroom/watchroom/watch/store"
+	"github.com/watchroom/watchroom/watch/tasking"
 )
 
 // App is every component of a running console, wired from one config:
@@ -55,7 +56,8 @@ type App struct {
 	reg         *watch.Registry    // the operations in force: the config file's and the console's
 	ops         *operations.Editor // checks, stores and puts in force the console's changes
 	teams       []string
-	lists       *watch.Lists // the watch lists in force: the config file's and the database's
+	tasking     tasking.Config // request types, teams and service levels
+	lists       *watch.Lists   // the watch lists in force: the config file's and the database's
 	sourceList  []watch.Source
 	blobDir     string
 	now         func() time.Time
@@ -201,6 +203,10 @@ func New(ctx context.Context, f *config.File, logger *slog.Logger, o Options) (_
 	if a.alerts, err = newAlerts(f, a.lists, a.reg, st, logger, o.Now, a.notify); err != nil {
 		return nil, err
 	}
+	if a.tasking, err = taskingConfig(f); err != nil {
+		return nil, err
+	}
+	a.feedOverdue(ctx)
 	st.SetPublisher(func(evs []watch.Event) {
 		a.hub.Publish(evs)
 		a.alerts.Observe(evs)
@@ -239,6 +245,7 @@ func New(ctx context.Context, f *config.File, logger *slog.Logger, o Options) (_
 		Evidence:  ev,
 		Map:       ui.MapOptions{Tiles: f.UI.MapTiles, Attribution: f.UI.MapAttribution},
 		Wall:      ui.WallOptions{Rotate: f.UI.WallRotate},
+		Tasking:   &a.tasking,
 	})
 	if err != nil {
 		return nil, err
@@ -279,6 +286,8 @@ func (a *App) schedule(srcs []watch.Source) error {
 		{"referral checks", a.cfg.Referrals.Check, a.checkReferrals},
 		// evidence: old captures that are no exhibit go; exhibits due for review are logged
 		{"evidence retention", "@every 1h", a.pruneEvidence},
+		// requests past their service level raise alerts
+		{"tasking", "@every 1m", a.feedOverdue},
 	}
 	for _, j := range jobs {
 		if err := a.sched.Add(j.name, j.spec, j.run); err != nil {

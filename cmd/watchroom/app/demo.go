@@ -137,7 +137,7 @@ const (
 	// DemoTeam is the demo's neighbourhood team (config/demo.yaml).
 	DemoTeam     = "Demo Neighbourhood Team"
 	demoPassword = "watchroom-demo"
-	DemoHint     = "sign in as demo-officer (or demo-viewer, demo-analyst) with password " + demoPassword +
+	DemoHint     = "sign in as demo-officer (or demo-viewer, demo-analyst, demo-supervisor, demo-requester) with password " + demoPassword +
 		". These accounts exist only in demo mode; the posts are fictional and served by watchroom itself."
 )
 
@@ -189,7 +189,10 @@ func (a *App) GuardDemo(ctx context.Context, demo bool) error {
 			return err
 		}
 	}
-	return ensureDemoUsers(ctx, a.store)
+	if err := ensureDemoUsers(ctx, a.store); err != nil {
+		return err
+	}
+	return ensureDemoRequests(ctx, a.store, a.tasking, a.now())
 }
 
 func ensureDemoUsers(ctx context.Context, st *store.Store) error {
@@ -197,7 +200,8 @@ func ensureDemoUsers(ctx context.Context, st *store.Store) error {
 	if err != nil {
 		return err
 	}
-	for name, role := range map[string]watch.Role{"demo-officer": watch.RoleOfficer, "demo-viewer": watch.RoleViewer, "demo-analyst": watch.RoleAnalyst} {
+	for name, role := range map[string]watch.Role{"demo-officer": watch.RoleOfficer, "demo-viewer": watch.RoleViewer, "demo-analyst": watch.RoleAnalyst,
+		"demo-supervisor": watch.RoleSupervisor, "demo-requester": watch.RoleRequester} {
 		team := ""
 		if name == "demo-viewer" {
 			team = DemoTeam // a viewer sees the briefings of their team

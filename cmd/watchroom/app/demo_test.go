@@ -69,7 +69,7 @@ func TestDemoScenarioProducesHitsWithinAMinute(t *testing.T) {
 		t.Fatalf("no hits on the demo operation's board: %v", err)
 	}
 	users, _ := a.store.Users(ctx)
-	if len(users) != 3 {
+	if len(users) != 5 { // officer, viewer, analyst, supervisor, requester
 		t.Fatalf("demo users %+v", users)
 	}
 }
