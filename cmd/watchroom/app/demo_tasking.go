@@ -21,7 +21,7 @@ func ensureDemoRequests(ctx context.Context, st *store.Store, cfg tasking.Config
 	if err != nil {
 		return err
 	}
-	if err := st.ImportRequests(ctx, DemoHistory(cfg, now, 90)); err != nil {
+	if err := st.ImportRequests(ctx, DemoHistory(cfg, now, 90, 12*7*24*time.Hour)); err != nil {
 		return err
 	}
 	base := tasking.Request{RequesterID: req.ID, Requester: req.Name, Team: cfg.Teams[0], Contact: "PC 4021 Demo, ext 5501",
@@ -75,17 +75,17 @@ func ensureDemoRequests(ctx context.Context, st *store.Store, cfg tasking.Config
 	return err
 }
 
-// DemoHistory makes n past requests, spread over the days before now, in
+// DemoHistory makes n past requests, spread evenly over span before now, in
 // the states a hub's quarter leaves them: mostly completed, some declined,
 // merged, reopened or still open. Deterministic, so figures repeat.
-func DemoHistory(cfg tasking.Config, now time.Time, n int) []tasking.Request {
+func DemoHistory(cfg tasking.Config, now time.Time, n int, span time.Duration) []tasking.Request {
 	out := make([]tasking.Request, 0, n)
 	reasons := tasking.DeclineReasons
 	for i := 0; i < n; i++ {
 		typ := cfg.Types[i%len(cfg.Types)]
 		team := cfg.Teams[(i*7)%len(cfg.Teams)]
 		urg := tasking.Urgencies[(i*5)%len(tasking.Urgencies)]
-		sub := now.Add(-time.Duration(n-i) * 23 * time.Hour).Add(-time.Duration(i%9) * time.Hour)
+		sub := now.Add(-span * time.Duration(n-i) / time.Duration(n)).Add(-time.Duration(i%9) * time.Hour)
 		r := tasking.Request{Type: typ.ID, Team: team, Urgency: urg, Requester: "archive", Contact: "archive",
 			Asked: fmt.Sprintf("Archived request %d (%s)", i+1, typ.Name), Why: "Archive", State: tasking.StateDraft, Created: sub}
 		step := func(d tasking.Decision, at time.Time) {

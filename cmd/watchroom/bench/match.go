@@ -31,6 +31,9 @@ const benchUsage = `Usage:
       N raw captures of a loopback page (WARC, file, custody), R captures
       rendered in Chromium when it is installed, then the export of a case
       of the N captures as exhibits, as a signed package that is verified
+  watchroom bench demand [--requests N] [--runs R] [--dir DIR]
+      N tasking requests over two years in a new store, then the demand
+      page (/demand over all of them) rendered R times through the console
   watchroom bench search [--items N] [--corpus DIR] [--runs R] [--dir DIR]
       N items built from the sample corpus in a new store, then common,
       rare, phrase, prefix and board-filtered queries through the board's
@@ -58,6 +61,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return benchPoll(ctx, args[1:], stdout, stderr)
 	case "evidence":
 		return benchEvidence(ctx, args[1:], stdout, stderr)
+	case "demand":
+		return benchDemand(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, benchUsage)
 		return 0
