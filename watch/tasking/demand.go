@@ -140,6 +140,7 @@ func Compute(rows []Row, f Filter, now time.Time, loc *time.Location) Demand {
 		}
 		moments[i] = m
 	}
+	backlog := make([]int, len(moments)+1)
 	for _, r := range rows {
 		if !f.keeps(r) {
 			continue
@@ -200,11 +201,24 @@ func Compute(rows []Row, f Filter, now time.Time, loc *time.Location) Demand {
 		if openAt(r.Spans, end) {
 			d.BacklogEnd++
 		}
-		for i, m := range moments {
-			if openAt(r.Spans, m) {
-				d.Weeks[i].Backlog++
+		// each span is open at the moments in [Start, End): a difference
+		// array, summed below, instead of testing every week
+		for _, sp := range r.Spans {
+			from := sort.Search(len(moments), func(i int) bool { return !moments[i].Before(sp.Start) })
+			to := len(moments)
+			if !sp.End.IsZero() {
+				to = sort.Search(len(moments), func(i int) bool { return !moments[i].Before(sp.End) })
+			}
+			if from < to {
+				backlog[from]++
+				backlog[to]--
 			}
 		}
+	}
+	open := 0
+	for i := range d.Weeks {
+		open += backlog[i]
+		d.Weeks[i].Backlog = open
 	}
 	d.ByType, d.ByTeam, d.ByUrgency, d.ByProduct = ranked(byType), ranked(byTeam), ranked(byUrg), ranked(byProd)
 	d.DeclinedBy, d.ByGrading = ranked(declined), ranked(grading)
