@@ -25,14 +25,18 @@ func (s *Server) nav(c echo.Context, u watch.User) []navLink {
 			out = append(out, navLink{Href: href, Label: label, Current: strings.HasPrefix(path, prefix)})
 		}
 	}
-	add("/board/all", "Boards", "/board/", true)
-	add("/operations", "Operations", "/operations", true)
-	add("/briefings", "Briefings", "/briefings", s.opts.Briefings != nil)
+	viewer := u.Role.AtLeast(watch.RoleViewer) // a requester sees their requests only
+	add("/board/all", "Boards", "/board/", viewer)
+	add("/operations", "Operations", "/operations", viewer)
+	add("/briefings", "Briefings", "/briefings", s.opts.Briefings != nil && viewer)
 	add("/silences", "Silences", "/silences", s.opts.Alerts != nil && u.Role.AtLeast(watch.RoleOfficer))
 	add("/watchlists", "Watch lists", "/watchlists", u.Role.AtLeast(watch.RoleAnalyst))
 	add("/sources", "Sources", "/sources", u.Role.AtLeast(watch.RoleAnalyst))
 	add("/referrals", "Referrals", "/referrals", s.opts.Referrals != nil && u.Role.AtLeast(watch.RoleOfficer))
 	add("/evidence", "Evidence", "/evidence", s.opts.Evidence != nil && u.Role.AtLeast(watch.RoleOfficer))
+	add("/requests", "Requests", "/requests", s.opts.Tasking != nil)
+	add("/tasking", "Tasking", "/tasking", s.opts.Tasking != nil && u.Role.AtLeast(watch.RoleAnalyst))
+	add("/demand", "Demand", "/demand", s.opts.Tasking != nil && u.Role.AtLeast(watch.RoleAnalyst))
 	return out
 }
 

@@ -94,7 +94,6 @@ type taskingPage struct {
 	Urgencies   []tasking.Urgency
 	Grades      [3][]string
 	Notice      string
-	TimeZone    string
 	TriageError string
 	Head        int64 // the timeline's head when the page was read: live from there
 }
@@ -110,9 +109,10 @@ func (s *Server) renderTasking(c echo.Context, code int, name, title string, p t
 	p.page.CSRF, _ = c.Get("csrf").(string)
 	if u, ok := userFrom(c); ok {
 		p.page.User, p.page.SignedIn, p.Me = u, true, u
+		p.page.Nav = s.nav(c, u)
 		p.Hub, p.Supervisor = u.Role.AtLeast(watch.RoleAnalyst), u.Role.AtLeast(watch.RoleSupervisor)
 	}
-	p.Cfg, p.Epoch, p.TimeZone = *s.opts.Tasking, s.store.Epoch(), s.opts.Location.String()
+	p.Cfg, p.Epoch, p.page.TimeZone = *s.opts.Tasking, s.store.Epoch(), s.opts.Location.String()
 	p.States, p.LinkKinds, p.Priorities, p.Reasons, p.Urgencies = tasking.States, tasking.LinkKinds, tasking.Priorities, tasking.DeclineReasons, tasking.Urgencies
 	p.Grades = [3][]string{tasking.SourceGrades, tasking.IntelligenceGrades, tasking.HandlingCodes}
 	c.Response().Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -32,7 +32,7 @@ func (s *Server) reqWhen(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(s.opts.Location).Format("Mon 2 Jan 2006 15:04")
+	return formatTime(t, s.opts.Location)
 }
 
 func (s *Server) day(t time.Time) string {
