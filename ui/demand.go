@@ -106,12 +106,12 @@ func (s *Server) demandFilter(c echo.Context) (tasking.Filter, *demandView, erro
 
 // figures computes the demand for a filter over every stored request.
 func (s *Server) figures(c echo.Context, f tasking.Filter, v *demandView) error {
-	rows, err := s.store.DemandRows(c.Request().Context())
-	if err != nil {
+	now := s.opts.Now()
+	if err := s.store.DemandRows(c.Request().Context(), func(rows []tasking.Row) {
+		v.D = tasking.Compute(rows, f, now, s.opts.Location)
+	}); err != nil {
 		return err
 	}
-	now := s.opts.Now()
-	v.D = tasking.Compute(rows, f, now, s.opts.Location)
 	cfg := s.opts.Tasking
 	v.ByType = relabel(v.D.ByType, cfg.TypeName)
 	v.ByProduct = relabel(v.D.ByProduct, productName)

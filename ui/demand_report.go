@@ -32,7 +32,14 @@ func (s *Server) quarter(c echo.Context) (tasking.Filter, *demandView, error) {
 	prevFrom := from.AddDate(0, -3, 0)
 	v.PrevQ, v.NextQ = qname(tasking.Filter{From: prevFrom}), qname(tasking.Filter{From: to})
 	v.Period = label
-	v.Query = url.Values{"from": {v.From}, "to": {v.To}}.Encode()
+	q := url.Values{"from": {v.From}, "to": {v.To}}
+	if f.Team != "" {
+		q.Set("team", f.Team)
+	}
+	if f.Type != "" {
+		q.Set("type", f.Type)
+	}
+	v.Query = q.Encode()
 	return f, v, nil
 }
 
@@ -68,6 +75,7 @@ func (s *Server) demandTransparency(c echo.Context) error {
 		return err
 	}
 	f.Team, v.Team = "", ""
+	v.Query = url.Values{"from": {v.From}, "to": {v.To}, "type": {f.Type}}.Encode()
 	if err := s.figures(c, f, v); err != nil {
 		return err
 	}

@@ -459,12 +459,14 @@ CREATE TABLE requests (
 	intelligence INTEGER NOT NULL DEFAULT 0,
 	delivered INTEGER NOT NULL DEFAULT 0,
 	grading TEXT NOT NULL DEFAULT '',
+	rev INTEGER NOT NULL DEFAULT 0,     -- bumped on every write: the demand rows re-read only what changed
 	data TEXT NOT NULL,
 	created TEXT NOT NULL,
 	updated TEXT NOT NULL
 );
 CREATE INDEX requests_requester ON requests(requester_id, id);
 CREATE INDEX requests_state ON requests(state, id);
+CREATE INDEX requests_rev ON requests(rev);
 
 CREATE TABLE request_history (
 	id INTEGER PRIMARY KEY,

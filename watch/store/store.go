@@ -38,6 +38,7 @@ type Store struct {
 	epoch   string
 	mu      sync.Mutex // serialises write transactions with their publishing
 	publish func([]watch.Event)
+	demand  demandCache // the demand rows, kept up to date by rev (tasking.go)
 }
 
 // Open opens (creating if needed) the database at path and migrates it.

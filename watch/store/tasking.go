@@ -8,9 +8,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/watchroom/watchroom/watch"
@@ -92,30 +92,26 @@ func spansFromColumn(s string) []tasking.Span {
 	return out
 }
 
-func productsColumn(m map[string]int) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = k + ":" + strconv.Itoa(m[k])
+func productsColumn(p tasking.Products) string {
+	var parts []string
+	for i, n := range p {
+		if n > 0 {
+			parts = append(parts, tasking.ProductKinds[i]+":"+strconv.Itoa(n))
+		}
 	}
 	return strings.Join(parts, ",")
 }
 
-func productsFromColumn(s string) map[string]int {
-	m := map[string]int{}
-	if s == "" {
-		return m
-	}
-	for _, p := range strings.Split(s, ",") {
-		k, v, _ := strings.Cut(p, ":")
+func productsFromColumn(s string) tasking.Products {
+	var p tasking.Products
+	for s != "" {
+		var part string
+		part, s, _ = strings.Cut(s, ",")
+		k, v, _ := strings.Cut(part, ":")
 		n, _ := strconv.Atoi(v)
-		m[k] = n
+		p.Add(k, n)
 	}
-	return m
+	return p
 }
 
 // putRequest writes a request's row (insert when its id is 0).
@@ -130,8 +126,8 @@ func (t *tx) putRequest(ctx context.Context, r *tasking.Request, reports int) er
 		r.Reopened, r.DeclineReason, productsColumn(row.Products), row.Intelligence, row.Delivered, row.Grading, string(data), fmtTime(r.Updated)}
 	if r.ID == 0 {
 		res, err := t.ExecContext(ctx, `INSERT INTO requests(requester_id, requester, state, type, team, urgency, assignee, submitted, triaged,
-			accepted, completed, due, spans, reopened, decline_reason, products, intelligence, delivered, grading, data, updated, created)
-			VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, append(args, fmtTime(r.Created))...)
+			accepted, completed, due, spans, reopened, decline_reason, products, intelligence, delivered, grading, data, updated, created, rev)
+			VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?, (SELECT COALESCE(MAX(rev), 0) + 1 FROM requests))`, append(args, fmtTime(r.Created))...)
 		if err != nil {
 			return fmt.Errorf("insert request: %w", err)
 		}
@@ -143,7 +139,7 @@ func (t *tx) putRequest(ctx context.Context, r *tasking.Request, reports int) er
 	}
 	_, err = t.ExecContext(ctx, `UPDATE requests SET requester_id=?, requester=?, state=?, type=?, team=?, urgency=?, assignee=?, submitted=?,
 		triaged=?, accepted=?, completed=?, due=?, spans=?, reopened=?, decline_reason=?, products=?, intelligence=?, delivered=?, grading=?,
-		data=?, updated=? WHERE id=?`, append(args, r.ID)...)
+		data=?, updated=?, rev=(SELECT MAX(rev) + 1 FROM requests) WHERE id=?`, append(args, r.ID)...)
 	if err != nil {
 		return fmt.Errorf("update request %d: %w", r.ID, err)
 	}
@@ -452,9 +448,82 @@ func (s *Store) Requests(ctx context.Context, q RequestQuery) ([]tasking.Request
 	return out, rows.Err()
 }
 
-// DemandRows returns every request but drafts as the demand figures read them.
-func (s *Store) DemandRows(ctx context.Context) ([]tasking.Row, error) {
-	return s.demandRows(ctx, `state <> 'draft'`)
+// demandCache keeps the demand rows in memory: each read fetches only the
+// requests written since the last (by rev) and updates them in place, so
+// the demand page neither reads nor copies every request every time.
+type demandCache struct {
+	mu     sync.RWMutex // readers compute under RLock; a refresh takes Lock
+	rev    int64
+	rows   []tasking.Row
+	index  map[int64]int
+	intern map[string]string // one string per label: equal labels compare at once
+}
+
+func (c *demandCache) str(s string) string {
+	if v, ok := c.intern[s]; ok {
+		return v
+	}
+	if c.intern == nil {
+		c.intern = map[string]string{}
+	}
+	if len(c.intern) < 10000 { // labels are few; free text never comes here
+		c.intern[s] = s
+	}
+	return s
+}
+
+// DemandRows calls fn with every request but drafts as the demand figures
+// read them. fn must not keep or change the rows: they are the store's,
+// and are updated in place once fn returns.
+func (s *Store) DemandRows(ctx context.Context, fn func([]tasking.Row)) error {
+	c := &s.demand
+	var top int64
+	if err := s.r.QueryRowContext(ctx, `SELECT COALESCE(MAX(rev), 0) FROM requests`).Scan(&top); err != nil {
+		return fmt.Errorf("demand rows: %w", err)
+	}
+	c.mu.RLock()
+	fresh := top <= c.rev
+	c.mu.RUnlock()
+	if !fresh {
+		if err := s.refreshDemand(ctx, top); err != nil {
+			return err
+		}
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	fn(c.rows)
+	return nil
+}
+
+func (s *Store) refreshDemand(ctx context.Context, top int64) error {
+	c := &s.demand
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if top <= c.rev {
+		return nil // another reader refreshed meanwhile
+	}
+	changed, err := s.demandRows(ctx, `rev > ? AND rev <= ?`, c.rev, top)
+	if err != nil {
+		return err
+	}
+	if c.index == nil {
+		c.index = map[int64]int{}
+	}
+	for _, r := range changed {
+		if r.State == tasking.StateDraft {
+			continue // a request never goes back to draft, so none is kept
+		}
+		r.Type, r.Team, r.DeclineReason, r.Grading = c.str(r.Type), c.str(r.Team), c.str(r.DeclineReason), c.str(r.Grading)
+		r.Urgency, r.State = tasking.Urgency(c.str(string(r.Urgency))), tasking.State(c.str(string(r.State)))
+		if i, ok := c.index[r.ID]; ok {
+			c.rows[i] = r
+			continue
+		}
+		c.index[r.ID] = len(c.rows)
+		c.rows = append(c.rows, r)
+	}
+	c.rev = top
+	return nil
 }
 
 // OpenRequestRows returns the requests in the backlog (submitted, waiting
@@ -463,9 +532,9 @@ func (s *Store) OpenRequestRows(ctx context.Context) ([]tasking.Row, error) {
 	return s.demandRows(ctx, `state IN ('submitted','info_requested','accepted')`)
 }
 
-func (s *Store) demandRows(ctx context.Context, where string) ([]tasking.Row, error) {
+func (s *Store) demandRows(ctx context.Context, where string, args ...any) ([]tasking.Row, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, type, team, urgency, state, submitted, triaged, accepted, completed, due, spans,
-		reopened, decline_reason, products, intelligence, delivered, grading FROM requests WHERE `+where+` ORDER BY id`)
+		reopened, decline_reason, products, intelligence, delivered, grading FROM requests WHERE `+where+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("demand rows: %w", err)
 	}

@@ -144,12 +144,13 @@ func TestRequestLifecycleAndBoards(t *testing.T) {
 			t.Fatalf("event %d visible beyond its boards", ev.Seq)
 		}
 	}
-	rows, err := s.DemandRows(ctx)
+	var rows []tasking.Row
+	err = s.DemandRows(ctx, func(rs []tasking.Row) { rows = append(rows, rs...) })
 	if err != nil || len(rows) != 1 {
 		t.Fatalf("rows %v, %v", rows, err)
 	}
 	row := rows[0]
-	if row.State != tasking.StateClosed || row.Products["operation"] != 1 || row.Products["report"] != 1 || row.Intelligence != 2 ||
+	if row.State != tasking.StateClosed || row.Products.Of("operation") != 1 || row.Products.Of("report") != 1 || row.Intelligence != 2 ||
 		row.Grading != "1/B/P" || len(row.Spans) != 1 || row.Spans[0].End.IsZero() || !row.Triaged.Equal(row.Accepted) {
 		t.Fatalf("demand row %+v", row)
 	}
@@ -160,5 +161,45 @@ func TestRequestLifecycleAndBoards(t *testing.T) {
 	}
 	if err := s.VerifyAudit(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The demand rows are read again only for the requests written since the
+// last read, and agree with a full read.
+func TestDemandRowsFollowChanges(t *testing.T) {
+	s, c, _ := open(t)
+	ctx := context.Background()
+	read := func() []tasking.Row {
+		t.Helper()
+		var out []tasking.Row
+		if err := s.DemandRows(ctx, func(rows []tasking.Row) { out = append(out, rows...) }); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	a, _ := s.SaveRequestForm(ctx, testRequest(1), true, "")
+	draft, _ := s.SaveRequestForm(ctx, testRequest(2), false, "")
+	if first := read(); len(first) != 1 || first[0].State != tasking.StateSubmitted {
+		t.Fatalf("first read %+v", first)
+	}
+	rev := s.demand.rev
+	read()
+	if s.demand.rev != rev {
+		t.Fatal("nothing changed, yet the rows were read again")
+	}
+	c.add(time.Hour)
+	if _, err := s.DecideRequest(ctx, a.ID, tasking.Decision{Action: tasking.ActDecline, By: "sgt", Reason: "no_capacity", Text: "Sorry."}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SaveRequestForm(ctx, draft, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	now := read()
+	if len(now) != 2 || now[0].State != tasking.StateDeclined || now[0].DeclineReason != "no_capacity" || now[1].ID != draft.ID {
+		t.Fatalf("after changes %+v", now)
+	}
+	full, _ := s.demandRows(ctx, `state <> 'draft'`)
+	if len(full) != len(now) || full[0].State != now[0].State || full[1].State != now[1].State {
+		t.Fatalf("cache %+v, full read %+v", now, full)
 	}
 }

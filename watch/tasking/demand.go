@@ -20,22 +20,48 @@ type Row struct {
 	Spans                                   []Span
 	Reopened                                int
 	DeclineReason                           string
-	Products                                map[string]int // link kinds, and "report" for intelligence product versions
+	Products                                Products // what it produced, by kind
 	Intelligence, Delivered                 int
 	Grading                                 string // "1/B/P", or ""
+}
+
+// ProductKinds are the kinds a Products counts: the link kinds, and
+// "report" for versions of the intelligence product.
+var ProductKinds = append(append([]string(nil), LinkKinds...), "report")
+
+// Products counts what a request produced, by the index of its kind in
+// ProductKinds: an array, so 100,000 rows cost no allocation for it.
+type Products [7]int
+
+// Add counts n of a kind; an unknown kind is not counted.
+func (p *Products) Add(kind string, n int) {
+	for i, k := range ProductKinds {
+		if k == kind {
+			p[i] += n
+			return
+		}
+	}
+}
+
+// Of is the count of a kind.
+func (p Products) Of(kind string) int {
+	for i, k := range ProductKinds {
+		if k == kind {
+			return p[i]
+		}
+	}
+	return 0
 }
 
 // RowOf is a request as a Row.
 func RowOf(r Request, reports int) Row {
 	row := Row{ID: r.ID, Type: r.Type, Team: r.Team, Urgency: r.Urgency, State: r.State, Submitted: r.Submitted,
 		Triaged: r.Triaged, Accepted: r.Accepted, Completed: r.Completed, Due: r.Due, Spans: r.Spans,
-		Reopened: r.Reopened, DeclineReason: r.DeclineReason, Products: map[string]int{}}
+		Reopened: r.Reopened, DeclineReason: r.DeclineReason}
 	for _, l := range r.Links {
-		row.Products[l.Kind]++
+		row.Products.Add(l.Kind, 1)
 	}
-	if reports > 0 {
-		row.Products["report"] = reports
-	}
+	row.Products.Add("report", reports)
 	if r.State == StateClosed {
 		row.Intelligence, row.Delivered, row.Grading = r.Outcome.Intelligence, r.Outcome.Delivered, r.Outcome.Grading.String()
 	}
@@ -113,7 +139,7 @@ func Compute(rows []Row, f Filter, now time.Time, loc *time.Location) Demand {
 		loc = time.UTC
 	}
 	d := Demand{Filter: f}
-	byType, byTeam, byUrg, byProd, declined, grading := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
+	var byType, byTeam, byUrg, byProd, declined, grading tally
 	var triage, complete []time.Duration
 	end := f.To
 	if now.Before(end) {
@@ -147,18 +173,20 @@ func Compute(rows []Row, f Filter, now time.Time, loc *time.Location) Demand {
 		}
 		if f.in(r.Submitted) {
 			d.Received++
-			byType[r.Type]++
-			byTeam[r.Team]++
-			byUrg[string(r.Urgency)]++
-			for k, n := range r.Products {
-				byProd[k] += n
+			byType.add(r.Type, 1)
+			byTeam.add(r.Team, 1)
+			byUrg.add(string(r.Urgency), 1)
+			for i, n := range r.Products {
+				if n > 0 {
+					byProd.add(ProductKinds[i], n)
+				}
 			}
 			switch r.State {
 			case StateClosed:
 				d.Closed++
 			case StateDeclined:
 				d.Declined++
-				declined[r.DeclineReason]++
+				declined.add(r.DeclineReason, 1)
 			case StateMerged:
 				d.Merged++
 			default:
@@ -189,7 +217,7 @@ func Compute(rows []Row, f Filter, now time.Time, loc *time.Location) Demand {
 			d.Intelligence += r.Intelligence
 			d.Delivered += r.Delivered
 			if r.Intelligence > 0 && r.Grading != "" {
-				grading[r.Grading] += r.Intelligence
+				grading.add(r.Grading, r.Intelligence)
 			}
 			if i := weekOf(r.Completed); i >= 0 {
 				d.Weeks[i].Completed++
@@ -220,8 +248,8 @@ func Compute(rows []Row, f Filter, now time.Time, loc *time.Location) Demand {
 		open += backlog[i]
 		d.Weeks[i].Backlog = open
 	}
-	d.ByType, d.ByTeam, d.ByUrgency, d.ByProduct = ranked(byType), ranked(byTeam), ranked(byUrg), ranked(byProd)
-	d.DeclinedBy, d.ByGrading = ranked(declined), ranked(grading)
+	d.ByType, d.ByTeam, d.ByUrgency, d.ByProduct = byType.ranked(), byTeam.ranked(), byUrg.ranked(), byProd.ranked()
+	d.DeclinedBy, d.ByGrading = declined.ranked(), grading.ranked()
 	d.TimeToTriage, d.TimeToComplete = summarise(triage), summarise(complete)
 	return d
 }
@@ -281,11 +309,24 @@ func ParseQuarter(s string, loc *time.Location) (from, to time.Time, label strin
 	return from, to, label, true
 }
 
-func ranked(m map[string]int) []Count {
-	out := make([]Count, 0, len(m))
-	for k, n := range m {
-		out = append(out, Count{Label: k, N: n})
+// tally counts by label. There are few labels (types, teams, reasons), so
+// a linear search beats hashing every row's strings, and the store hands
+// out the same string for the same label, which compares at once.
+type tally []Count
+
+func (t *tally) add(label string, n int) {
+	for i := range *t {
+		if (*t)[i].Label == label {
+			(*t)[i].N += n
+			return
+		}
 	}
+	*t = append(*t, Count{Label: label, N: n})
+}
+
+// ranked is the counts biggest first, then by label.
+func (t tally) ranked() []Count {
+	out := append([]Count{}, t...)
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].N != out[j].N {
 			return out[i].N > out[j].N

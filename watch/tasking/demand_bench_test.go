@@ -15,7 +15,7 @@ func BenchmarkCompute(b *testing.B) {
 		sub := now.Add(-span * time.Duration(len(rows)-i) / time.Duration(len(rows)))
 		r := Row{ID: int64(i + 1), Type: DefaultTypes[i%7].ID, Team: DefaultTeams[i%7], Urgency: Urgencies[i%3], State: StateClosed,
 			Submitted: sub, Triaged: sub.Add(time.Hour), Accepted: sub.Add(time.Hour), Completed: sub.Add(50 * time.Hour),
-			Spans: []Span{{sub, sub.Add(50 * time.Hour)}}, Products: map[string]int{"operation": 1}, Intelligence: 1, Grading: "1/B/P"}
+			Spans: []Span{{sub, sub.Add(50 * time.Hour)}}, Products: Products{1}, Intelligence: 1, Grading: "1/B/P"}
 		rows[i] = r
 	}
 	f := Filter{From: now.Add(-span - 24*time.Hour), To: now}

@@ -205,3 +205,15 @@ func TestDecisionsFollowTheStates(t *testing.T) {
 		t.Fatal("merged into itself")
 	}
 }
+
+func TestProductKindsFitProducts(t *testing.T) {
+	if len(ProductKinds) != len(Products{}) {
+		t.Fatalf("%d product kinds, Products holds %d", len(ProductKinds), len(Products{}))
+	}
+	var p Products
+	p.Add("briefing", 2)
+	p.Add("nonsense", 5)
+	if p.Of("briefing") != 2 || p.Of("report") != 0 {
+		t.Fatalf("%v", p)
+	}
+}
