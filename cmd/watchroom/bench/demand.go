@@ -144,7 +144,6 @@ func benchDemand(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	return 0
 }
 
-
 // signInBench makes an analyst and signs in as them, as a browser would.
 func signInBench(ctx context.Context, st *store.Store, base string) (*http.Client, error) {
 	const pw = "bench-password-1"
