@@ -232,6 +232,15 @@ func (e *Engine) ObserveOverdue(list []tasking.Overdue) []Change {
 	return e.evaluate()
 }
 
+// SeedOverdue sets the overdue requests without evaluating, like Restore:
+// at start, so that alerts restored from before a restart still hold when
+// the next tick evaluates.
+func (e *Engine) SeedOverdue(list []tasking.Overdue) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.overdue = append([]tasking.Overdue(nil), list...)
+}
+
 // Tick re-evaluates with the clock: pending alerts fire after their For,
 // windows slide so conditions clear, silences start and end, repeats fall due.
 func (e *Engine) Tick() []Change {

@@ -197,6 +197,10 @@ func (s *Service) ObserveOverdue(ctx context.Context, list []tasking.Overdue) er
 	return s.record(ctx, s.eng.ObserveOverdue(list), nil)
 }
 
+// SeedOverdue gives the engine the overdue requests at start, without
+// evaluating (see Engine.SeedOverdue).
+func (s *Service) SeedOverdue(list []tasking.Overdue) { s.eng.SeedOverdue(list) }
+
 // Tick re-evaluates with the clock (windows, For, silences, repeats).
 func (s *Service) Tick(ctx context.Context) error {
 	s.mu.Lock()

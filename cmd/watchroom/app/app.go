@@ -206,7 +206,9 @@ func New(ctx context.Context, f *config.File, logger *slog.Logger, o Options) (_
 	if a.tasking, err = taskingConfig(f); err != nil {
 		return nil, err
 	}
-	a.feedOverdue(ctx)
+	if err := a.seedOverdue(ctx); err != nil {
+		return nil, err
+	}
 	st.SetPublisher(func(evs []watch.Event) {
 		a.hub.Publish(evs)
 		a.alerts.Observe(evs)

@@ -32,8 +32,7 @@ func taskingConfig(f *config.File) (tasking.Config, error) {
 var overdueRule = alerts.Rule{ID: "tasking-overdue", Name: "Request past its service level", Kind: alerts.KindRequestOverdue}
 
 // feedOverdue hands the alert engine the requests past their service
-// level now: at start (so alerts restored from before a restart hold) and
-// every minute.
+// level now, every minute.
 func (a *App) feedOverdue(ctx context.Context) {
 	rows, err := a.store.OpenRequestRows(ctx)
 	if err != nil {
@@ -43,4 +42,16 @@ func (a *App) feedOverdue(ctx context.Context) {
 	if err := a.alerts.ObserveOverdue(ctx, tasking.FindOverdue(rows, a.tasking, a.now())); err != nil {
 		a.log.Error("tasking service levels", "err", err)
 	}
+}
+
+// seedOverdue gives the engine the overdue set at start without evaluating
+// (nothing is evaluated at start), so that alerts restored from before a
+// restart still hold when the first tick evaluates.
+func (a *App) seedOverdue(ctx context.Context) error {
+	rows, err := a.store.OpenRequestRows(ctx)
+	if err != nil {
+		return err
+	}
+	a.alerts.SeedOverdue(tasking.FindOverdue(rows, a.tasking, a.now()))
+	return nil
 }
