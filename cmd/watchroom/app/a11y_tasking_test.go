@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -14,11 +16,17 @@ import (
 )
 
 // The tasking and demand pages meet WCAG 2.1 AA contrast for their text,
-// the form with its problems shown included.
-func TestBrowserTaskingContrast(t *testing.T) {
+// the form with its problems shown included, and pass axe-core with no
+// serious or critical violation, for a supervisor and for a requester.
+func TestBrowserTaskingAccessible(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "..", "..", "node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		t.Fatalf("axe-core (pinned in package.json): %v", err)
+	}
 	feed := newFeedServer(t)
 	a, base, _ := startApp(t, feed.url, tempDataDir(t))
 	addUser(t, a, "sgt1", watch.RoleSupervisor)
+	addUser(t, a, "req1", watch.RoleRequester)
 	ctx := context.Background()
 	sgt, _ := a.store.UserByName(ctx, "sgt1")
 	if err := a.store.ImportRequests(ctx, DemoHistory(a.tasking, time.Now(), 40, 8*7*24*time.Hour)); err != nil {
@@ -53,4 +61,25 @@ func TestBrowserTaskingContrast(t *testing.T) {
 	if len(res.Bad) > 0 {
 		t.Errorf("form with problems below AA: %v", res.Bad)
 	}
+	axe := func(tb *tab, who, path, ready string) {
+		t.Helper()
+		var bad []string
+		tb.run(t, who+" "+path, chromedp.Navigate(base+path), chromedp.WaitVisible(ready, chromedp.ByQuery),
+			chromedp.Evaluate(string(src), nil),
+			chromedp.Evaluate(axeJS, &bad, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+		for _, b := range bad {
+			t.Errorf("%s %s: %s", who, path, b)
+		}
+	}
+	for _, p := range []string{"/requests", "/requests/new", fmt.Sprintf("/requests/%d", r.ID), "/tasking"} {
+		axe(tb, "supervisor", p, "main")
+	}
+	for _, p := range []string{"/demand", "/demand/report", "/demand/transparency"} {
+		axe(tb, "supervisor", p, `#demand[data-charts="drawn"]`)
+	}
+	req := newTab(t)
+	req.signInTo(t, base, "req1", `#tasking[data-page="list"]`)
+	axe(req, "requester", "/requests", "main")
+	axe(req, "requester", "/requests/new", "main")
+	axe(req, "requester", "/board/all", "main") // the refusal
 }
