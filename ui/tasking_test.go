@@ -59,7 +59,13 @@ func TestRequesterSeesOnlyTheirOwn(t *testing.T) {
 		t.Fatalf("home for a requester: %v %v", r.StatusCode, err)
 	}
 	r.Body.Close()
-	r1.page(t, "/requests/new")
+	// the navigation offers a requester their requests only
+	_, navPage := r1.page(t, "/requests/new")
+	nav := navPage[strings.Index(navPage, `<nav class="pages"`):]
+	nav = nav[:strings.Index(nav, "</nav>")]
+	if !strings.Contains(nav, `href="/requests"`) || strings.Contains(nav, "/board/") || strings.Contains(nav, "/operations") || strings.Contains(nav, "/demand") {
+		t.Fatalf("a requester's navigation: %s", nav)
+	}
 
 	// sending an empty form shows every problem at once and keeps what was typed
 	code, body, _ := r1.post(t, "/requests", url.Values{"do": {"send"}, "contact": {"typed before"}, "names_people": {"yes"}, "type": {"investigation"}})

@@ -132,10 +132,10 @@ func TestBrowserNavigationAndTimes(t *testing.T) {
 		pages []string
 		want  string
 	}{
-		{"viewer1", []string{"/board/all", "/board/op1", "/operations", "/briefings"}, "Boards|Operations|Briefings"},
-		{"pc1", []string{"/board/all", "/operations", "/briefings", "/silences", "/referrals", "/referrals/new", "/evidence"}, "Boards|Operations|Briefings|Silences|Referrals|Evidence"},
-		{"an1", []string{"/board/all", "/operations", "/operations/new", "/briefings", "/silences", "/watchlists", "/sources", "/referrals", "/evidence", "/evidence/capture"},
-			"Boards|Operations|Briefings|Silences|Watch lists|Sources|Referrals|Evidence"},
+		{"viewer1", []string{"/board/all", "/board/op1", "/operations", "/briefings", "/requests"}, "Boards|Operations|Briefings|Requests"},
+		{"pc1", []string{"/board/all", "/operations", "/briefings", "/silences", "/referrals", "/referrals/new", "/evidence", "/requests"}, "Boards|Operations|Briefings|Silences|Referrals|Evidence|Requests"},
+		{"an1", []string{"/board/all", "/operations", "/operations/new", "/briefings", "/silences", "/watchlists", "/sources", "/referrals", "/evidence", "/evidence/capture", "/requests", "/tasking", "/demand"},
+			"Boards|Operations|Briefings|Silences|Watch lists|Sources|Referrals|Evidence|Requests|Tasking|Demand"},
 	} {
 		w := signInHTTP(t, base, c.user)
 		for _, p := range c.pages {
