@@ -22,9 +22,9 @@ func TestDedupeAndOperationsChangeWhileRunning(t *testing.T) {
 		t.Fatalf("first: %q", summary(first))
 	}
 	for i := int64(3); i <= 10; i++ {
-		c.add(time.Second)
+		c.Add(time.Second)
 		// the same alert, counting one more hit: no new alert, no notification
-		if got := summaryOf(e, e.ObserveHit(Hit{ID: i, At: c.now(), Operations: []string{"op"}, Author: "@a"})); got != "updated" {
+		if got := summaryOf(e, e.ObserveHit(Hit{ID: i, At: c.Now(), Operations: []string{"op"}, Author: "@a"})); got != "updated" {
 			t.Fatalf("hit %d made %q", i, got)
 		}
 	}
@@ -45,10 +45,10 @@ func TestDedupeAndOperationsChangeWhileRunning(t *testing.T) {
 	if err := e.SetOperations([]Operation{testOp, gig}); err != nil {
 		t.Fatal(err)
 	}
-	if got := summary(e.ObserveHit(Hit{ID: 11, At: c.now(), Operations: []string{"op"}, Author: "@a"})); got != "updated" {
+	if got := summary(e.ObserveHit(Hit{ID: 11, At: c.Now(), Operations: []string{"op"}, Author: "@a"})); got != "updated" {
 		t.Fatalf("op's authors were forgotten: %q", got)
 	}
-	e.ObserveHit(Hit{ID: 12, At: c.now(), Operations: []string{"gig"}, Author: "@a"})
+	e.ObserveHit(Hit{ID: 12, At: c.Now(), Operations: []string{"gig"}, Author: "@a"})
 	ops := map[string]int{}
 	for _, a := range e.Open() {
 		ops[a.Operation+"/"+a.RuleID]++
@@ -74,10 +74,10 @@ func TestExpireSilenceEarly(t *testing.T) {
 	if got := withFlush(e, e.ObserveHit(hitAt(1, 0))); len(got) != 1 || got[0].Notify || !got[0].Alert.Silenced {
 		t.Fatalf("silenced firing: %+v", got)
 	}
-	c.add(time.Minute)
+	c.Add(time.Minute)
 	s, chs, err := e.ExpireSilence("now")
 	chs = withFlush(e, chs)
-	if err != nil || !s.End.Equal(c.now()) || summary(chs) != "unsilenced!" {
+	if err != nil || !s.End.Equal(c.Now()) || summary(chs) != "unsilenced!" {
 		t.Fatalf("expire: %+v %q %v", s, summary(chs), err)
 	}
 	if _, _, err := e.ExpireSilence("now"); !errors.Is(err, ErrNoSilence) {
@@ -86,7 +86,7 @@ func TestExpireSilenceEarly(t *testing.T) {
 	if _, _, err := e.ExpireSilence("later"); err != nil {
 		t.Fatal(err)
 	}
-	c.set(t0.Add(150 * time.Minute)) // when "later" would have been active
+	c.Set(t0.Add(150 * time.Minute)) // when "later" would have been active
 	if st := e.Silences()["later"]; st != SilenceExpired {
 		t.Fatalf("pending silence expired early is %s", st)
 	}

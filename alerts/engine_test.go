@@ -8,16 +8,12 @@ import (
 	"time"
 
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
-type clock struct{ t time.Time }
-
-func (c *clock) now() time.Time      { return c.t }
-func (c *clock) add(d time.Duration) { c.t = c.t.Add(d) }
-func (c *clock) set(t time.Time)     { c.t = t }
-func newClock() *clock               { return &clock{t: t0} }
-func at(d time.Duration) time.Time   { return t0.Add(d) }
-func summary(cs []Change) string     { return strings.Join(events(cs), " ") }
+func newClock() *watchtest.Clock   { return watchtest.NewClock(t0) }
+func at(d time.Duration) time.Time { return t0.Add(d) }
+func summary(cs []Change) string   { return strings.Join(events(cs), " ") }
 func summaryOf(e *Engine, cs []Change) string {
 	return summary(withFlush(e, cs))
 }
@@ -41,9 +37,9 @@ func events(cs []Change) []string {
 	return out
 }
 
-func engine(t *testing.T, c *clock, rules ...Rule) *Engine {
+func engine(t *testing.T, c *watchtest.Clock, rules ...Rule) *Engine {
 	t.Helper()
-	e, err := New(rules, []Operation{testOp}, c.now)
+	e, err := New(rules, []Operation{testOp}, c.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,14 +182,14 @@ func TestRuleKinds(t *testing.T) {
 			c := newClock()
 			e := engine(t, c, tc.rule)
 			for i, s := range tc.steps {
-				c.set(at(s.at))
+				c.Set(at(s.at))
 				var got []Change
 				switch {
 				case s.hit != nil:
-					s.hit.At = c.now()
+					s.hit.At = c.Now()
 					got = withFlush(e, e.ObserveHit(*s.hit))
 				case s.source != nil:
-					s.source.At = c.now()
+					s.source.At = c.Now()
 					got = withFlush(e, e.ObserveSource(*s.source))
 				default:
 					got = withFlush(e, e.Tick())
@@ -217,20 +213,20 @@ func TestPendingForThenFiring(t *testing.T) {
 	if got := summaryOf(e, e.ObserveHit(hitAt(1, 0))); got != "pending" {
 		t.Fatalf("got %q", got)
 	}
-	c.add(4 * time.Minute)
+	c.Add(4 * time.Minute)
 	if got := summaryOf(e, e.Tick()); got != "" {
 		t.Fatalf("before For: %q", got)
 	}
-	c.add(time.Minute)
+	c.Add(time.Minute)
 	got := withFlush(e, e.Tick())
-	if summary(got) != "firing!" || got[0].Alert.FiredAt != c.now() || got[0].Alert.Started != t0 {
+	if summary(got) != "firing!" || got[0].Alert.FiredAt != c.Now() || got[0].Alert.Started != t0 {
 		t.Fatalf("after For: %+v", got)
 	}
 	// a pending alert whose condition clears before For is resolved without a notification
 	c2 := newClock()
 	e2 := engine(t, c2, Rule{ID: "busy", Kind: KindCount, Threshold: 1, Window: time.Minute, For: 5 * time.Minute})
 	e2.ObserveHit(hitAt(1, 0))
-	c2.add(2 * time.Minute)
+	c2.Add(2 * time.Minute)
 	if got := summaryOf(e2, e2.Tick()); got != "resolved" {
 		t.Fatalf("pending cleared: %q", got)
 	}
@@ -241,22 +237,22 @@ func TestRepeatIntervalAckAndManualResolve(t *testing.T) {
 	e := engine(t, c, Rule{ID: "busy", Kind: KindCount, Threshold: 1, Window: 24 * time.Hour, Repeat: time.Hour})
 	first := withFlush(e, e.ObserveHit(hitAt(1, 0)))
 	fp := first[0].Alert.Fingerprint
-	c.add(30 * time.Minute)
+	c.Add(30 * time.Minute)
 	if got := summaryOf(e, e.ObserveHit(hitAt(2, 30*time.Minute))); got != "updated" {
 		t.Fatalf("within the repeat interval: %q", got)
 	}
-	c.add(30 * time.Minute)
+	c.Add(30 * time.Minute)
 	if got := summaryOf(e, e.Tick()); got != "notified!" {
 		t.Fatalf("after the repeat interval: %q", got)
 	}
 	ack, err := e.Ack(fp, "pc1")
-	if err != nil || ack.Alert.State != StateAcknowledged || ack.Alert.AckedBy != "pc1" || !ack.Alert.AckedAt.Equal(c.now()) {
+	if err != nil || ack.Alert.State != StateAcknowledged || ack.Alert.AckedBy != "pc1" || !ack.Alert.AckedAt.Equal(c.Now()) {
 		t.Fatalf("ack %+v %v", ack, err)
 	}
 	if _, err := e.Ack(fp, "pc2"); !errors.Is(err, ErrBadState) {
 		t.Fatalf("second ack: %v", err)
 	}
-	c.add(3 * time.Hour)
+	c.Add(3 * time.Hour)
 	if got := summaryOf(e, e.Tick()); got != "" {
 		t.Fatalf("an acknowledged alert was re-notified: %q", got)
 	}
@@ -271,11 +267,11 @@ func TestRepeatIntervalAckAndManualResolve(t *testing.T) {
 		t.Fatalf("resolve %+v %v", res, err)
 	}
 	// the old evidence is still in the window but no longer counts
-	c.add(time.Minute)
+	c.Add(time.Minute)
 	if got := summaryOf(e, e.Tick()); got != "" {
 		t.Fatalf("re-fired on old evidence: %q", got)
 	}
-	if got := withFlush(e, e.ObserveHit(hitAt(3, c.now().Sub(t0)))); summary(got) != "firing!" || got[0].Alert.Fingerprint != fp || len(got[0].Alert.Evidence) != 1 {
+	if got := withFlush(e, e.ObserveHit(hitAt(3, c.Now().Sub(t0)))); summary(got) != "firing!" || got[0].Alert.Fingerprint != fp || len(got[0].Alert.Evidence) != 1 {
 		t.Fatalf("new evidence: %+v", got)
 	}
 	if _, err := e.Ack("nope", "pc1"); !errors.Is(err, ErrNoAlert) {
@@ -301,14 +297,14 @@ func TestSilencesStartAndExpire(t *testing.T) {
 	if summary(got) != "firing!" || got[0].Alert.Silenced {
 		t.Fatalf("before the silence: %+v", got)
 	}
-	c.add(11 * time.Minute) // repeat due, but silenced now: the boards are told
+	c.Add(11 * time.Minute) // repeat due, but silenced now: the boards are told
 	if got := summaryOf(e, e.Tick()); got != "silenced" {
 		t.Fatalf("notified while silenced: %q", got)
 	}
 	if open := e.Open(); len(open) != 1 || !open[0].Silenced || e.Silences()["s1"] != SilenceActive {
 		t.Fatalf("open %+v", open)
 	}
-	c.set(t0.Add(25 * time.Minute)) // the silence expires: the repeat is due at once
+	c.Set(t0.Add(25 * time.Minute)) // the silence expires: the repeat is due at once
 	if got := summaryOf(e, e.Tick()); got != "unsilenced!" {
 		t.Fatalf("after the silence: %q", got)
 	}
@@ -326,7 +322,7 @@ func TestSilencesStartAndExpire(t *testing.T) {
 func TestGroupingByOperationAndEvidenceCap(t *testing.T) {
 	c := newClock()
 	e, err := New([]Rule{{ID: "busy", Kind: KindCount, Threshold: 1, Window: 24 * time.Hour}},
-		[]Operation{testOp, {Operation: watch.Operation{ID: "op2", Start: t0, End: t0.Add(time.Hour)}}}, c.now)
+		[]Operation{testOp, {Operation: watch.Operation{ID: "op2", Start: t0, End: t0.Add(time.Hour)}}}, c.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,8 +332,8 @@ func TestGroupingByOperationAndEvidenceCap(t *testing.T) {
 		if i%2 == 0 {
 			ops = []string{"op2"}
 		}
-		c.add(time.Second)
-		for _, ch := range e.ObserveHit(Hit{ID: i, At: c.now(), Operations: ops}) {
+		c.Add(time.Second)
+		for _, ch := range e.ObserveHit(Hit{ID: i, At: c.Now(), Operations: ops}) {
 			fps[ch.Alert.Fingerprint] = true
 		}
 	}
@@ -352,8 +348,8 @@ func TestGroupingByOperationAndEvidenceCap(t *testing.T) {
 	}
 	// evidence is capped
 	for i := int64(61); i <= 200; i++ {
-		c.add(time.Second)
-		e.ObserveHit(Hit{ID: i, At: c.now(), Operations: []string{"op"}})
+		c.Add(time.Second)
+		e.ObserveHit(Hit{ID: i, At: c.Now(), Operations: []string{"op"}})
 	}
 	for _, a := range e.Open() {
 		if a.Operation == "op" && (len(a.Evidence) != maxEvidence || a.Evidence[len(a.Evidence)-1] != 200) {

@@ -25,17 +25,17 @@ func noticeEvents(ns []Notice) string {
 // more notification, and nothing is sent in between.
 func TestGroupWaitIntervalAndResolve(t *testing.T) {
 	c := newClock()
-	e, err := New([]Rule{{ID: "newbie", Name: "New author", Kind: KindNewAuthor, Window: time.Hour}}, []Operation{testOp}, c.now)
+	e, err := New([]Rule{{ID: "newbie", Name: "New author", Kind: KindNewAuthor, Window: time.Hour}}, []Operation{testOp}, c.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	post := func(id int64, author string) {
 		t.Helper()
-		e.ObserveHit(Hit{ID: id, At: c.now(), Operations: []string{"op"}, Author: author})
+		e.ObserveHit(Hit{ID: id, At: c.Now(), Operations: []string{"op"}, Author: author})
 	}
 	flush := func(when time.Duration, want string) []Notice {
 		t.Helper()
-		c.set(at(when))
+		c.Set(at(when))
 		e.Tick()
 		ns, _ := e.Flush()
 		if got := noticeEvents(ns); got != want {
@@ -48,9 +48,9 @@ func TestGroupWaitIntervalAndResolve(t *testing.T) {
 	if due, ok := e.NextDue(); !ok || !due.Equal(at(30*time.Second)) {
 		t.Fatalf("next due %v %v, want group_wait after the first firing", due, ok)
 	}
-	c.set(at(10 * time.Second))
+	c.Set(at(10 * time.Second))
 	post(2, "@b")
-	c.set(at(20 * time.Second))
+	c.Set(at(20 * time.Second))
 	post(3, "@c")
 	post(4, "@c")
 	flush(29*time.Second, "")
@@ -66,7 +66,7 @@ func TestGroupWaitIntervalAndResolve(t *testing.T) {
 		}
 	}
 	// a fourth author: the group changed, notified after group_interval
-	c.set(at(time.Minute))
+	c.Set(at(time.Minute))
 	post(5, "@d")
 	flush(time.Minute, "")
 	if due, _ := e.NextDue(); !due.Equal(at(5*time.Minute + 30*time.Second)) {
@@ -101,7 +101,7 @@ func TestGroupWaitIntervalAndResolve(t *testing.T) {
 func TestGroupRepeatInterval(t *testing.T) {
 	c := newClock()
 	e, err := New([]Rule{{ID: "busy", Kind: KindCount, Threshold: 1, Window: 24 * time.Hour},
-		{ID: "quick", Kind: KindCount, Threshold: 1, Window: 24 * time.Hour, Repeat: time.Hour, Operation: "op"}}, []Operation{testOp}, c.now)
+		{ID: "quick", Kind: KindCount, Threshold: 1, Window: 24 * time.Hour, Repeat: time.Hour, Operation: "op"}}, []Operation{testOp}, c.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestGroupRepeatInterval(t *testing.T) {
 	}
 	e.ObserveHit(hitAt(1, 0))
 	step := func(d time.Duration) string {
-		c.set(at(d))
+		c.Set(at(d))
 		e.Tick()
 		ns, _ := e.Flush()
 		var out []string
@@ -145,11 +145,11 @@ func TestGroupRepeatInterval(t *testing.T) {
 
 	// resolved within group_wait: never notified, nothing to say
 	c2 := newClock()
-	e2, _ := New([]Rule{{ID: "busy", Kind: KindCount, Threshold: 1, Window: 10 * time.Second}}, []Operation{testOp}, c2.now)
+	e2, _ := New([]Rule{{ID: "busy", Kind: KindCount, Threshold: 1, Window: 10 * time.Second}}, []Operation{testOp}, c2.Now)
 	e2.ObserveHit(hitAt(1, 0))
-	c2.set(at(15 * time.Second))
+	c2.Set(at(15 * time.Second))
 	e2.Tick()
-	c2.set(at(time.Minute))
+	c2.Set(at(time.Minute))
 	if ns, _ := e2.Flush(); len(ns) != 0 {
 		t.Fatalf("notified an alert resolved before its group waited: %+v", ns)
 	}
@@ -159,21 +159,21 @@ func TestGroupRepeatInterval(t *testing.T) {
 // silence ends the group is notified again as firing.
 func TestGroupSilenced(t *testing.T) {
 	c := newClock()
-	e, _ := New([]Rule{{ID: "busy", Kind: KindCount, Threshold: 1, Window: 24 * time.Hour}}, []Operation{testOp}, c.now)
+	e, _ := New([]Rule{{ID: "busy", Kind: KindCount, Threshold: 1, Window: 24 * time.Hour}}, []Operation{testOp}, c.Now)
 	e.ObserveHit(hitAt(1, 0))
-	c.set(at(30 * time.Second))
+	c.Set(at(30 * time.Second))
 	if ns, _ := e.Flush(); noticeEvents(ns) != "firing" {
 		t.Fatalf("first %q", noticeEvents(ns))
 	}
 	if _, err := e.AddSilence(Silence{ID: "s", Matchers: map[string]string{"rule": "busy"}, Start: at(time.Minute), End: at(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	c.set(at(10 * time.Minute))
+	c.Set(at(10 * time.Minute))
 	e.Tick()
 	if ns, _ := e.Flush(); len(ns) != 0 {
 		t.Fatalf("notified while silenced: %q", noticeEvents(ns))
 	}
-	c.set(at(time.Hour))
+	c.Set(at(time.Hour))
 	e.Tick()
 	if ns, _ := e.Flush(); noticeEvents(ns) != "firing" {
 		t.Fatalf("after the silence %q", noticeEvents(ns))
@@ -192,16 +192,16 @@ func TestSeverityAtLeast(t *testing.T) {
 	e := engine(t, c, Rule{ID: "high", Kind: KindSeverity, Severity: "high", Window: time.Hour},
 		Rule{ID: "crit", Kind: KindSeverity, Severity: "critical", Window: time.Hour})
 	sev := func(id int64, s, author string) Hit {
-		return Hit{ID: id, At: c.now(), Operations: []string{"op"}, Severity: s, Author: author}
+		return Hit{ID: id, At: c.Now(), Operations: []string{"op"}, Severity: s, Author: author}
 	}
 	if got := summary(e.ObserveHit(sev(1, "routine", "@a"))); got != "" {
 		t.Fatalf("a routine hit: %q", got)
 	}
-	c.add(time.Minute)
+	c.Add(time.Minute)
 	if got := summary(e.ObserveHit(sev(2, "high", "@a"))); got != "firing" {
 		t.Fatalf("a high hit: %q", got)
 	}
-	c.add(time.Minute)
+	c.Add(time.Minute)
 	got := e.ObserveHit(sev(3, "critical", "@b"))
 	events := map[string]string{}
 	for _, ch := range got {
@@ -235,8 +235,8 @@ func TestCountingSummaries(t *testing.T) {
 	e := engine(t, c, Rule{ID: "high", Kind: KindSeverity, Severity: "high", Window: time.Hour})
 	var last string
 	for i, author := range []string{"@a", "@b", "@a"} {
-		c.add(time.Second)
-		for _, ch := range e.ObserveHit(Hit{ID: int64(i + 1), At: c.now(), Operations: []string{"op"}, Severity: "high", Author: author}) {
+		c.Add(time.Second)
+		for _, ch := range e.ObserveHit(Hit{ID: int64(i + 1), At: c.Now(), Operations: []string{"op"}, Severity: "high", Author: author}) {
 			last = ch.Alert.Summary
 		}
 	}

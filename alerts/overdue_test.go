@@ -5,14 +5,15 @@ import (
 	"time"
 
 	"github.com/watchroom/watchroom/watch/tasking"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
 // A request past its service level fires one alert of its own, which
 // resolves once the request is no longer overdue.
 func TestRequestOverdueAlerts(t *testing.T) {
-	c := &clock{t: testOp.Start}
+	c := watchtest.NewClock(testOp.Start)
 	e := engine(t, c, Rule{ID: "tasking-overdue", Kind: KindRequestOverdue})
-	due := c.t.Add(-time.Minute)
+	due := c.Now().Add(-time.Minute)
 	chs := e.ObserveOverdue([]tasking.Overdue{{ID: 4, Ref: "R-00004", Type: "pre_event", Urgency: "routine", What: "triage", Due: due}})
 	if len(chs) != 1 || chs[0].Alert.State != StateFiring || chs[0].Alert.Labels["request"] != "R-00004" || chs[0].Alert.Operation != "" {
 		t.Fatalf("changes %+v", chs)

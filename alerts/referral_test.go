@@ -18,7 +18,7 @@ import (
 func TestReferralChaser(t *testing.T) {
 	c := newClock()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "w.db"), logger, store.Options{Now: c.now})
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "w.db"), logger, store.Options{Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,11 +60,11 @@ func TestReferralChaser(t *testing.T) {
 	if len(alertsSeen) != 0 {
 		t.Fatalf("alert before the due time: %+v", alertsSeen)
 	}
-	c.add(7*24*time.Hour - time.Minute)
+	c.Add(7*24*time.Hour - time.Minute)
 	if err := svc.Tick(ctx); err != nil || len(alertsSeen) != 0 {
 		t.Fatalf("alert a minute early: %+v %v", alertsSeen, err)
 	}
-	c.add(time.Minute)
+	c.Add(time.Minute)
 	if err := svc.Tick(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func TestReferralChaserRestored(t *testing.T) {
 		{ID: 1, Platform: "tube", Outcome: watch.OutcomePending, At: t0, DueAt: t0.Add(time.Hour)},
 		{ID: 2, Platform: "tube", Outcome: watch.OutcomePending, At: t0, DueAt: t0.Add(48 * time.Hour)},
 	})
-	c.add(2 * time.Hour)
+	c.Add(2 * time.Hour)
 	chs := eng.Tick()
 	if len(chs) != 1 || chs[0].Event != "firing" || chs[0].Alert.Operation != "" || chs[0].Alert.Labels["referral"] != "1" {
 		t.Fatalf("after restore %s %+v", summary(chs), chs)

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
 // An engine made after a restart and given back the stored alerts, hits
@@ -135,20 +137,20 @@ func TestRestore(t *testing.T) {
 			restart: 3 * time.Minute, wantRestore: "resolved!", wantReason: `operation "op" no longer exists`,
 			steps: []step{{at: 3 * time.Minute, want: ""}}},
 	}
-	run := func(t *testing.T, e *Engine, c *clock, steps []step, saved *Saved) {
+	run := func(t *testing.T, e *Engine, c *watchtest.Clock, steps []step, saved *Saved) {
 		t.Helper()
 		for i, s := range steps {
-			c.set(at(s.at))
+			c.Set(at(s.at))
 			var got []Change
 			switch {
 			case s.hit != nil:
-				s.hit.At = c.now()
+				s.hit.At = c.Now()
 				got = withFlush(e, e.ObserveHit(*s.hit))
 				if saved != nil {
 					saved.Hits = append(saved.Hits, *s.hit)
 				}
 			case s.source != nil:
-				s.source.At = c.now()
+				s.source.At = c.Now()
 				got = withFlush(e, e.ObserveSource(*s.source))
 				if saved != nil {
 					saved.Sources = append(saved.Sources, *s.source)
@@ -164,7 +166,7 @@ func TestRestore(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newClock()
-			before, err := New(tc.rules, []Operation{testOp}, c.now)
+			before, err := New(tc.rules, []Operation{testOp}, c.Now)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -205,7 +207,7 @@ func TestRestore(t *testing.T) {
 				saved.Hits = nil
 			}
 			// the restart
-			c.set(at(tc.restart))
+			c.Set(at(tc.restart))
 			rules, ops := tc.rules, []Operation{testOp}
 			if tc.after != nil {
 				rules = tc.after
@@ -213,7 +215,7 @@ func TestRestore(t *testing.T) {
 			if tc.ops != nil {
 				ops = tc.ops
 			}
-			e, err := New(rules, ops, c.now)
+			e, err := New(rules, ops, c.Now)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -222,13 +224,13 @@ func TestRestore(t *testing.T) {
 			for _, h := range saved.Hits {
 				authors = append(authors, h.Author)
 			}
-			e.SeedAuthors("op", authors, c.now())
+			e.SeedAuthors("op", authors, c.Now())
 			got := withFlush(e, e.Restore(saved))
 			if summary(got) != tc.wantRestore {
 				t.Fatalf("restore: got %q, want %q", summary(got), tc.wantRestore)
 			}
 			for _, ch := range got {
-				if !strings.Contains(ch.Alert.Reason, tc.wantReason) || ch.Alert.ResolvedBy != "system" || !ch.Alert.ResolvedAt.Equal(c.now()) {
+				if !strings.Contains(ch.Alert.Reason, tc.wantReason) || ch.Alert.ResolvedBy != "system" || !ch.Alert.ResolvedAt.Equal(c.Now()) {
 					t.Fatalf("resolved at start: %+v", ch.Alert)
 				}
 			}
@@ -248,7 +250,7 @@ func TestRestoreIsIdempotent(t *testing.T) {
 	a := Alert{Fingerprint: fingerprint("busy", "op"), RuleID: "busy", Kind: KindCount, Operation: "op", State: StateFiring,
 		Started: at(time.Minute), FiredAt: at(time.Minute), LastNotified: at(time.Minute),
 		Severity: "routine", Summary: "2 hits in the last 10m (threshold 2)", Evidence: []int64{1, 2}}
-	c.set(at(2 * time.Minute))
+	c.Set(at(2 * time.Minute))
 	for range 2 {
 		if got := e.Restore(Saved{Alerts: []Alert{a}, Hits: hits}); len(got) != 0 {
 			t.Fatalf("restore: %q", summary(got))

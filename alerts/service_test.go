@@ -19,7 +19,7 @@ import (
 func TestServiceRecordsChangesAsTimelineEvents(t *testing.T) {
 	c := newClock()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "w.db"), logger, store.Options{Now: c.now})
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "w.db"), logger, store.Options{Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestServiceRecordsChangesAsTimelineEvents(t *testing.T) {
 		t.Fatalf("audit %+v", log[0])
 	}
 	// the window slides: resolved automatically, and gone from the board
-	c.add(2 * time.Hour)
+	c.Add(2 * time.Hour)
 	if err := svc.Tick(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/store/storetest"
 	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
@@ -36,14 +37,14 @@ func (r *nullRecorder) RecordAlertChanges(_ context.Context, chs []watch.AlertCh
 // source_failing at the threshold, counted poll by poll.
 func TestSourceFailingAfterNFailuresWithTheSameError(t *testing.T) {
 	c := newClock()
-	c.set(at(3 * time.Hour)) // the operation is live
+	c.Set(at(3 * time.Hour)) // the operation is live
 	e := engine(t, c, Rule{ID: "src", Kind: KindSourceFailing, Threshold: 3})
 	rec := &nullRecorder{}
 	svc := NewService(e, rec, watchtest.Logger(), ServiceOptions{})
 	ctx := context.Background()
 	for n := 1; n <= 3; n++ {
-		c.add(time.Minute)
-		if err := svc.Handle(ctx, sourceEvent(t, c.now(), n, "HTTP 503 Service Unavailable")); err != nil {
+		c.Add(time.Minute)
+		if err := svc.Handle(ctx, sourceEvent(t, c.Now(), n, "HTTP 503 Service Unavailable")); err != nil {
 			t.Fatal(err)
 		}
 		if open := svc.Open(); (n < 3) != (len(open) == 0) {
@@ -55,8 +56,8 @@ func TestSourceFailingAfterNFailuresWithTheSameError(t *testing.T) {
 		a.Summary != "source feed1 failed 3 times in a row: HTTP 503 Service Unavailable" {
 		t.Fatalf("alert %+v", a)
 	}
-	c.add(time.Minute)
-	if err := svc.Handle(ctx, sourceEvent(t, c.now(), 0, "")); err != nil {
+	c.Add(time.Minute)
+	if err := svc.Handle(ctx, sourceEvent(t, c.Now(), 0, "")); err != nil {
 		t.Fatal(err)
 	}
 	if open := svc.Open(); len(open) != 0 {
@@ -74,7 +75,7 @@ func (failingPoller) Poll(context.Context, watch.Source, watch.SourceHealth) (wa
 // through the store's publisher: the third fires source_failing.
 func TestEveryFailedPollReachesTheAlertService(t *testing.T) {
 	c := watchtest.NewClock(at(3 * time.Hour))
-	st := watchtest.OpenStore(t, c.Now)
+	st := storetest.Open(t, c.Now)
 	e, err := New([]Rule{{ID: "src", Kind: KindSourceFailing, Threshold: 3}}, []Operation{testOp}, c.Now)
 	if err != nil {
 		t.Fatal(err)

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/watchroom/watchroom/watch"
-	"github.com/watchroom/watchroom/watch/watchtest"
+	"github.com/watchroom/watchroom/watch/store/storetest"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -38,7 +38,7 @@ func joined(xs []string) string {
 // A saved list is matched after a rebuild, with the operations it links;
 // a disabled list is not; a config list's override wins over the file.
 func TestListsRebuildSwapsInStoredLists(t *testing.T) {
-	st := watchtest.OpenStore(t, nil)
+	st := storetest.Open(t, nil)
 	ctx := context.Background()
 	config := []watch.WatchList{{ID: "ume", Terms: []string{"rave"}, Severity: "high"}}
 	ops := []watch.Operation{{ID: "op1", WatchLists: []string{"ume"}}, {ID: "op2"}}
@@ -187,7 +187,7 @@ func TestListsSwapIsWhole(t *testing.T) {
 // matcher at once, linked to the web's lists, and a later rebuild of the
 // lists keeps them rather than the operations the set was made with.
 func TestListsSetOperations(t *testing.T) {
-	st := watchtest.OpenStore(t, nil)
+	st := storetest.Open(t, nil)
 	ctx := context.Background()
 	config := []watch.WatchList{{ID: "ume", Terms: []string{"rave"}, Severity: "high"}}
 	l := watch.NewLists(config, []watch.Operation{{ID: "op1", WatchLists: []string{"ume"}}}, st, nil, quiet, nil)

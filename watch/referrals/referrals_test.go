@@ -21,6 +21,7 @@ import (
 	"github.com/watchroom/watchroom/watch/evidence"
 	"github.com/watchroom/watchroom/watch/fetch"
 	"github.com/watchroom/watchroom/watch/store"
+	"github.com/watchroom/watchroom/watch/store/storetest"
 	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
@@ -41,7 +42,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, fetcher Fetcher) *fixture {
 	f := &fixture{clock: watchtest.NewClock(t0)}
-	f.st = watchtest.OpenStore(t, f.clock.Now)
+	f.st = storetest.Open(t, f.clock.Now)
 	f.st.SetPublisher(func(evs []watch.Event) { f.mu.Lock(); f.evs = append(f.evs, evs...); f.mu.Unlock() })
 	svc, err := New(Options{Store: f.st, Fetcher: fetcher, Platforms: testPlatforms, RequireCapture: true, Now: f.clock.Now, Logger: watchtest.Logger()})
 	if err != nil {

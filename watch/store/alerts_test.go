@@ -14,7 +14,7 @@ import (
 func TestAlertsAndHitsToRestore(t *testing.T) {
 	s, c, _ := open(t)
 	ctx := context.Background()
-	start := c.now()
+	start := c.Now()
 	change := func(fp, state string) {
 		t.Helper()
 		if err := s.RecordAlertChanges(ctx, []watch.AlertChange{{Alert: watch.Alert{Fingerprint: fp, Operation: "op",
@@ -28,7 +28,7 @@ func TestAlertsAndHitsToRestore(t *testing.T) {
 		if _, _, err := s.RecordItem(ctx, item(string(rune('a'+i)), "t"), []watch.Hit{{ListID: "l", Operations: []string{"op"}}}); err != nil {
 			t.Fatal(err)
 		}
-		c.add(7 * time.Minute)
+		c.Add(7 * time.Minute)
 	}
 	change("recent", "resolved")
 	change("acked", "acknowledged")
@@ -68,9 +68,9 @@ func TestRecordAlertChangesRoundTrip(t *testing.T) {
 	s, c, _ := open(t)
 	ctx := context.Background()
 	a := watch.Alert{Fingerprint: "fp", RuleID: "busy", Kind: "count", Operation: "op", Labels: map[string]string{"rule": "busy"},
-		State: "firing", Evidence: []int64{3, 4}, Started: c.now().Add(-time.Minute), FiredAt: c.now()}
+		State: "firing", Evidence: []int64{3, 4}, Started: c.Now().Add(-time.Minute), FiredAt: c.Now()}
 	acked := a.Clone()
-	acked.State, acked.AckedBy, acked.AckedAt = "acknowledged", "pc1", c.now()
+	acked.State, acked.AckedBy, acked.AckedAt = "acknowledged", "pc1", c.Now()
 	audit := &watch.AuditEntry{Actor: "pc1", Action: "alert_ack", Target: "alert:fp"}
 	if err := s.RecordAlertChanges(ctx, []watch.AlertChange{{Alert: a, Event: "firing", Notify: true}, {Alert: acked, Event: "acknowledged"}}, audit); err != nil {
 		t.Fatal(err)
@@ -79,7 +79,7 @@ func TestRecordAlertChangesRoundTrip(t *testing.T) {
 	if err != nil || len(open) != 1 {
 		t.Fatalf("open alerts %+v %v", open, err)
 	}
-	if got := open[0]; got.State != "acknowledged" || got.AckedBy != "pc1" || !got.AckedAt.Equal(c.now()) || got.Labels["rule"] != "busy" ||
+	if got := open[0]; got.State != "acknowledged" || got.AckedBy != "pc1" || !got.AckedAt.Equal(c.Now()) || got.Labels["rule"] != "busy" ||
 		len(got.Evidence) != 2 || got.Evidence[1] != 4 || !got.Started.Equal(a.Started) {
 		t.Fatalf("stored alert %+v", got)
 	}

@@ -26,13 +26,13 @@ func addTestCapture(t *testing.T, s *Store, at time.Time, sha string) evidence.C
 func TestEvidenceSchemaRefusesChanges(t *testing.T) {
 	s, clk, _ := open(t)
 	ctx := context.Background()
-	c := addTestCapture(t, s, clk.now(), strings.Repeat("a", 64))
-	k, err := s.OpenCase(ctx, evidence.Case{Reference: "C1", Officer: "DC Jones", Purpose: "p", OpenedAt: clk.now(), OpenedBy: "a"})
+	c := addTestCapture(t, s, clk.Now(), strings.Repeat("a", 64))
+	k, err := s.OpenCase(ctx, evidence.Case{Reference: "C1", Officer: "DC Jones", Purpose: "p", OpenedAt: clk.Now(), OpenedBy: "a"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.AddExhibit(ctx, evidence.Exhibit{CaseID: k.ID, CaptureID: c.ID, Producer: "Jane Smith", Retention: "standard"}, "JS",
-		evidence.Act{At: clk.now(), Actor: "a", Action: evidence.ActAddedToCase}); err != nil {
+		evidence.Act{At: clk.Now(), Actor: "a", Action: evidence.ActAddedToCase}); err != nil {
 		t.Fatal(err)
 	}
 	for _, stmt := range []string{
@@ -53,7 +53,7 @@ func TestEvidenceSchemaRefusesChanges(t *testing.T) {
 	if _, err := s.w.ExecContext(ctx, `UPDATE evidence_exhibits SET retention = 'extended' WHERE id = 1`); err != nil {
 		t.Errorf("changing the retention class: %v", err)
 	}
-	if _, err := s.CloseCase(ctx, k.ID, "a", clk.now()); err != nil {
+	if _, err := s.CloseCase(ctx, k.ID, "a", clk.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.w.ExecContext(ctx, `UPDATE evidence_cases SET closed_at = '' WHERE id = 1`); err == nil {
@@ -75,15 +75,15 @@ func TestPruneCapturesKeepsExhibitsAndSharedFiles(t *testing.T) {
 	s, clk, _ := open(t)
 	ctx := context.Background()
 	shared, alone, kept := strings.Repeat("1", 64), strings.Repeat("2", 64), strings.Repeat("3", 64)
-	old := clk.now()
+	old := clk.Now()
 	a := addTestCapture(t, s, old, shared)
 	addTestCapture(t, s, old, alone)
 	ex := addTestCapture(t, s, old, kept)
-	clk.add(time.Hour)
-	addTestCapture(t, s, clk.now(), shared) // newer, same content as a
-	k, _ := s.OpenCase(ctx, evidence.Case{Reference: "C1", Officer: "o", Purpose: "p", OpenedAt: clk.now(), OpenedBy: "a"})
+	clk.Add(time.Hour)
+	addTestCapture(t, s, clk.Now(), shared) // newer, same content as a
+	k, _ := s.OpenCase(ctx, evidence.Case{Reference: "C1", Officer: "o", Purpose: "p", OpenedAt: clk.Now(), OpenedBy: "a"})
 	if _, err := s.AddExhibit(ctx, evidence.Exhibit{CaseID: k.ID, CaptureID: ex.ID, Producer: "P", Retention: "standard"}, "P",
-		evidence.Act{At: clk.now(), Actor: "a", Action: evidence.ActAddedToCase}); err != nil {
+		evidence.Act{At: clk.Now(), Actor: "a", Action: evidence.ActAddedToCase}); err != nil {
 		t.Fatal(err)
 	}
 	n, orphans, err := s.PruneCaptures(ctx, old.Add(time.Minute))

@@ -17,7 +17,7 @@ func TestSaveOperationEventAuditAndRefusals(t *testing.T) {
 	ctx := context.Background()
 	var got []watch.Event
 	s.SetPublisher(func(evs []watch.Event) { got = append(got, evs...) })
-	op := watch.Operation{ID: "gig", Name: "Gig", Start: c.now(), End: c.now().Add(time.Hour), Origin: watch.OriginWeb}
+	op := watch.Operation{ID: "gig", Name: "Gig", Start: c.Now(), End: c.Now().Add(time.Hour), Origin: watch.OriginWeb}
 	if err := s.SaveOperation(ctx, op, nil, "analyst1"); err != nil {
 		t.Fatal(err)
 	}
@@ -77,11 +77,11 @@ func TestDraftsOncePerEventAndDecidedOnce(t *testing.T) {
 func TestSilencesKept(t *testing.T) {
 	s, c, _ := open(t)
 	ctx := context.Background()
-	r := watch.Silence{ID: "web-1", Origin: "web", Matchers: map[string]string{"rule": "busy"}, Start: c.now(), End: c.now().Add(time.Hour), Reason: "r", Author: "pc1"}
+	r := watch.Silence{ID: "web-1", Origin: "web", Matchers: map[string]string{"rule": "busy"}, Start: c.Now(), End: c.Now().Add(time.Hour), Reason: "r", Author: "pc1"}
 	if err := s.SaveSilence(ctx, r, "silence_add", "pc1"); err != nil {
 		t.Fatal(err)
 	}
-	r.End = c.now().Add(time.Minute)
+	r.End = c.Now().Add(time.Minute)
 	if err := s.SaveSilence(ctx, r, "silence_expire", "pc2"); err != nil {
 		t.Fatal(err)
 	}

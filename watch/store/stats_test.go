@@ -11,7 +11,7 @@ import (
 func TestBoardStats(t *testing.T) {
 	s, c, _ := open(t)
 	ctx := context.Background()
-	start := c.now()
+	start := c.Now()
 	add := func(key, list, source string, terms []string, ops ...string) {
 		it := item(key, "t")
 		it.SourceID = source
@@ -20,9 +20,9 @@ func TestBoardStats(t *testing.T) {
 		}
 	}
 	add("a", "ume", "feed", []string{"rave"}, "op")
-	c.add(20 * time.Minute)
+	c.Add(20 * time.Minute)
 	add("b", "ume", "reddit", []string{"rave", "free party"}, "op")
-	c.add(70 * time.Minute)
+	c.Add(70 * time.Minute)
 	add("c", "disorder", "feed", []string{"ride out"}, "op")
 	add("d", "ume", "feed", []string{"rave"}) // no operation
 	st, err := s.Stats(ctx, "op", start, 30*time.Minute)

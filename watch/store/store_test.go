@@ -13,25 +13,14 @@ import (
 	"time"
 
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-func open(t testing.TB) (*Store, *clock, string) {
+func open(t testing.TB) (*Store, *watchtest.Clock, string) {
 	t.Helper()
-	c := &clock{t: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
+	c := watchtest.NewClock(time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC))
 	path := filepath.Join(t.TempDir(), "w.db")
-	s, err := Open(context.Background(), path, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Now: c.now})
+	s, err := Open(context.Background(), path, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +43,7 @@ func TestMigrateFromEmptyAndReopen(t *testing.T) {
 		t.Fatalf("epoch %q", epoch)
 	}
 	s.Close()
-	s2, err := Open(context.Background(), path, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Now: c.now})
+	s2, err := Open(context.Background(), path, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +209,7 @@ func TestAnnotationsAppendOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.add(time.Minute)
+	c.Add(time.Minute)
 	a2, err := s.Annotate(ctx, watch.Annotation{HitID: hid, Author: "pc2", Note: "correction", Supersedes: a1.ID})
 	if err != nil {
 		t.Fatal(err)
@@ -262,7 +251,7 @@ func TestUsersSessionsAudit(t *testing.T) {
 	if got, err := s.SessionUser(ctx, "tok"); err != nil || got.Name != "Alice" || got.Role != watch.RoleOfficer {
 		t.Fatalf("session user %+v %v", got, err)
 	}
-	c.add(2 * time.Hour)
+	c.Add(2 * time.Hour)
 	if _, err := s.SessionUser(ctx, "tok"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("expired session: %v", err)
 	}
@@ -329,10 +318,10 @@ func TestSourceHealthEventsOnChangeAndEveryFailure(t *testing.T) {
 func TestHitCounts(t *testing.T) {
 	s, c, _ := open(t)
 	ctx := context.Background()
-	start := c.now()
+	start := c.Now()
 	for i := 0; i < 5; i++ {
 		s.RecordItem(ctx, item(string(rune('a'+i)), "t"), []watch.Hit{{ListID: "l", Operations: []string{"op"}}})
-		c.add(7 * time.Minute)
+		c.Add(7 * time.Minute)
 	}
 	b, err := s.HitCounts(ctx, "op", start, 10*time.Minute)
 	if err != nil {
@@ -357,7 +346,7 @@ func TestPruneHonoursRetention(t *testing.T) {
 	if _, err := s.Annotate(ctx, watch.Annotation{HitID: old[0].ID, Author: "pc1", Note: "n"}); err != nil {
 		t.Fatal(err)
 	}
-	c.add(10 * 24 * time.Hour)
+	c.Add(10 * 24 * time.Hour)
 	_, fresh, _ := s.RecordItem(ctx, item("new", "t"), []watch.Hit{{ListID: "l", Operations: []string{"op"}}})
 	p, err := s.Prune(ctx, 7*24*time.Hour)
 	if err != nil {
@@ -384,7 +373,7 @@ func TestPruneHonoursRetention(t *testing.T) {
 	if isNew, _, _ := s.RecordItem(ctx, item("old", "t"), []watch.Hit{{ListID: "l"}}); isNew {
 		t.Fatal("a pruned item's key was forgotten too early")
 	}
-	c.add(10 * 24 * time.Hour)
+	c.Add(10 * 24 * time.Hour)
 	if p, _ := s.Prune(ctx, 7*24*time.Hour); p.Seen != 1 {
 		t.Fatalf("second pass %+v", p)
 	}

@@ -93,12 +93,12 @@ func TestRequestLifecycleAndBoards(t *testing.T) {
 	if _, err := s.SaveRequestForm(ctx, other, true, ""); !errors.Is(err, ErrForbidden) {
 		t.Fatalf("another's save: %v", err)
 	}
-	c.add(time.Hour)
+	c.Add(time.Hour)
 	if r, err = s.SaveRequestForm(ctx, r, true, ""); err != nil || r.State != tasking.StateSubmitted {
 		t.Fatalf("submit: %+v, %v", r, err)
 	}
-	c.add(2 * time.Hour)
-	due := c.now().Add(48 * time.Hour)
+	c.Add(2 * time.Hour)
+	due := c.Now().Add(48 * time.Hour)
 	if r, err = s.DecideRequest(ctx, r.ID, tasking.Decision{Action: tasking.ActAccept, By: "sgt", Priority: "P2", Assignee: "ann", Due: due}, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +187,7 @@ func TestDemandRowsFollowChanges(t *testing.T) {
 	if s.demand.rev != rev {
 		t.Fatal("nothing changed, yet the rows were read again")
 	}
-	c.add(time.Hour)
+	c.Add(time.Hour)
 	if _, err := s.DecideRequest(ctx, a.ID, tasking.Decision{Action: tasking.ActDecline, By: "sgt", Reason: "no_capacity", Text: "Sorry."}, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -19,11 +19,11 @@ func TestTermStats(t *testing.T) {
 		return v[0].ID
 	}
 	hit("old", "rave") // 40 days ago: not counted
-	c.add(30 * 24 * time.Hour)
+	c.Add(30 * 24 * time.Hour)
 	a := hit("a", "rave", "free party") // 10 days ago
-	c.add(3 * 24 * time.Hour)
+	c.Add(3 * 24 * time.Hour)
 	b := hit("b", "rave")
-	c.add(7 * 24 * time.Hour)
+	c.Add(7 * 24 * time.Hour)
 	hit("c", "rave")
 	// a term written as a phrase in a query, or in capitals, is the
 	// same term; once per hit

@@ -21,14 +21,14 @@ func TestWatchListsSaveConflictDeleteAudited(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if saved.Rev != 1 || saved.CreatedBy != "an1" || !saved.Created.Equal(c.now()) {
+	if saved.Rev != 1 || saved.CreatedBy != "an1" || !saved.Created.Equal(c.Now()) {
 		t.Fatalf("saved %+v", saved)
 	}
 	// a writer who read no list (rev 0) may not overwrite one
 	if _, err := s.SaveWatchList(ctx, l, watch.AuditEntry{Actor: "an2", Action: "watchlist_create"}); !errors.Is(err, ErrConflict) {
 		t.Fatalf("second create: %v", err)
 	}
-	c.add(time.Minute)
+	c.Add(time.Minute)
 	edit := saved
 	edit.List.Query, edit.Disabled = `drill* OR grime`, true
 	edit, err = s.SaveWatchList(ctx, edit, watch.AuditEntry{Actor: "an2", Action: "watchlist_edit", Target: "watchlist:drill", Detail: "old new"})
@@ -44,7 +44,7 @@ func TestWatchListsSaveConflictDeleteAudited(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	s, err = Open(ctx, path, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Now: c.now})
+	s, err = Open(ctx, path, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestWatchListsSaveConflictDeleteAudited(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := watch.StoredList{List: watch.WatchList{ID: "drill", Name: "Drill", Query: `drill* OR grime`, Severity: "high", Sources: []string{"src"}},
-		Operations: []string{"op1"}, Disabled: true, Rev: 2, CreatedBy: "an1", Created: c.now().Add(-time.Minute), UpdatedBy: "an2", Updated: c.now()}
+		Operations: []string{"op1"}, Disabled: true, Rev: 2, CreatedBy: "an1", Created: c.Now().Add(-time.Minute), UpdatedBy: "an2", Updated: c.Now()}
 	if len(got) != 2 || !reflect.DeepEqual(got[0], want) || got[1].List.ID != "ume" || !got[1].Override || got[1].Operations == nil {
 		t.Fatalf("stored\n%+v\nwant\n%+v", got, want)
 	}
@@ -89,10 +89,10 @@ func TestItemsSinceNewestFirstCapped(t *testing.T) {
 			t.Fatal(err)
 		}
 		if i < 3 {
-			c.add(24 * time.Hour)
+			c.Add(24 * time.Hour)
 		}
 	}
-	got, err := s.ItemsSince(ctx, c.now().Add(-36*time.Hour), 10)
+	got, err := s.ItemsSince(ctx, c.Now().Add(-36*time.Hour), 10)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,11 +1,11 @@
 // Package watchtest holds what the project's tests share: a clock to set,
-// a condition to wait for, a real store in a temporary folder. It is
-// imported by tests only.
+// a condition to wait for, a quiet logger and golden files. It imports
+// nothing of the project, so any package's own tests can use it (a real
+// store for tests is watch/store/storetest). It is imported by tests only.
 package watchtest
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"io"
 	"log/slog"
@@ -15,8 +15,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/watchroom/watchroom/watch/store"
 )
 
 // Clock is a clock that moves only when told to, safe for concurrent use.
@@ -72,18 +70,6 @@ func Logger() *slog.Logger {
 		return slog.Default()
 	}
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
-}
-
-// OpenStore opens a new database in a temporary folder, closed when the
-// test ends. now may be nil (the wall clock).
-func OpenStore(t testing.TB, now func() time.Time) *store.Store {
-	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "watchroom.db"), Logger(), store.Options{Now: now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
 }
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/ with what the tests produce")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/watchroom/watchroom/alerts/notify"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
 // groupsConfig is the e2e console with a webhook source, a new-author rule
@@ -50,17 +51,17 @@ func pushPost(t *testing.T, base, id, author string) {
 // notification after group_interval, and nothing in between.
 func TestFivePostsOneNotification(t *testing.T) {
 	hook := newHookServer(t)
-	clock := &fakeClock{t: time.Date(2026, 11, 28, 20, 0, 0, 0, time.UTC)} // the operation is imminent
+	clock := watchtest.NewClock(time.Date(2026, 11, 28, 20, 0, 0, 0, time.UTC)) // the operation is imminent
 	env := map[string]string{"TEST_SCANNER_TOKEN": hookToken, "HOOK_SECRET": "hook-secret"}
 	a, base, _ := newTestApp(t, groupsConfig(t, hook.srv.URL), clock, func(k string) string { return env[k] })
 	ctx := context.Background()
-	first := clock.now()
+	first := clock.Now()
 	for i, author := range []string{"@a", "@b", "@a", "@c", "@b"} {
 		pushPost(t, base, fmt.Sprintf("p%d", i+1), author)
-		clock.add(time.Second)
+		clock.Add(time.Second)
 	}
 	// ume-hit, and a new-author alert for each of @a, @b, @c
-	waitFor(t, "four alerts counting five hits", 10*time.Second, func() bool {
+	watchtest.WaitFor(t, "four alerts counting five hits", 10*time.Second, func() bool {
 		open := a.alerts.Open()
 		if len(open) != 4 {
 			return false
@@ -83,7 +84,7 @@ func TestFivePostsOneNotification(t *testing.T) {
 	if n := flush(); n != 0 {
 		t.Fatalf("%d notifications within group_wait", n)
 	}
-	clock.add(first.Add(30 * time.Second).Sub(clock.now()))
+	clock.Add(first.Add(30 * time.Second).Sub(clock.Now()))
 	if n := flush(); n != 1 {
 		t.Fatalf("%d notifications after group_wait, want one for the group", n)
 	}
@@ -112,13 +113,13 @@ func TestFivePostsOneNotification(t *testing.T) {
 	}
 
 	// a minute later, a fourth author: the group changed
-	clock.add(first.Add(90 * time.Second).Sub(clock.now()))
+	clock.Add(first.Add(90 * time.Second).Sub(clock.Now()))
 	pushPost(t, base, "p6", "@d")
-	waitFor(t, "the fifth alert", 10*time.Second, func() bool { return len(a.alerts.Open()) == 5 })
+	watchtest.WaitFor(t, "the fifth alert", 10*time.Second, func() bool { return len(a.alerts.Open()) == 5 })
 	if n := flush(); n != 1 {
 		t.Fatalf("%d notifications within group_interval", n)
 	}
-	clock.add(first.Add(30*time.Second + 5*time.Minute).Sub(clock.now()))
+	clock.Add(first.Add(30*time.Second + 5*time.Minute).Sub(clock.Now()))
 	if n := flush(); n != 2 {
 		t.Fatalf("%d notifications after group_interval, want one more", n)
 	}
@@ -129,7 +130,7 @@ func TestFivePostsOneNotification(t *testing.T) {
 		t.Fatalf("second notification %+v", p)
 	}
 	// nothing more without a change, until the repeat
-	clock.add(first.Add(time.Hour).Sub(clock.now()))
+	clock.Add(first.Add(time.Hour).Sub(clock.Now()))
 	if n := flush(); n != 2 {
 		t.Fatalf("%d notifications without a change", n)
 	}
@@ -139,12 +140,12 @@ func TestFivePostsOneNotification(t *testing.T) {
 // reason field; with a reason it resolves.
 func TestResolveNeedsAReason(t *testing.T) {
 	hook := newHookServer(t)
-	clock := &fakeClock{t: time.Date(2026, 11, 28, 20, 0, 0, 0, time.UTC)}
+	clock := watchtest.NewClock(time.Date(2026, 11, 28, 20, 0, 0, 0, time.UTC))
 	env := map[string]string{"TEST_SCANNER_TOKEN": hookToken, "HOOK_SECRET": "hook-secret"}
 	a, base, _ := newTestApp(t, groupsConfig(t, hook.srv.URL), clock, func(k string) string { return env[k] })
 	addUser(t, a, "pc1", "officer")
 	pushPost(t, base, "p1", "@a")
-	waitFor(t, "the alerts", 10*time.Second, func() bool { return len(a.alerts.Open()) == 2 })
+	watchtest.WaitFor(t, "the alerts", 10*time.Second, func() bool { return len(a.alerts.Open()) == 2 })
 	fp := a.alerts.Open()[0].Fingerprint
 	w := signInHTTP(t, base, "pc1")
 	resolve := func(reason string) (int, map[string]any) {

@@ -16,6 +16,7 @@ import (
 	"github.com/watchroom/watchroom/alerts/notify/smtptest"
 	"github.com/watchroom/watchroom/config"
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
 // An alert fired and acknowledged before a restart is still acknowledged
@@ -35,12 +36,12 @@ func TestAlertSurvivesRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := &fakeClock{t: cfg.Operations[0].Start.Add(-3 * time.Hour)}
+	clock := watchtest.NewClock(cfg.Operations[0].Start.Add(-3 * time.Hour))
 	env := map[string]string{"TEST_SMTP_PASSWORD": "correct horse"}
 	open := func() *App {
 		t.Helper()
 		a, err := New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)),
-			Options{Now: clock.now, Getenv: func(k string) string { return env[k] }})
+			Options{Now: clock.Now, Getenv: func(k string) string { return env[k] }})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -60,14 +61,14 @@ func TestAlertSurvivesRestart(t *testing.T) {
 	}
 	// the firing is recorded off the write path, then notified once its
 	// group has waited for more (group_wait, 30s)
-	waitFor(t, "the alert", 10*time.Second, func() bool { return len(a.alerts.Open()) == 1 })
-	clock.add(30 * time.Second)
+	watchtest.WaitFor(t, "the alert", 10*time.Second, func() bool { return len(a.alerts.Open()) == 1 })
+	clock.Add(30 * time.Second)
 	if err := a.alerts.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the firing mail", 10*time.Second, func() bool { got, _, _ := box.Snapshot(); return len(got) == 1 })
+	watchtest.WaitFor(t, "the firing mail", 10*time.Second, func() bool { got, _, _ := box.Snapshot(); return len(got) == 1 })
 	fp := a.alerts.Open()[0].Fingerprint
-	clock.add(5 * time.Minute)
+	clock.Add(5 * time.Minute)
 	acked, err := a.alerts.Ack(ctx, fp, "sgt.jones")
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +81,7 @@ func TestAlertSurvivesRestart(t *testing.T) {
 	}
 
 	// the restart
-	clock.add(10 * time.Minute)
+	clock.Add(10 * time.Minute)
 	b := open()
 	defer b.Stop(ctx)
 	got := b.alerts.Open()
@@ -97,7 +98,7 @@ func TestAlertSurvivesRestart(t *testing.T) {
 	if err := b.pollNow(ctx, "local"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the second hit in the alert", 10*time.Second, func() bool {
+	watchtest.WaitFor(t, "the second hit in the alert", 10*time.Second, func() bool {
 		o := b.alerts.Open()
 		return len(o) == 1 && len(o[0].Evidence) == 2
 	})
@@ -112,7 +113,7 @@ func TestAlertSurvivesRestart(t *testing.T) {
 	}
 
 	// the window (an hour) passes with no new hits
-	clock.add(time.Hour + time.Minute)
+	clock.Add(time.Hour + time.Minute)
 	if err := b.alerts.Tick(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +122,7 @@ func TestAlertSurvivesRestart(t *testing.T) {
 	}
 	res := alertEvents(t, b, "resolved")
 	if len(res) != 1 || res[0].Alert.Fingerprint != fp || res[0].Alert.ResolvedBy != "system" ||
-		res[0].Alert.AckedBy != "sgt.jones" || !res[0].Alert.ResolvedAt.Equal(clock.now()) {
+		res[0].Alert.AckedBy != "sgt.jones" || !res[0].Alert.ResolvedAt.Equal(clock.Now()) {
 		t.Fatalf("resolved events %+v", res)
 	}
 	stored, err := b.store.OpenAlerts(ctx, watch.BoardAll)
@@ -164,9 +165,9 @@ func TestAlertOfRemovedRuleResolvedAtStart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := &fakeClock{t: cfg.Operations[0].Start.Add(-3 * time.Hour)}
+	clock := watchtest.NewClock(cfg.Operations[0].Start.Add(-3 * time.Hour))
 	ctx := context.Background()
-	a, err := New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Now: clock.now})
+	a, err := New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +175,7 @@ func TestAlertOfRemovedRuleResolvedAtStart(t *testing.T) {
 	if err := a.pollNow(ctx, "local"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the firing recorded", 10*time.Second, func() bool { return len(alertEvents(t, a, "firing")) == 1 })
+	watchtest.WaitFor(t, "the firing recorded", 10*time.Second, func() bool { return len(alertEvents(t, a, "firing")) == 1 })
 	if err := a.Stop(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -182,8 +183,8 @@ func TestAlertOfRemovedRuleResolvedAtStart(t *testing.T) {
 	if cfg, err = config.Parse("restore.yaml", []byte(text), ConfigOptions()); err != nil {
 		t.Fatal(err)
 	}
-	clock.add(time.Minute)
-	b, err := New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Now: clock.now})
+	clock.Add(time.Minute)
+	b, err := New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,7 @@ import (
 
 	"github.com/watchroom/watchroom/alerts/notify/smtptest"
 	"github.com/watchroom/watchroom/alerts/notify/webhook"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
 // mailParts is a delivered message: subject, text and attached files.
@@ -137,7 +138,7 @@ func TestBriefingDocumentDeliveredToTheTeamOnly(t *testing.T) {
 	feed := newFeedServer(t)
 	text := fmt.Sprintf(deliveryConfig, tempDataDir(t), feed.url, team.srv.URL, alertOnly.srv.URL, other.srv.URL, addr, ca)
 	text = strings.Replace(text, "    watchlists: [ume]\n", "    watchlists: [ume]\n    team: North SNT\n    briefing_lead: 30h\n", 1)
-	clock := &fakeClock{t: time.Date(2026, 11, 27, 11, 0, 0, 0, time.UTC)} // op1 starts 2026-11-28T18:00Z: T−31h
+	clock := watchtest.NewClock(time.Date(2026, 11, 27, 11, 0, 0, 0, time.UTC)) // op1 starts 2026-11-28T18:00Z: T−31h
 	env := map[string]string{"TEST_SMTP_PASSWORD": "correct horse", "HOOK_SECRET": "s3cret"}
 	a, _, _ := newTestApp(t, text, clock, func(k string) string { return env[k] })
 	ctx := context.Background()
@@ -146,7 +147,7 @@ func TestBriefingDocumentDeliveredToTheTeamOnly(t *testing.T) {
 	if got, _, _ := box.Snapshot(); len(got) != 0 || team.count() != 0 {
 		t.Fatal("delivered before its lead time (30h)")
 	}
-	clock.add(time.Hour + time.Second)
+	clock.Add(time.Hour + time.Second)
 	a.briefings.Scheduled(ctx)
 	a.notify.Wait(context.Background())
 	vs, _ := a.store.Briefings(ctx, "op1")

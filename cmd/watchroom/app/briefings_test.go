@@ -18,6 +18,7 @@ import (
 	"github.com/watchroom/watchroom/alerts/briefing"
 	"github.com/watchroom/watchroom/config"
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
 // The scheduled briefing is made once, at T−24h, from the clock and the
@@ -30,8 +31,8 @@ func TestScheduledBriefingAtItsTime(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := cfg.Operations[0].Start
-	clock := &fakeClock{t: start.Add(-25 * time.Hour)}
-	a, err := New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Now: clock.now})
+	clock := watchtest.NewClock(start.Add(-25 * time.Hour))
+	a, err := New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +46,7 @@ func TestScheduledBriefingAtItsTime(t *testing.T) {
 	if vs, _ := a.store.Briefings(ctx, ""); len(vs) != 0 {
 		t.Fatalf("a briefing before its time: %+v", vs)
 	}
-	clock.add(time.Hour + time.Second) // T−24h has passed
+	clock.Add(time.Hour + time.Second) // T−24h has passed
 	a.briefings.Scheduled(ctx)
 	a.briefings.Scheduled(ctx) // a second pass makes no second version
 	vs, err := a.store.Briefings(ctx, "op1")
@@ -73,7 +74,7 @@ func TestScheduledBriefingAtItsTime(t *testing.T) {
 		t.Fatalf("briefing data %+v", b)
 	}
 	// after the start, no scheduled version is due any more
-	clock.add(25 * time.Hour)
+	clock.Add(25 * time.Hour)
 	a.briefings.Scheduled(ctx)
 	if vs, _ := a.store.Briefings(ctx, "op1"); len(vs) != 1 {
 		t.Fatalf("%d versions", len(vs))

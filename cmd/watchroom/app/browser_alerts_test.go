@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
 // severityBoardConfig has one list per severity, each on its own
@@ -73,15 +74,15 @@ type sevStyle struct {
 // above acknowledged ones, most severe first; a silenced alert is shown at
 // reduced weight and can be hidden, a choice the browser remembers.
 func TestBrowserAlertSeverityOrderAndSilenced(t *testing.T) {
-	clock := &fakeClock{t: time.Date(2026, 11, 28, 20, 0, 0, 0, time.UTC)}
+	clock := watchtest.NewClock(time.Date(2026, 11, 28, 20, 0, 0, 0, time.UTC))
 	env := map[string]string{"TEST_SCANNER_TOKEN": hookToken}
 	a, base, _ := newTestApp(t, fmt.Sprintf(severityBoardConfig, tempDataDir(t)), clock, func(k string) string { return env[k] })
 	addUser(t, a, "pc1", watch.RoleOfficer)
 	for i, text := range []string{"meetup", "rave", "machete"} {
 		pushPostText(t, base, fmt.Sprintf("p%d", i+1), text)
-		clock.add(time.Second)
+		clock.Add(time.Second)
 	}
-	waitFor(t, "three alerts", 10*time.Second, func() bool { return len(a.alerts.Open()) == 3 })
+	watchtest.WaitFor(t, "three alerts", 10*time.Second, func() bool { return len(a.alerts.Open()) == 3 })
 	// the critical alert is acknowledged: it sorts below the firing ones
 	for _, al := range a.alerts.Open() {
 		if al.Operation == "op-c" {
@@ -167,12 +168,12 @@ func TestBrowserAlertSeverityOrderAndSilenced(t *testing.T) {
 
 // Resolving without a reason shows the message beside the reason field.
 func TestBrowserResolveAsksForAReason(t *testing.T) {
-	clock := &fakeClock{t: time.Date(2026, 11, 28, 20, 0, 0, 0, time.UTC)}
+	clock := watchtest.NewClock(time.Date(2026, 11, 28, 20, 0, 0, 0, time.UTC))
 	env := map[string]string{"TEST_SCANNER_TOKEN": hookToken}
 	a, base, _ := newTestApp(t, fmt.Sprintf(severityBoardConfig, tempDataDir(t)), clock, func(k string) string { return env[k] })
 	addUser(t, a, "pc1", watch.RoleOfficer)
 	pushPostText(t, base, "p1", "machete")
-	waitFor(t, "the alert", 10*time.Second, func() bool { return len(a.alerts.Open()) == 1 })
+	watchtest.WaitFor(t, "the alert", 10*time.Second, func() bool { return len(a.alerts.Open()) == 1 })
 	tb := newTab(t)
 	tb.signIn(t, base, "pc1", "all")
 	var msg, describedBy, errID, invalid string

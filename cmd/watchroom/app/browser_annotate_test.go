@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
 // Two officers annotate the same hit at the same moment: both annotations
@@ -51,7 +52,7 @@ func TestBrowserConcurrentAnnotationsAndKinds(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	waitFor(t, "both annotations stored", 20*time.Second, func() bool {
+	watchtest.WaitFor(t, "both annotations stored", 20*time.Second, func() bool {
 		v, err := a.store.Hit(context.Background(), 1)
 		return err == nil && len(v.Annotations) == 2
 	})

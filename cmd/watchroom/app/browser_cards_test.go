@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
 // twoListsConfig is the end-to-end config with a second watch list, so
@@ -157,7 +158,7 @@ func TestBrowserClusters(t *testing.T) {
 	tb.run(t, "annotate the card", chromedp.Click(`#hits li.hit:first-child button.annotate-open`, chromedp.ByQuery),
 		chromedp.SendKeys(`#hits li.hit:first-child form.annotate textarea`, "Known promoter", chromedp.ByQuery),
 		chromedp.Click(`#hits li.hit:first-child form.annotate button[type=submit]`, chromedp.ByQuery))
-	waitFor(t, "an annotation on each hit of the card", stepTimeout, func() bool {
+	watchtest.WaitFor(t, "an annotation on each hit of the card", stepTimeout, func() bool {
 		for _, id := range []int64{1, 2, 4, 5} {
 			if v, err := a.store.Hit(ctx, id); err != nil || len(v.Annotations) != 1 || v.Annotations[0].Note != "Known promoter" {
 				return false
@@ -178,5 +179,5 @@ func TestBrowserClusters(t *testing.T) {
 	}
 	tb.run(t, "claim the card", chromedp.Click(`#hits li.hit:first-child button.claim-toggle`, chromedp.ByQuery),
 		chromedp.WaitVisible(`#hits li.hit:first-child[data-claimed-by="pc1"]`, chromedp.ByQuery))
-	waitFor(t, "a claim on each hit of the card", stepTimeout, func() bool { return len(a.hub.Claims()) == 4 })
+	watchtest.WaitFor(t, "a claim on each hit of the card", stepTimeout, func() bool { return len(a.hub.Claims()) == 4 })
 }

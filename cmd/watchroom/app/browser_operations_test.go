@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
 // An analyst creates an operation in the web page and lands on its board,
@@ -71,7 +72,7 @@ func TestBrowserAnalystCreatesOperation(t *testing.T) {
 // the draft is no longer waiting. The event's hostile title is text.
 func TestBrowserAnalystAcceptsDraft(t *testing.T) {
 	feed, cal := newFeedServer(t), newCalServer(t)
-	clock := &fakeClock{t: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
+	clock := watchtest.NewClock(time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC))
 	a, base, _ := newTestApp(t, fmt.Sprintf(draftsConfig, tempDataDir(t), feed.url, cal.url), clock, nil)
 	addUser(t, a, "analyst1", watch.RoleAnalyst)
 	cal.set(vevent("e1", "&lt;img src=x onerror=alert(1)&gt; Warehouse party", "20261128T220000Z", "20261129T040000Z", "Unit 4, Hackney Wick"))

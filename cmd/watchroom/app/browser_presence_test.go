@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
 const summerFeed = `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Test</title><link>http://example.org/</link>
@@ -110,7 +111,7 @@ func TestBrowserPresenceAndClaims(t *testing.T) {
 	// pc2 leaves the board: gone from pc1's list
 	two.run(t, "leave", chromedp.Navigate("about:blank"))
 	// the page closes its socket when it is hidden, even into the back-forward cache
-	waitFor(t, "pc2 off the hub", 10*time.Second, func() bool { return len(a.hub.Presence("op1")) == 1 })
+	watchtest.WaitFor(t, "pc2 off the hub", 10*time.Second, func() bool { return len(a.hub.Presence("op1")) == 1 })
 	one.run(t, "pc2 gone", chromedp.WaitNotPresent(`#presence li[data-name="pc2"]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`#presence li[data-name="pc1"]`, chromedp.ByQuery))
 	for _, tb := range []*tab{one, two} {

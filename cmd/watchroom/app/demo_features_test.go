@@ -15,6 +15,7 @@ import (
 	"github.com/watchroom/watchroom/alerts"
 	"github.com/watchroom/watchroom/config"
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
 // The demo shows every feature at work: lists of each severity, alert
@@ -22,20 +23,20 @@ import (
 // operations with places and hits on the map, a team with its briefing
 // and a viewer in that team.
 func TestDemoShowsEveryFeature(t *testing.T) {
-	clock := &fakeClock{t: time.Date(2026, 11, 28, 20, 0, 0, 0, time.UTC)}
-	feed, err := StartDemoFeed(clock.now, 8*time.Second)
+	clock := watchtest.NewClock(time.Date(2026, 11, 28, 20, 0, 0, 0, time.UTC))
+	feed, err := StartDemoFeed(clock.Now, 8*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer feed.Close(context.Background())
 	t.Setenv("WATCHROOM_DEMO_DATA", filepath.Join(t.TempDir(), "demo"))
 	t.Setenv("WATCHROOM_LISTEN", "127.0.0.1:0")
-	cfg, err := config.Parse("demo.yaml", config.Demo, DemoOptions(feed.url, clock.now()))
+	cfg, err := config.Parse("demo.yaml", config.Demo, DemoOptions(feed.url, clock.Now()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	a, err := New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Options{Now: clock.now, Demo: DemoHint, ConfigID: "demo"})
+		Options{Now: clock.Now, Demo: DemoHint, ConfigID: "demo"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +64,7 @@ func TestDemoShowsEveryFeature(t *testing.T) {
 		if err := a.pollNow(ctx, "demo-feed"); err != nil {
 			t.Fatal(err)
 		}
-		clock.add(5 * time.Second)
+		clock.Add(5 * time.Second)
 	}
 	if err := a.pollNow(ctx, "demo-broken"); err == nil {
 		t.Error("the broken source answered")

@@ -6,42 +6,30 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/watchroom/watchroom/config"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
-
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *fakeClock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // The demo scenario moves without internet: its loopback feed releases
 // posts over time, and within a minute some of them are hits on boards.
 func TestDemoScenarioProducesHitsWithinAMinute(t *testing.T) {
-	clock := &fakeClock{t: time.Date(2026, 11, 28, 20, 0, 0, 0, time.UTC)}
-	feed, err := StartDemoFeed(clock.now, 8*time.Second)
+	clock := watchtest.NewClock(time.Date(2026, 11, 28, 20, 0, 0, 0, time.UTC))
+	feed, err := StartDemoFeed(clock.Now, 8*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer feed.Close(context.Background())
 	t.Setenv("WATCHROOM_DEMO_DATA", filepath.Join(t.TempDir(), "demo"))
 	t.Setenv("WATCHROOM_LISTEN", "127.0.0.1:0")
-	cfg, err := config.Parse("demo.yaml", config.Demo, DemoOptions(feed.url, clock.now()))
+	cfg, err := config.Parse("demo.yaml", config.Demo, DemoOptions(feed.url, clock.Now()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	a, err := New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Options{Now: clock.now, Demo: DemoHint, ConfigID: "demo"})
+		Options{Now: clock.Now, Demo: DemoHint, ConfigID: "demo"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +43,7 @@ func TestDemoScenarioProducesHitsWithinAMinute(t *testing.T) {
 		if err := a.pollNow(ctx, "demo-feed"); err != nil {
 			t.Fatal(err)
 		}
-		clock.add(5 * time.Second)
+		clock.Add(5 * time.Second)
 	}
 	snap, err := a.store.BoardSnapshot(ctx, "all", 100)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
 const draftsConfig = `
@@ -69,7 +70,7 @@ func vevent(uid, summary, start, end, location string) string {
 // and dismisses another; both are audited; source text stays text.
 func TestDraftOperations(t *testing.T) {
 	feed, cal := newFeedServer(t), newCalServer(t)
-	clock := &fakeClock{t: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
+	clock := watchtest.NewClock(time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC))
 	a, base, _ := newTestApp(t, fmt.Sprintf(draftsConfig, tempDataDir(t), feed.url, cal.url), clock, nil)
 	addUser(t, a, "analyst1", watch.RoleAnalyst)
 	ctx := context.Background()

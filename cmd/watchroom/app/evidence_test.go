@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
 // hostilePage is what a captured page may hold: markup and script that
@@ -53,11 +54,11 @@ func evidenceApp(t *testing.T, render string) (*App, string) {
 	return a, base
 }
 
-func evidenceAppFeed(t *testing.T, render string) (*App, string, *feedServer, *fakeClock) {
+func evidenceAppFeed(t *testing.T, render string) (*App, string, *feedServer, *watchtest.Clock) {
 	t.Helper()
 	feed := newFeedServer(t)
 	text := fmt.Sprintf(e2eConfig, tempDataDir(t), feed.url) + "evidence:\n  render: " + render + "\n"
-	clock := &fakeClock{t: time.Date(2026, 11, 28, 19, 30, 0, 0, time.UTC)}
+	clock := watchtest.NewClock(time.Date(2026, 11, 28, 19, 30, 0, 0, time.UTC))
 	a, base, _ := newTestApp(t, text, clock, nil)
 	return a, base, feed, clock
 }
@@ -227,7 +228,7 @@ func TestEvidenceCaptureToVerifiedPackage(t *testing.T) {
 	if _, body := an.get(t, "/evidence"); strings.Contains(body, `id="reviews"`) {
 		t.Error("an exhibit is due for review the day its case closed")
 	}
-	clock.add(6*365*24*time.Hour + time.Hour)
+	clock.Add(6*365*24*time.Hour + time.Hour)
 	an = signInHTTP(t, base, "an1") // the session has long expired
 	_, body = an.get(t, "/evidence")
 	mustContain(t, "evidence page six years on", body, `id="reviews"`, `<a href="/evidence/exhibits/1">AN/1</a>`)

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
 func TestHealthReadyAndMetrics(t *testing.T) {
@@ -40,7 +41,7 @@ func TestHealthReadyAndMetrics(t *testing.T) {
 	if err := a.pollNow(context.Background(), "local"); err != nil && err.Error() != "a poll of this source is already running" {
 		t.Fatal(err)
 	}
-	waitFor(t, "a hit", 10*time.Second, func() bool {
+	watchtest.WaitFor(t, "a hit", 10*time.Second, func() bool {
 		_, body := get("/metrics")
 		return strings.Contains(body, "watchroom_hits_total 1")
 	})

@@ -17,6 +17,7 @@ import (
 
 	"github.com/watchroom/watchroom/alerts/notify/smtptest"
 	"github.com/watchroom/watchroom/config"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
 const notifyConfig = e2eConfig + `notifiers:
@@ -50,10 +51,10 @@ func TestBriefingAndAlertDeliveredByEmail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := &fakeClock{t: cfg.Operations[0].Start.Add(-23 * time.Hour)}
+	clock := watchtest.NewClock(cfg.Operations[0].Start.Add(-23 * time.Hour))
 	env := map[string]string{"TEST_SMTP_PASSWORD": "correct horse"}
 	a, err := New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Options{Now: clock.now, Getenv: func(k string) string { return env[k] }})
+		Options{Now: clock.Now, Getenv: func(k string) string { return env[k] }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,9 +65,9 @@ func TestBriefingAndAlertDeliveredByEmail(t *testing.T) {
 		t.Fatal(err)
 	}
 	// the alert (a high-severity hit) is evaluated off the write path
-	waitFor(t, "the alert", 10*time.Second, func() bool { return len(a.alerts.Open()) == 1 })
+	watchtest.WaitFor(t, "the alert", 10*time.Second, func() bool { return len(a.alerts.Open()) == 1 })
 	// its group waits for more alerts (group_wait, 30s), then one mail
-	clock.add(30 * time.Second)
+	clock.Add(30 * time.Second)
 	if err := a.alerts.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/watchroom/watchroom/alerts/briefing"
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
 const opsTestTeams = `teams:
@@ -44,7 +45,7 @@ func TestOperationCreatedInTheWeb(t *testing.T) {
 	dataDir := tempDataDir(t)
 	text := fmt.Sprintf(e2eConfig, dataDir, feed.url) + opsTestTeams
 	t0 := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
-	clock := &fakeClock{t: t0}
+	clock := watchtest.NewClock(t0)
 	a, base, stop := newTestApp(t, text, clock, nil)
 	addUser(t, a, "analyst1", watch.RoleAnalyst)
 	addUser(t, a, "pc1", watch.RoleOfficer)
@@ -136,7 +137,7 @@ func TestOperationCreatedInTheWeb(t *testing.T) {
 	if err != nil || len(snap.Hits) != 1 {
 		t.Fatalf("board gig: %+v %v", snap.Hits, err)
 	}
-	waitFor(t, "the alert on gig", 10*time.Second, func() bool {
+	watchtest.WaitFor(t, "the alert on gig", 10*time.Second, func() bool {
 		for _, al := range a.alerts.Open() {
 			if al.Operation == "gig" {
 				return true
@@ -146,12 +147,12 @@ func TestOperationCreatedInTheWeb(t *testing.T) {
 	})
 
 	// its briefing is made at its own lead time (36h), not the default
-	clock.add(4*time.Hour - time.Minute)
+	clock.Add(4*time.Hour - time.Minute)
 	a.briefings.Scheduled(ctx)
 	if vs, _ := a.store.Briefings(ctx, "gig"); len(vs) != 0 {
 		t.Fatalf("briefing before T−36h: %+v", vs)
 	}
-	clock.add(2 * time.Minute)
+	clock.Add(2 * time.Minute)
 	a.briefings.Scheduled(ctx)
 	vs, _ := a.store.Briefings(ctx, "gig")
 	if len(vs) != 1 || vs[0].Generator != briefing.ScheduledBy {
@@ -233,7 +234,7 @@ func TestOperationCreatedInTheWeb(t *testing.T) {
 func TestOperationEditConflict(t *testing.T) {
 	feed := newFeedServer(t)
 	text := fmt.Sprintf(e2eConfig, tempDataDir(t), feed.url) + opsTestTeams
-	clock := &fakeClock{t: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
+	clock := watchtest.NewClock(time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC))
 	a, base, _ := newTestApp(t, text, clock, nil)
 	addUser(t, a, "analyst1", watch.RoleAnalyst)
 	addUser(t, a, "analyst2", watch.RoleAnalyst)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/watchroom/watchroom/alerts"
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
 const silencesConfig = `silences:
@@ -37,7 +38,7 @@ func silenceStates(a *App) map[string]alerts.SilenceState {
 func TestSilencesInConfigAndConsole(t *testing.T) {
 	feed := newFeedServer(t)
 	text := fmt.Sprintf(e2eConfig, tempDataDir(t), feed.url) + silencesConfig
-	clock := &fakeClock{t: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
+	clock := watchtest.NewClock(time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC))
 	a, base, stop := newTestApp(t, text, clock, nil)
 	addUser(t, a, "pc1", watch.RoleOfficer)
 	addUser(t, a, "viewer1", watch.RoleViewer)
@@ -45,7 +46,7 @@ func TestSilencesInConfigAndConsole(t *testing.T) {
 	if st := silenceStates(a)["quiet-build"]; st != alerts.SilencePending {
 		t.Fatalf("config silence at 12:00: %s", st)
 	}
-	clock.add(time.Hour)
+	clock.Add(time.Hour)
 	if st := silenceStates(a)["quiet-build"]; st != alerts.SilenceActive {
 		t.Fatalf("config silence at 13:00: %s", st)
 	}
@@ -85,7 +86,7 @@ func TestSilencesInConfigAndConsole(t *testing.T) {
 	if err := a.pollNow(ctx, "local"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the alert", 10*time.Second, func() bool { return len(a.alerts.Open()) == 1 })
+	watchtest.WaitFor(t, "the alert", 10*time.Second, func() bool { return len(a.alerts.Open()) == 1 })
 	if al := a.alerts.Open()[0]; al.State != alerts.StateFiring || !al.Silenced {
 		t.Fatalf("alert %+v", al)
 	}
@@ -137,7 +138,7 @@ func TestSilencesInConfigAndConsole(t *testing.T) {
 func TestSilenceEndingPastYear9999Refused(t *testing.T) {
 	feed := newFeedServer(t)
 	text := fmt.Sprintf(e2eConfig, tempDataDir(t), feed.url)
-	clock := &fakeClock{t: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
+	clock := watchtest.NewClock(time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC))
 	a, base, _ := newTestApp(t, text, clock, nil)
 	addUser(t, a, "pc1", watch.RoleOfficer)
 	pc := signInHTTP(t, base, "pc1")

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
 // postJSON sends a JSON body with the CSRF header, as the editor does.
@@ -77,7 +78,7 @@ func TestSavedListMatchesWithoutRestart(t *testing.T) {
 		t.Fatalf("drill hits on op1: %+v", hits)
 	}
 	// the alert rule for high-severity hits sees the new list's severity
-	waitFor(t, "an alert on op1 from the new list's hit", 20*time.Second, func() bool {
+	watchtest.WaitFor(t, "an alert on op1 from the new list's hit", 20*time.Second, func() bool {
 		open, err := a.store.OpenAlerts(ctx, "op1")
 		return err == nil && len(open) == 1 && open[0].RuleID == "ume-hit" &&
 			len(open[0].Evidence) == 1 && open[0].Evidence[0] == hits[0].ID

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/watchroom/watchroom/config"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
 // webClient is one signed-in person using the console over HTTP.
@@ -72,7 +73,7 @@ func (w *webClient) post(t *testing.T, path string, form url.Values) (int, strin
 
 // newTestApp wires the console from a config text with a clock, served on
 // loopback without its schedules.
-func newTestApp(t *testing.T, text string, clock *fakeClock, getenv func(string) string) (*App, string, func()) {
+func newTestApp(t *testing.T, text string, clock *watchtest.Clock, getenv func(string) string) (*App, string, func()) {
 	t.Helper()
 	cfg, err := config.Parse("test.yaml", []byte(text), ConfigOptions())
 	if err != nil {
@@ -82,7 +83,7 @@ func newTestApp(t *testing.T, text string, clock *fakeClock, getenv func(string)
 	if testing.Verbose() {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	a, err := New(context.Background(), cfg, logger, Options{Now: clock.now, Getenv: getenv})
+	a, err := New(context.Background(), cfg, logger, Options{Now: clock.Now, Getenv: getenv})
 	if err != nil {
 		t.Fatal(err)
 	}

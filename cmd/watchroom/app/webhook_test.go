@@ -14,13 +14,14 @@ import (
 
 	"github.com/watchroom/watchroom/config"
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
 const hookToken = "s3cret-token-of-the-scanner"
 
 // startWebhookApp serves a console with a webhook source "scanner" (token
 // from the environment, 2 pushes a minute, burst 3) over real HTTP.
-func startWebhookApp(t *testing.T, clock *fakeClock) (*App, string) {
+func startWebhookApp(t *testing.T, clock *watchtest.Clock) (*App, string) {
 	t.Helper()
 	text := fmt.Sprintf(e2eConfig, tempDataDir(t), "http://127.0.0.1:1/feed")
 	text = strings.Replace(text, "watchlists:\n", `  - id: scanner
@@ -35,7 +36,7 @@ watchlists:
 	}
 	env := map[string]string{"TEST_SCANNER_TOKEN": hookToken}
 	a, err := New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Options{Now: clock.now, Getenv: func(k string) string { return env[k] }})
+		Options{Now: clock.Now, Getenv: func(k string) string { return env[k] }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +80,7 @@ func push(t *testing.T, url, token, contentType, body string) pushReply {
 // recorded like polled ones (hits on the board, health ok, audited), and
 // every fault gets a clear 4xx without touching the store.
 func TestWebhookPushOverHTTP(t *testing.T) {
-	clock := &fakeClock{t: time.Date(2026, 11, 28, 20, 0, 0, 0, time.UTC)}
+	clock := watchtest.NewClock(time.Date(2026, 11, 28, 20, 0, 0, 0, time.UTC))
 	a, base := startWebhookApp(t, clock)
 	url := base + "/ingest/scanner"
 	ctx := context.Background()
@@ -95,11 +96,11 @@ func TestWebhookPushOverHTTP(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(snap.Hits) != 1 || snap.Hits[0].Item.Title != "Free party tonight" || snap.Hits[0].Item.SourceID != "scanner" ||
-		snap.Hits[0].Item.Author != "@dj" || len(snap.Hits[0].Item.BodySHA256) != 64 || !snap.Hits[0].Item.Found.Equal(clock.now()) {
+		snap.Hits[0].Item.Author != "@dj" || len(snap.Hits[0].Item.BodySHA256) != 64 || !snap.Hits[0].Item.Found.Equal(clock.Now()) {
 		t.Fatalf("board op1: %+v", snap.Hits)
 	}
 	h, err := a.store.SourceHealth(ctx, "scanner")
-	if err != nil || h.State != "ok" || !h.LastSuccess.Equal(clock.now()) {
+	if err != nil || h.State != "ok" || !h.LastSuccess.Equal(clock.Now()) {
 		t.Errorf("health %+v %v", h, err)
 	}
 	log, err := a.store.AuditLog(ctx, 5)
@@ -156,12 +157,12 @@ func TestWebhookPushOverHTTP(t *testing.T) {
 	if r.code != http.StatusTooManyRequests || r.hdr.Get("Retry-After") != "30" {
 		t.Errorf("over the rate: %d %v Retry-After %q", r.code, r.body, r.hdr.Get("Retry-After"))
 	}
-	clock.add(30 * time.Second) // one push a 30 s comes back
+	clock.Add(30 * time.Second) // one push a 30 s comes back
 	if r := push(t, url, hookToken, "application/json", `{"items":[{"text":"x"}],"extra":1}`); r.code != 400 ||
 		!strings.Contains(r.body["error"].(string), `unknown field "extra"`) {
 		t.Errorf("bad JSON: %d %v", r.code, r.body)
 	}
-	clock.add(30 * time.Second)
+	clock.Add(30 * time.Second)
 	big := `{"items":[{"text":"` + strings.Repeat("a", 70<<10) + `"}]}`
 	if r := push(t, url, hookToken, "application/json", big); r.code != http.StatusRequestEntityTooLarge ||
 		!strings.Contains(r.body["error"].(string), "over 65536 bytes") {
@@ -169,7 +170,7 @@ func TestWebhookPushOverHTTP(t *testing.T) {
 	}
 
 	// a paused source refuses pushes
-	clock.add(time.Minute)
+	clock.Add(time.Minute)
 	if _, err := a.store.SetSourcePaused(ctx, "scanner", true, "ann"); err != nil {
 		t.Fatal(err)
 	}
