@@ -30,7 +30,7 @@ func TestAnnotateReachesEveryBoardIncludingAuthor(t *testing.T) {
 	}
 	defer c2.Close()
 
-	code, body := s1.postJSON(t, fmt.Sprintf("/api/hits/%d/annotations", h.ID),
+	code, body := s1.PostJSON(t, fmt.Sprintf("/api/hits/%d/annotations", h.ID),
 		map[string]any{"note": "Known promoter", "tags": []string{"UME", " ume ", "music"}}, true)
 	if code != http.StatusCreated || body["author"] != "pc1" {
 		t.Fatalf("annotate: %d %v", code, body)
@@ -51,7 +51,7 @@ func TestAnnotateReachesEveryBoardIncludingAuthor(t *testing.T) {
 		}
 	}
 	// a correction supersedes, and both stay in the history
-	code, body = s2.postJSON(t, fmt.Sprintf("/api/hits/%d/annotations", h.ID),
+	code, body = s2.PostJSON(t, fmt.Sprintf("/api/hits/%d/annotations", h.ID),
 		map[string]any{"note": "Not the promoter: namesake", "supersedes": first}, true)
 	if code != http.StatusCreated {
 		t.Fatalf("correct: %d %v", code, body)
@@ -70,7 +70,7 @@ func TestAnnotateRefusals(t *testing.T) {
 	path := fmt.Sprintf("/api/hits/%d/annotations", h.ID)
 	officer, viewer := e.signIn(t, "pc1"), e.signIn(t, "viewer1")
 	anon := e.newClient(t)
-	anon.page(t, "/login")
+	anon.Get(t, "/login")
 	cases := []struct {
 		name string
 		s    *session
@@ -89,7 +89,7 @@ func TestAnnotateRefusals(t *testing.T) {
 		{"supersedes other hit's", officer, path, map[string]any{"note": "x", "supersedes": 12345}, true, http.StatusBadRequest},
 	}
 	for _, c := range cases {
-		code, body := c.s.postJSON(t, c.path, c.body, c.csrf)
+		code, body := c.s.PostJSON(t, c.path, c.body, c.csrf)
 		if code != c.want {
 			t.Errorf("%s: HTTP %d %v, want %d", c.name, code, body, c.want)
 		}
@@ -101,11 +101,11 @@ func TestAnnotateRefusals(t *testing.T) {
 		t.Fatalf("a refused annotation was stored: %+v", v.Annotations)
 	}
 	// the viewer's page offers no annotation control
-	_, html := viewer.page(t, "/board/op1")
+	_, html := viewer.Get(t, "/board/op1")
 	if !strings.Contains(html, `data-can-annotate="no"`) {
 		t.Fatal("viewer's board allows annotating")
 	}
-	_, html = officer.page(t, "/board/op1")
+	_, html = officer.Get(t, "/board/op1")
 	if !strings.Contains(html, `data-can-annotate="yes"`) {
 		t.Fatal("officer's board does not allow annotating")
 	}
@@ -115,17 +115,17 @@ func TestLoginLogoutAndAudit(t *testing.T) {
 	e := newEnv(t)
 	e.addUser(t, "pc1", watch.RoleOfficer)
 	s := e.newClient(t)
-	if code, _ := s.page(t, "/board/all"); code != http.StatusSeeOther {
+	if code, _ := s.Get(t, "/board/all"); code != http.StatusSeeOther {
 		t.Fatalf("board without a session: %d", code)
 	}
-	if code := s.login(t, "pc1", "wrong-password"); code != http.StatusUnauthorized {
+	if code := s.Login(t, "pc1", "wrong-password"); code != http.StatusUnauthorized {
 		t.Fatalf("wrong password: %d", code)
 	}
-	if code := s.login(t, "nobody", "whatever-pw"); code != http.StatusUnauthorized {
+	if code := s.Login(t, "nobody", "whatever-pw"); code != http.StatusUnauthorized {
 		t.Fatalf("unknown user: %d", code)
 	}
 	// the form without its CSRF token is refused
-	r, err := s.c.PostForm(e.ts.URL+"/login", url.Values{"username": {"pc1"}, "password": {"pw-pc1-secret"}})
+	r, err := s.Client.PostForm(e.ts.URL+"/login", url.Values{"username": {"pc1"}, "password": {"pw-pc1-secret"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,8 +133,8 @@ func TestLoginLogoutAndAudit(t *testing.T) {
 	if r.StatusCode != http.StatusBadRequest && r.StatusCode != http.StatusForbidden {
 		t.Fatalf("login without csrf: %d", r.StatusCode)
 	}
-	s.page(t, "/login")
-	r, err = s.c.PostForm(e.ts.URL+"/login", url.Values{"username": {"pc1"}, "password": {"pw-pc1-secret"}, "_csrf": {s.csrf}})
+	s.Get(t, "/login")
+	r, err = s.Client.PostForm(e.ts.URL+"/login", url.Values{"username": {"pc1"}, "password": {"pw-pc1-secret"}, "_csrf": {s.CSRF}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,18 +148,18 @@ func TestLoginLogoutAndAudit(t *testing.T) {
 	if r.StatusCode != http.StatusSeeOther || cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteStrictMode || cookie.Secure {
 		t.Fatalf("login: %d cookie %+v", r.StatusCode, cookie)
 	}
-	code, html := s.page(t, "/board/all")
+	code, html := s.Get(t, "/board/all")
 	if code != 200 || !strings.Contains(html, "pc1") {
 		t.Fatalf("board: %d", code)
 	}
-	req, _ := http.NewRequest(http.MethodPost, e.ts.URL+"/logout", strings.NewReader(url.Values{"_csrf": {s.csrf}}.Encode()))
+	req, _ := http.NewRequest(http.MethodPost, e.ts.URL+"/logout", strings.NewReader(url.Values{"_csrf": {s.CSRF}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	r, err = s.c.Do(req)
+	r, err = s.Client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	r.Body.Close()
-	if code, _ := s.page(t, "/board/all"); code != http.StatusSeeOther {
+	if code, _ := s.Get(t, "/board/all"); code != http.StatusSeeOther {
 		t.Fatalf("board after sign-out: %d", code)
 	}
 	log, _ := e.store.AuditLog(context.Background(), 20)
@@ -179,13 +179,13 @@ func TestLoginRateLimited(t *testing.T) {
 	s := e.newClient(t)
 	codes := []int{}
 	for i := 0; i < 7; i++ {
-		codes = append(codes, s.login(t, "pc1", "wrong"))
+		codes = append(codes, s.Login(t, "pc1", "wrong"))
 	}
 	if codes[4] != http.StatusUnauthorized || codes[5] != http.StatusTooManyRequests || codes[6] != http.StatusTooManyRequests {
 		t.Fatalf("codes %v", codes)
 	}
 	// even the right password is refused while throttled
-	if code := s.login(t, "pc1", "pw-pc1-secret"); code != http.StatusTooManyRequests {
+	if code := s.Login(t, "pc1", "pw-pc1-secret"); code != http.StatusTooManyRequests {
 		t.Fatalf("right password while throttled: %d", code)
 	}
 }
@@ -219,14 +219,14 @@ func TestSecurityHeadersAndHealth(t *testing.T) {
 func TestLoginLimitIgnoresForwardedFor(t *testing.T) {
 	e := newEnv(t)
 	s := e.newClient(t)
-	s.page(t, "/login")
+	s.Get(t, "/login")
 	codes := []int{}
 	for i := range 7 {
-		form := url.Values{"username": {fmt.Sprintf("guess%d", i)}, "password": {"wrong"}, "_csrf": {s.csrf}}
-		req, _ := http.NewRequest(http.MethodPost, s.base+"/login", strings.NewReader(form.Encode()))
+		form := url.Values{"username": {fmt.Sprintf("guess%d", i)}, "password": {"wrong"}, "_csrf": {s.CSRF}}
+		req, _ := http.NewRequest(http.MethodPost, s.Base+"/login", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i+1))
-		r, err := s.c.Do(req)
+		r, err := s.Client.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,10 +14,10 @@ import (
 
 func (s *session) putJSON(t *testing.T, path, body string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPut, s.base+path, strings.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPut, s.Base+path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-CSRF-Token", s.csrf)
-	r, err := s.c.Do(req)
+	req.Header.Set("X-CSRF-Token", s.CSRF)
+	r, err := s.Client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func TestHitsPageAPI(t *testing.T) {
 		e.recordHit(t, fmt.Sprint("k", i), "rave", "op1")
 	}
 	s := e.signIn(t, "pc1")
-	code, body := s.page(t, "/api/boards/op1/hits?before=4&limit=2")
+	code, body := s.Get(t, "/api/boards/op1/hits?before=4&limit=2")
 	var page struct {
 		Hits []watch.HitView `json:"hits"`
 		More bool            `json:"more"`
@@ -50,7 +50,7 @@ func TestHitsPageAPI(t *testing.T) {
 		"/api/boards/op1/hits?before=3&limit=0": 400,
 		"/api/boards/nope/hits?before=3":        404,
 	} {
-		if code, _ := s.page(t, path); code != want {
+		if code, _ := s.Get(t, path); code != want {
 			t.Errorf("%s: HTTP %d, want %d", path, code, want)
 		}
 	}
@@ -67,12 +67,12 @@ func TestBoardPrefsAPI(t *testing.T) {
 	if code, _ := s.putJSON(t, "/api/prefs", `{"sound":["<script>"]}`); code != 400 {
 		t.Fatalf("an unknown severity: HTTP %d", code)
 	}
-	_, body := s.page(t, "/api/prefs")
+	_, body := s.Get(t, "/api/prefs")
 	if !strings.Contains(body, `"sound":["critical"]`) || !strings.Contains(body, `"notify":["high","critical"]`) {
 		t.Fatalf("prefs %s", body)
 	}
 	// each person's own
-	_, body = e.signIn(t, "pc2").page(t, "/api/prefs")
+	_, body = e.signIn(t, "pc2").Get(t, "/api/prefs")
 	if !strings.Contains(body, `"sound":[]`) {
 		t.Fatalf("another person's prefs %s", body)
 	}
@@ -104,17 +104,17 @@ func TestWallRotation(t *testing.T) {
 	e := newEnvWith(t, func(o *Options) { o.Operations = ops; o.Wall = WallOptions{Rotate: 45 * time.Second} })
 	e.addUser(t, "pc1", watch.RoleViewer)
 	s := e.signIn(t, "pc1")
-	_, body := s.page(t, "/board/op2?wall=1")
+	_, body := s.Get(t, "/board/op2?wall=1")
 	if !strings.Contains(body, `data-rotate="45" data-next="all"`) {
 		t.Fatalf("wall of op2 does not rotate to the all board")
 	}
-	_, body = s.page(t, "/board/op2")
+	_, body = s.Get(t, "/board/op2")
 	if !strings.Contains(body, `data-rotate="0" data-next=""`) {
 		t.Fatalf("a board not on the wall rotates")
 	}
 	e = newEnvWith(t, func(o *Options) { o.Operations = ops })
 	e.addUser(t, "pc1", watch.RoleViewer)
-	if _, body = e.signIn(t, "pc1").page(t, "/board/op1?wall=1"); !strings.Contains(body, `data-rotate="0"`) {
+	if _, body = e.signIn(t, "pc1").Get(t, "/board/op1?wall=1"); !strings.Contains(body, `data-rotate="0"`) {
 		t.Fatalf("the wall rotates by default")
 	}
 }

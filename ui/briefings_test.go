@@ -51,9 +51,9 @@ func TestBriefingsByTeam(t *testing.T) {
 		{noTeam, "viewer without a team", nil, []string{"north", "south"}},
 		{officer, "officer", []string{"north", "south"}, nil},
 	} {
-		_, html := c.who.page(t, "/briefings")
+		_, html := c.who.Get(t, "/briefings")
 		for _, op := range c.see {
-			if code, _ := c.who.page(t, fmt.Sprintf("/briefings/%d", ids[op])); code != http.StatusOK {
+			if code, _ := c.who.Get(t, fmt.Sprintf("/briefings/%d", ids[op])); code != http.StatusOK {
 				t.Errorf("%s: %s briefing HTTP %d", c.name, op, code)
 			}
 			if !strings.Contains(html, fmt.Sprintf(`href="/briefings/%d"`, ids[op])) {
@@ -61,10 +61,10 @@ func TestBriefingsByTeam(t *testing.T) {
 			}
 		}
 		for _, op := range c.hide {
-			if code, _ := c.who.page(t, fmt.Sprintf("/briefings/%d", ids[op])); code != http.StatusForbidden {
+			if code, _ := c.who.Get(t, fmt.Sprintf("/briefings/%d", ids[op])); code != http.StatusForbidden {
 				t.Errorf("%s: %s briefing HTTP %d, want 403", c.name, op, code)
 			}
-			if code, _ := c.who.page(t, fmt.Sprintf("/briefings/%d/download", ids[op])); code != http.StatusForbidden {
+			if code, _ := c.who.Get(t, fmt.Sprintf("/briefings/%d/download", ids[op])); code != http.StatusForbidden {
 				t.Errorf("%s: %s download HTTP %d, want 403", c.name, op, code)
 			}
 			if strings.Contains(html, fmt.Sprintf(`href="/briefings/%d"`, ids[op])) {

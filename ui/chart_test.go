@@ -12,7 +12,7 @@ func TestBoardChartsAPI(t *testing.T) {
 	s := e.signIn(t, "v1")
 	e.recordHit(t, "a", "rave", "op1")
 	e.recordHit(t, "b", "rave", "op1")
-	r, err := s.c.Get(e.ts.URL + "/api/boards/op1/chart")
+	r, err := s.Client.Get(e.ts.URL + "/api/boards/op1/chart")
 	if err != nil {
 		t.Fatal(err)
 	}

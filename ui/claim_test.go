@@ -41,44 +41,44 @@ func TestClaimAPI(t *testing.T) {
 	claim := fmt.Sprintf("/api/hits/%d/claim", h.ID)
 	release := fmt.Sprintf("/api/hits/%d/release", h.ID)
 
-	if code, _ := v.postJSON(t, claim, nil, true); code != http.StatusForbidden {
+	if code, _ := v.PostJSON(t, claim, nil, true); code != http.StatusForbidden {
 		t.Fatalf("viewer claim: HTTP %d, want 403", code)
 	}
-	if code, _ := s1.postJSON(t, claim, nil, false); code != http.StatusBadRequest || len(e.hub.Claims()) != 0 {
+	if code, _ := s1.PostJSON(t, claim, nil, false); code != http.StatusBadRequest || len(e.hub.Claims()) != 0 {
 		t.Fatalf("claim without CSRF: HTTP %d, want 400 (echo's answer to a missing token)", code)
 	}
-	if code, _ := s1.postJSON(t, "/api/hits/999/claim", nil, true); code != http.StatusNotFound {
+	if code, _ := s1.PostJSON(t, "/api/hits/999/claim", nil, true); code != http.StatusNotFound {
 		t.Fatalf("claim of no hit: HTTP %d, want 404", code)
 	}
-	if code, body := s1.postJSON(t, claim, nil, true); code != http.StatusOK || body["name"] != "pc1" {
+	if code, body := s1.PostJSON(t, claim, nil, true); code != http.StatusOK || body["name"] != "pc1" {
 		t.Fatalf("claim: %d %v", code, body)
 	}
-	if code, body := s2.postJSON(t, claim, nil, true); code != http.StatusConflict || !strings.Contains(fmt.Sprint(body), "pc1") {
+	if code, body := s2.PostJSON(t, claim, nil, true); code != http.StatusConflict || !strings.Contains(fmt.Sprint(body), "pc1") {
 		t.Fatalf("second claim: %d %v", code, body)
 	}
-	if code, _ := s2.postJSON(t, release, nil, true); code != http.StatusConflict {
+	if code, _ := s2.PostJSON(t, release, nil, true); code != http.StatusConflict {
 		t.Fatalf("release by another: HTTP %d, want 409", code)
 	}
 	// soft: the other officer may still annotate
-	if code, _ := s2.postJSON(t, fmt.Sprintf("/api/hits/%d/annotations", h.ID), map[string]any{"note": "seen it too"}, true); code != http.StatusCreated {
+	if code, _ := s2.PostJSON(t, fmt.Sprintf("/api/hits/%d/annotations", h.ID), map[string]any{"note": "seen it too"}, true); code != http.StatusCreated {
 		t.Fatalf("annotate a claimed hit: HTTP %d", code)
 	}
-	if code, _ := s1.postJSON(t, fmt.Sprintf("/api/hits/%d/annotations", h.ID), map[string]any{"note": "working"}, true); code != http.StatusCreated {
+	if code, _ := s1.PostJSON(t, fmt.Sprintf("/api/hits/%d/annotations", h.ID), map[string]any{"note": "working"}, true); code != http.StatusCreated {
 		t.Fatalf("note: HTTP %d", code)
 	}
 	if n := len(e.hub.Claims()); n != 1 {
 		t.Fatalf("a note released the claim: %d claims", n)
 	}
-	if code, _ := s1.postJSON(t, fmt.Sprintf("/api/hits/%d/annotations", h.ID), map[string]any{"kind": "ack"}, true); code != http.StatusCreated {
+	if code, _ := s1.PostJSON(t, fmt.Sprintf("/api/hits/%d/annotations", h.ID), map[string]any{"kind": "ack"}, true); code != http.StatusCreated {
 		t.Fatalf("ack: HTTP %d", code)
 	}
 	if n := len(e.hub.Claims()); n != 0 {
 		t.Fatalf("the acknowledgement left %d claims", n)
 	}
-	if code, _ := s1.postJSON(t, claim, nil, true); code != http.StatusOK {
+	if code, _ := s1.PostJSON(t, claim, nil, true); code != http.StatusOK {
 		t.Fatalf("claim again: HTTP %d", code)
 	}
-	if code, _ := s1.postJSON(t, release, nil, true); code != http.StatusNoContent {
+	if code, _ := s1.PostJSON(t, release, nil, true); code != http.StatusNoContent {
 		t.Fatalf("release: HTTP %d", code)
 	}
 	got := auditLines(t, e, "claim")

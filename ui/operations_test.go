@@ -20,7 +20,7 @@ func TestOperationsPageListsAndCalendar(t *testing.T) {
 	})
 	e.addUser(t, "v1", watch.RoleViewer)
 	s := e.signIn(t, "v1")
-	code, html := s.page(t, "/operations")
+	code, html := s.Get(t, "/operations")
 	if code != 200 {
 		t.Fatalf("HTTP %d", code)
 	}
@@ -39,10 +39,10 @@ func TestOperationsPageListsAndCalendar(t *testing.T) {
 	// analysts get links to the editor
 	e.addUser(t, "an1", watch.RoleAnalyst)
 	an := e.signIn(t, "an1")
-	if code, body := an.postJSON(t, "/api/watchlists", map[string]any{"id": "drill", "query": "drill*", "operations": []string{"gig"}}, true); code != 200 {
+	if code, body := an.PostJSON(t, "/api/watchlists", map[string]any{"id": "drill", "query": "drill*", "operations": []string{"gig"}}, true); code != 200 {
 		t.Fatalf("save: HTTP %d %v", code, body)
 	}
-	if _, html := an.page(t, "/operations"); !strings.Contains(html, `<td class="lists"><a href="/watchlists#list-ume">ume</a>, <a href="/watchlists#list-drill">drill</a></td>`) {
+	if _, html := an.Get(t, "/operations"); !strings.Contains(html, `<td class="lists"><a href="/watchlists#list-ume">ume</a>, <a href="/watchlists#list-drill">drill</a></td>`) {
 		t.Error("the operation does not show the list linked in the web")
 	}
 	if strings.Contains(html, `id="op-old"`) {

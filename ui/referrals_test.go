@@ -18,8 +18,8 @@ import (
 
 func (s *session) postForm(t *testing.T, path string, v url.Values) (*http.Response, string) {
 	t.Helper()
-	v.Set("_csrf", s.csrf)
-	r, err := s.c.PostForm(s.base+path, v)
+	v.Set("_csrf", s.CSRF)
+	r, err := s.Client.PostForm(s.Base+path, v)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,11 +44,11 @@ func TestReferralPages(t *testing.T) {
 	h := env.recordHit(t, "k1", "=cmd| drill threat", "op1")
 
 	viewer := env.signIn(t, "viewer")
-	if code, _ := viewer.page(t, "/referrals"); code != http.StatusForbidden {
+	if code, _ := viewer.Get(t, "/referrals"); code != http.StatusForbidden {
 		t.Errorf("viewer sees the ledger: HTTP %d", code)
 	}
 	o := env.signIn(t, "officer")
-	code, body := o.page(t, "/referrals/new?hit="+itoa(h.ID))
+	code, body := o.Get(t, "/referrals/new?hit="+itoa(h.ID))
 	if code != http.StatusOK || !strings.Contains(body, `value="https://example.org/k1"`) || !strings.Contains(body, `<option value="tube" selected>`) {
 		t.Fatalf("new form %d:\n%s", code, body)
 	}
@@ -72,32 +72,32 @@ func TestReferralPages(t *testing.T) {
 	if r, body = o.postForm(t, "/referrals/1", url.Values{"outcome": {"vanished"}}); r.StatusCode != http.StatusBadRequest || !strings.Contains(body, "not an outcome") {
 		t.Errorf("bad outcome: %d", r.StatusCode)
 	}
-	code, body = o.page(t, "/referrals/1")
+	code, body = o.Get(t, "/referrals/1")
 	if code != http.StatusOK || !strings.Contains(body, "@SUM(A1)") || !strings.Contains(body, "<td>officer</td><td>outcome</td><td>pending</td><td>removed</td>") {
 		t.Errorf("referral page %d:\n%s", code, body)
 	}
-	code, body = o.page(t, "/referrals?platform=tube&outcome=removed")
+	code, body = o.Get(t, "/referrals?platform=tube&outcome=removed")
 	if code != http.StatusOK || !strings.Contains(body, `<td class="rate">100%</td>`) || !strings.Contains(body, `id="referral-1"`) {
 		t.Errorf("ledger %d:\n%s", code, body)
 	}
-	if code, body = o.page(t, "/referrals?outcome=declined"); strings.Contains(body, `id="referral-1"`) {
+	if code, body = o.Get(t, "/referrals?outcome=declined"); strings.Contains(body, `id="referral-1"`) {
 		t.Errorf("the outcome filter let a removed referral through")
 	}
-	if code, _ = o.page(t, "/referrals?from=yesterday"); code != http.StatusBadRequest {
+	if code, _ = o.Get(t, "/referrals?from=yesterday"); code != http.StatusBadRequest {
 		t.Errorf("bad date: HTTP %d", code)
 	}
-	if code, body = o.page(t, "/api/referrals/hits?ids=99,"+itoa(h.ID)); code != http.StatusOK || !strings.Contains(body, `"reference":"@SUM(A1)"`) {
+	if code, body = o.Get(t, "/api/referrals/hits?ids=99,"+itoa(h.ID)); code != http.StatusOK || !strings.Contains(body, `"reference":"@SUM(A1)"`) {
 		t.Errorf("referrals of hits %d: %s", code, body)
 	}
-	if code, body = viewer.page(t, "/api/referrals/hits?ids="+itoa(h.ID)); code != http.StatusOK || strings.TrimSpace(body) != "[]" {
+	if code, body = viewer.Get(t, "/api/referrals/hits?ids="+itoa(h.ID)); code != http.StatusOK || strings.TrimSpace(body) != "[]" {
 		t.Errorf("a viewer sees referrals: %d %s", code, body)
 	}
-	code, body = o.page(t, "/api/referrals/charts")
+	code, body = o.Get(t, "/api/referrals/charts")
 	var charts map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(body), &charts); code != http.StatusOK || err != nil || len(charts) != 4 || !strings.Contains(string(charts["chart-rate"]), "Tube") {
 		t.Errorf("charts %d %v: %s", code, err, body)
 	}
-	resp, err := o.c.Get(o.base + "/referrals.csv?platform=tube")
+	resp, err := o.Client.Get(o.Base + "/referrals.csv?platform=tube")
 	if err != nil {
 		t.Fatal(err)
 	}

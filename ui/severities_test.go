@@ -15,10 +15,10 @@ func TestSeverities(t *testing.T) {
 		o.WatchLists = []watch.WatchList{{ID: "ume", Terms: []string{"rave"}, Severity: "critical"}, {ID: "talk", Terms: []string{"meet"}}}
 	})
 	env.addUser(t, "viewer1", watch.RoleViewer)
-	if code, _ := env.newClient(t).page(t, "/api/severities"); code == http.StatusOK {
+	if code, _ := env.newClient(t).Get(t, "/api/severities"); code == http.StatusOK {
 		t.Fatalf("without a session: HTTP %d", code)
 	}
-	code, body := env.signIn(t, "viewer1").page(t, "/api/severities")
+	code, body := env.signIn(t, "viewer1").Get(t, "/api/severities")
 	if code != http.StatusOK {
 		t.Fatalf("HTTP %d", code)
 	}

@@ -29,8 +29,8 @@ func newTaskingEnv(t *testing.T) *testEnv {
 
 func (s *session) post(t *testing.T, path string, form url.Values) (int, string, string) {
 	t.Helper()
-	form.Set("_csrf", s.csrf)
-	r, err := s.c.PostForm(s.base+path, form)
+	form.Set("_csrf", s.CSRF)
+	r, err := s.Client.PostForm(s.Base+path, form)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,17 +50,17 @@ func TestRequesterSeesOnlyTheirOwn(t *testing.T) {
 	r1 := e.signIn(t, "req1")
 	// a requester sees no board, operation, hit, queue or demand
 	for _, p := range []string{"/board/all", "/operations", "/api/boards/all/snapshot", "/api/sources", "/tasking", "/demand", "/briefings", "/watchlists"} {
-		if code, _ := r1.page(t, p); code != http.StatusForbidden && code != http.StatusNotFound {
+		if code, _ := r1.Get(t, p); code != http.StatusForbidden && code != http.StatusNotFound {
 			t.Errorf("requester GET %s: HTTP %d", p, code)
 		}
 	}
-	r, err := r1.c.Get(e.ts.URL + "/")
+	r, err := r1.Client.Get(e.ts.URL + "/")
 	if err != nil || r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/requests" {
 		t.Fatalf("home for a requester: %v %v", r.StatusCode, err)
 	}
 	r.Body.Close()
 	// the navigation offers a requester their requests only
-	_, navPage := r1.page(t, "/requests/new")
+	_, navPage := r1.Get(t, "/requests/new")
 	nav := navPage[strings.Index(navPage, `<nav class="pages"`):]
 	nav = nav[:strings.Index(nav, "</nav>")]
 	if !strings.Contains(nav, `href="/requests"`) || strings.Contains(nav, "/board/") || strings.Contains(nav, "/operations") || strings.Contains(nav, "/demand") {
@@ -89,18 +89,18 @@ func TestRequesterSeesOnlyTheirOwn(t *testing.T) {
 		t.Fatalf("send: HTTP %d", code)
 	}
 	mine := loc
-	if code, body := r1.page(t, mine); code != 200 || !strings.Contains(body, "Waiting for triage") {
+	if code, body := r1.Get(t, mine); code != 200 || !strings.Contains(body, "Waiting for triage") {
 		t.Fatalf("own request: %d", code)
 	}
-	if _, body := r1.page(t, "/requests"); !strings.Contains(body, "half a thought") || !strings.Contains(body, "Draft") {
+	if _, body := r1.Get(t, "/requests"); !strings.Contains(body, "half a thought") || !strings.Contains(body, "Draft") {
 		t.Fatal("the draft is not listed")
 	}
 
 	// another requester cannot see, edit or follow it
 	r2 := e.signIn(t, "req2")
-	r2.page(t, "/requests")
+	r2.Get(t, "/requests")
 	for _, p := range []string{mine, "/api" + mine, mine + "/edit", draftPath} {
-		if code, body := r2.page(t, p); code != http.StatusNotFound || strings.Contains(body, "derby") {
+		if code, body := r2.Get(t, p); code != http.StatusNotFound || strings.Contains(body, "derby") {
 			t.Errorf("another requester GET %s: HTTP %d", p, code)
 		}
 	}
@@ -109,7 +109,7 @@ func TestRequesterSeesOnlyTheirOwn(t *testing.T) {
 	}
 	// nor an officer who is not the hub
 	pc := e.signIn(t, "pc")
-	if code, _ := pc.page(t, mine); code != http.StatusNotFound {
+	if code, _ := pc.Get(t, mine); code != http.StatusNotFound {
 		t.Errorf("officer sees a request: %d", code)
 	}
 	u1, _ := e.store.UserByName(context.Background(), "req1")
@@ -140,7 +140,7 @@ func TestRequesterSeesOnlyTheirOwn(t *testing.T) {
 		}
 		if err == nil {
 			conn.Close()
-			t.Errorf("%s followed %s", c.s.csrf[:0]+c.board, c.board)
+			t.Errorf("%s followed %s", c.s.CSRF[:0]+c.board, c.board)
 		} else if resp == nil || resp.StatusCode != http.StatusForbidden {
 			t.Errorf("follow %s: %v", c.board, err)
 		}
@@ -155,12 +155,12 @@ func withDo(v url.Values, do string) url.Values {
 func TestTriageWorkAndDemand(t *testing.T) {
 	e := newTaskingEnv(t)
 	r1 := e.signIn(t, "req1")
-	r1.page(t, "/requests/new")
+	r1.Get(t, "/requests/new")
 	_, _, loc := r1.post(t, "/requests", withDo(goodForm(), "send"))
 	sgt, ana := e.signIn(t, "sgt"), e.signIn(t, "ana")
-	sgt.page(t, "/tasking")
-	ana.page(t, "/tasking")
-	if _, body := sgt.page(t, "/tasking"); !strings.Contains(body, "A picture of what is planned online") {
+	sgt.Get(t, "/tasking")
+	ana.Get(t, "/tasking")
+	if _, body := sgt.Get(t, "/tasking"); !strings.Contains(body, "A picture of what is planned online") {
 		t.Fatal("the queue does not show the request")
 	}
 	// an analyst may not triage
@@ -184,20 +184,20 @@ func TestTriageWorkAndDemand(t *testing.T) {
 			t.Fatalf("work %v: HTTP %d %s", f, code, back)
 		}
 	}
-	_, body := r1.page(t, loc)
+	_, body := r1.Get(t, loc)
 	if !strings.Contains(body, "Completed") || strings.Contains(body, "Work linked") {
 		t.Fatal("the requester should see the close but not the hub's own working")
 	}
-	if _, body := ana.page(t, loc); !strings.Contains(body, "Work linked") || !strings.Contains(body, "1/B/P") {
+	if _, body := ana.Get(t, loc); !strings.Contains(body, "Work linked") || !strings.Contains(body, "1/B/P") {
 		t.Fatal("the hub's view lacks the links or the grading")
 	}
 
 	// the figures
-	code, body := ana.page(t, "/demand?from=2026-10-01&to=2026-12-31")
+	code, body := ana.Get(t, "/demand?from=2026-10-01&to=2026-12-31")
 	if code != 200 || !strings.Contains(body, `id="received">1<`) || !strings.Contains(body, `id="intelligence">2<`) {
 		t.Fatalf("demand page: %d", code)
 	}
-	r, err := ana.c.Get(e.ts.URL + "/api/demand?from=2026-10-01&to=2026-12-31")
+	r, err := ana.Client.Get(e.ts.URL + "/api/demand?from=2026-10-01&to=2026-12-31")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +209,7 @@ func TestTriageWorkAndDemand(t *testing.T) {
 			t.Errorf("no %s", k)
 		}
 	}
-	r, err = ana.c.Get(e.ts.URL + "/demand.csv?from=2026-10-01&to=2026-12-31")
+	r, err = ana.Client.Get(e.ts.URL + "/demand.csv?from=2026-10-01&to=2026-12-31")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,16 +225,16 @@ func TestTriageWorkAndDemand(t *testing.T) {
 	if found["summary/received"] != "1" || found["by product/operation"] != "1" || found["by product/briefing"] != "1" || found["intelligence by grading/1/B/P"] != "2" {
 		t.Fatalf("csv %v", found)
 	}
-	if _, body := ana.page(t, "/demand/report?q=2026-Q4"); !strings.Contains(body, "The plan changed because of it.") {
+	if _, body := ana.Get(t, "/demand/report?q=2026-Q4"); !strings.Contains(body, "The plan changed because of it.") {
 		t.Fatal("the quarterly report lacks the note")
 	}
-	_, body = ana.page(t, "/demand/transparency?q=2026-Q4")
+	_, body = ana.Get(t, "/demand/transparency?q=2026-Q4")
 	for _, personal := range []string{"req1", "Khan", "The plan changed", "CID", "ana"} {
 		if strings.Contains(body, personal) {
 			t.Errorf("the transparency summary shows %q", personal)
 		}
 	}
-	if code, _ := r1.page(t, "/demand/transparency"); code != http.StatusForbidden {
+	if code, _ := r1.Get(t, "/demand/transparency"); code != http.StatusForbidden {
 		t.Errorf("requester reads the transparency page: %d", code)
 	}
 }

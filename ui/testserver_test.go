@@ -2,16 +2,11 @@ package ui
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
-	"net/url"
 	"path/filepath"
-	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -20,6 +15,7 @@ import (
 	"github.com/watchroom/watchroom/ui/live"
 	"github.com/watchroom/watchroom/watch"
 	"github.com/watchroom/watchroom/watch/store"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
 type testEnv struct {
@@ -91,72 +87,19 @@ func (e *testEnv) addUser(t *testing.T, name string, role watch.Role) {
 }
 
 // session is a signed-in HTTP client.
-type session struct {
-	c    *http.Client
-	csrf string
-	base string
-}
-
-var csrfRe = regexp.MustCompile(`name="csrf-token" content="([^"]+)"`)
+type session struct{ *watchtest.Web }
 
 func (e *testEnv) newClient(t *testing.T) *session {
-	jar, _ := cookiejar.New(nil)
-	return &session{c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}, base: e.ts.URL}
-}
-
-func (s *session) page(t *testing.T, path string) (int, string) {
-	t.Helper()
-	r, err := s.c.Get(s.base + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Body.Close()
-	b, _ := io.ReadAll(r.Body)
-	if m := csrfRe.FindSubmatch(b); m != nil {
-		s.csrf = string(m[1])
-	}
-	return r.StatusCode, string(b)
-}
-
-func (s *session) login(t *testing.T, name, pw string) int {
-	t.Helper()
-	s.page(t, "/login")
-	r, err := s.c.PostForm(s.base+"/login", url.Values{"username": {name}, "password": {pw}, "_csrf": {s.csrf}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.Body.Close()
-	if r.StatusCode == http.StatusSeeOther {
-		s.page(t, "/board/all") // pick up the page's CSRF token
-	}
-	return r.StatusCode
+	return &session{watchtest.NewWeb(e.ts.URL)}
 }
 
 func (e *testEnv) signIn(t *testing.T, name string) *session {
 	t.Helper()
 	s := e.newClient(t)
-	if code := s.login(t, name, "pw-"+name+"-secret"); code != http.StatusSeeOther {
+	if code := s.Login(t, name, "pw-"+name+"-secret"); code != http.StatusSeeOther {
 		t.Fatalf("sign in %s: HTTP %d", name, code)
 	}
 	return s
-}
-
-func (s *session) postJSON(t *testing.T, path string, body any, withCSRF bool) (int, map[string]any) {
-	t.Helper()
-	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest(http.MethodPost, s.base+path, strings.NewReader(string(b)))
-	req.Header.Set("Content-Type", "application/json")
-	if withCSRF {
-		req.Header.Set("X-CSRF-Token", s.csrf)
-	}
-	r, err := s.c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Body.Close()
-	var out map[string]any
-	_ = json.NewDecoder(r.Body).Decode(&out)
-	return r.StatusCode, out
 }
 
 // recordHit writes a matching item through the real write path.

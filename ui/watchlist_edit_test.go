@@ -49,7 +49,7 @@ func lastAudit(t *testing.T, e *testEnv) (string, string, string) {
 
 func listOf(t *testing.T, s *session, id string) map[string]any {
 	t.Helper()
-	code, body := s.page(t, "/api/watchlists")
+	code, body := s.Get(t, "/api/watchlists")
 	if code != 200 {
 		t.Fatalf("list: HTTP %d", code)
 	}
@@ -71,18 +71,18 @@ func TestWatchListEditorRolesAndCSRF(t *testing.T) {
 	for _, name := range []string{"pc1", "vw1"} {
 		s := e.signIn(t, name)
 		for _, path := range []string{"/watchlists", "/api/watchlists"} {
-			if code, _ := s.page(t, path); code != http.StatusForbidden {
+			if code, _ := s.Get(t, path); code != http.StatusForbidden {
 				t.Errorf("%s GET %s: HTTP %d", name, path, code)
 			}
 		}
 		for _, path := range []string{"/api/watchlists", "/api/watchlists/check", "/api/watchlists/try", "/api/watchlists/ume/save", "/api/watchlists/ume/disable"} {
-			if code, _ := s.postJSON(t, path, draft, true); code != http.StatusForbidden {
+			if code, _ := s.PostJSON(t, path, draft, true); code != http.StatusForbidden {
 				t.Errorf("%s POST %s: HTTP %d", name, path, code)
 			}
 		}
 	}
 	an := e.signIn(t, "an1")
-	if code, _ := an.postJSON(t, "/api/watchlists", draft, false); code == http.StatusOK {
+	if code, _ := an.PostJSON(t, "/api/watchlists", draft, false); code == http.StatusOK {
 		t.Fatal("saved without a CSRF token")
 	}
 	if l := listOf(t, an, "drill"); l != nil {
@@ -91,7 +91,7 @@ func TestWatchListEditorRolesAndCSRF(t *testing.T) {
 	for i, name := range []string{"an1", "ad1"} {
 		s := e.signIn(t, name)
 		d := map[string]any{"id": fmt.Sprintf("drill%d", i), "query": "drill*"}
-		if code, body := s.postJSON(t, "/api/watchlists", d, true); code != http.StatusOK || body["in_force"] != true {
+		if code, body := s.PostJSON(t, "/api/watchlists", d, true); code != http.StatusOK || body["in_force"] != true {
 			t.Fatalf("%s create: HTTP %d %v", name, code, body)
 		}
 	}
@@ -100,7 +100,7 @@ func TestWatchListEditorRolesAndCSRF(t *testing.T) {
 func TestWatchListCreateEditRevertDeleteAudited(t *testing.T) {
 	e := listsEnv(t)
 	s := e.signIn(t, "an1")
-	code, body := s.postJSON(t, "/api/watchlists", map[string]any{"id": "drill", "name": "Drill", "query": `drill* -police`,
+	code, body := s.PostJSON(t, "/api/watchlists", map[string]any{"id": "drill", "name": "Drill", "query": `drill* -police`,
 		"severity": "critical", "sources": []string{"src"}, "operations": []string{"op1"}}, true)
 	if code != 200 || body["in_force"] != true {
 		t.Fatalf("create: HTTP %d %v", code, body)
@@ -113,21 +113,21 @@ func TestWatchListCreateEditRevertDeleteAudited(t *testing.T) {
 		t.Fatalf("created %v", l)
 	}
 	// the same id again, a bad query, an unknown source: refused, nothing written
-	if code, _ := s.postJSON(t, "/api/watchlists", map[string]any{"id": "drill", "query": "x"}, true); code != http.StatusConflict {
+	if code, _ := s.PostJSON(t, "/api/watchlists", map[string]any{"id": "drill", "query": "x"}, true); code != http.StatusConflict {
 		t.Fatalf("duplicate id: HTTP %d", code)
 	}
-	if code, _ := s.postJSON(t, "/api/watchlists", map[string]any{"id": "ume", "query": "x"}, true); code != http.StatusConflict {
+	if code, _ := s.PostJSON(t, "/api/watchlists", map[string]any{"id": "ume", "query": "x"}, true); code != http.StatusConflict {
 		t.Fatalf("a config list's id: HTTP %d", code)
 	}
-	code, body = s.postJSON(t, "/api/watchlists", map[string]any{"id": "bad", "query": "(drill OR grime) AND"}, true)
+	code, body = s.PostJSON(t, "/api/watchlists", map[string]any{"id": "bad", "query": "(drill OR grime) AND"}, true)
 	check, _ := body["check"].(map[string]any)
 	if code != http.StatusBadRequest || check == nil || check["column"] != 18.0 || !strings.HasSuffix(check["caret"].(string), "\n                 ^^^") {
 		t.Fatalf("bad query: HTTP %d %v", code, body)
 	}
-	if code, _ := s.postJSON(t, "/api/watchlists", map[string]any{"id": "bad", "query": "x", "sources": []string{"nope"}}, true); code != http.StatusBadRequest {
+	if code, _ := s.PostJSON(t, "/api/watchlists", map[string]any{"id": "bad", "query": "x", "sources": []string{"nope"}}, true); code != http.StatusBadRequest {
 		t.Fatalf("unknown source: HTTP %d", code)
 	}
-	if code, _ := s.postJSON(t, "/api/watchlists", map[string]any{"id": "Bad Id", "query": "x"}, true); code != http.StatusBadRequest {
+	if code, _ := s.PostJSON(t, "/api/watchlists", map[string]any{"id": "Bad Id", "query": "x"}, true); code != http.StatusBadRequest {
 		t.Fatalf("bad id: HTTP %d", code)
 	}
 	if a, _, _ := lastAudit(t, e); a != "watchlist_create" {
@@ -135,13 +135,13 @@ func TestWatchListCreateEditRevertDeleteAudited(t *testing.T) {
 	}
 
 	// edit the web list; a stale revision is refused
-	if code, _ := s.postJSON(t, "/api/watchlists/drill/save", map[string]any{"query": "drill* OR grime", "rev": 1}, true); code != 200 {
+	if code, _ := s.PostJSON(t, "/api/watchlists/drill/save", map[string]any{"query": "drill* OR grime", "rev": 1}, true); code != 200 {
 		t.Fatalf("edit: HTTP %d", code)
 	}
 	if a, o, n := lastAudit(t, e); a != "watchlist_edit" || o != `drill* -police` || n != `drill* OR grime` {
 		t.Fatalf("audit %s %q %q", a, o, n)
 	}
-	if code, _ := s.postJSON(t, "/api/watchlists/drill/save", map[string]any{"query": "grime", "rev": 1}, true); code != http.StatusConflict {
+	if code, _ := s.PostJSON(t, "/api/watchlists/drill/save", map[string]any{"query": "grime", "rev": 1}, true); code != http.StatusConflict {
 		t.Fatalf("stale edit: HTTP %d", code)
 	}
 
@@ -149,7 +149,7 @@ func TestWatchListCreateEditRevertDeleteAudited(t *testing.T) {
 	if l := listOf(t, s, "ume"); l["origin"] != "config" || l["query"] != `rave OR "free party"` {
 		t.Fatalf("config list %v", l)
 	}
-	if code, _ := s.postJSON(t, "/api/watchlists/ume/save", map[string]any{"query": `rave -cancelled`, "severity": "high", "rev": 0}, true); code != 200 {
+	if code, _ := s.PostJSON(t, "/api/watchlists/ume/save", map[string]any{"query": `rave -cancelled`, "severity": "high", "rev": 0}, true); code != 200 {
 		t.Fatalf("override: HTTP %d", code)
 	}
 	if a, o, n := lastAudit(t, e); a != "watchlist_edit" || o != `rave OR "free party"` || n != `rave -cancelled` {
@@ -159,15 +159,15 @@ func TestWatchListCreateEditRevertDeleteAudited(t *testing.T) {
 	if l["origin"] != "config_changed" || l["query"] != "rave -cancelled" || l["config_query"] != `rave OR "free party"` {
 		t.Fatalf("override %v", l)
 	}
-	_, html := s.page(t, "/watchlists")
+	_, html := s.Get(t, "/watchlists")
 	if !strings.Contains(html, "config, changed in the web") || !strings.Contains(html, `data-action="revert"`) ||
 		!strings.Contains(html, `The config file's version, in force again if this change is reverted: <span class="mono">rave OR &#34;free party&#34;</span>`) {
 		t.Fatal("the page does not show the override")
 	}
-	if code, _ := s.postJSON(t, "/api/watchlists/ume/delete", map[string]any{"rev": 1}, true); code != http.StatusConflict {
+	if code, _ := s.PostJSON(t, "/api/watchlists/ume/delete", map[string]any{"rev": 1}, true); code != http.StatusConflict {
 		t.Fatalf("delete a config list: HTTP %d", code)
 	}
-	if code, _ := s.postJSON(t, "/api/watchlists/ume/revert", map[string]any{"rev": 1}, true); code != 200 {
+	if code, _ := s.PostJSON(t, "/api/watchlists/ume/revert", map[string]any{"rev": 1}, true); code != 200 {
 		t.Fatalf("revert: HTTP %d", code)
 	}
 	if a, o, n := lastAudit(t, e); a != "watchlist_revert" || o != "rave -cancelled" || n != `rave OR "free party"` {
@@ -178,7 +178,7 @@ func TestWatchListCreateEditRevertDeleteAudited(t *testing.T) {
 	}
 
 	// disable and enable a config list; delete the web list
-	if code, _ := s.postJSON(t, "/api/watchlists/ume/disable", map[string]any{"rev": 0}, true); code != 200 {
+	if code, _ := s.PostJSON(t, "/api/watchlists/ume/disable", map[string]any{"rev": 0}, true); code != 200 {
 		t.Fatalf("disable: HTTP %d", code)
 	}
 	if l := listOf(t, s, "ume"); l["disabled"] != true || l["origin"] != "config_changed" {
@@ -188,7 +188,7 @@ func TestWatchListCreateEditRevertDeleteAudited(t *testing.T) {
 		t.Fatalf("audit %s", a)
 	}
 	// enabled again, it is the config file's list again, not an override
-	if code, _ := s.postJSON(t, "/api/watchlists/ume/enable", map[string]any{"rev": 1}, true); code != 200 {
+	if code, _ := s.PostJSON(t, "/api/watchlists/ume/enable", map[string]any{"rev": 1}, true); code != 200 {
 		t.Fatalf("enable: HTTP %d", code)
 	}
 	if l := listOf(t, s, "ume"); l["disabled"] != false || l["origin"] != "config" {
@@ -198,13 +198,13 @@ func TestWatchListCreateEditRevertDeleteAudited(t *testing.T) {
 		t.Fatalf("audit %s", a)
 	}
 	// a list whose id is a word of the API is edited like any other
-	if code, body := s.postJSON(t, "/api/watchlists", map[string]any{"id": "check", "query": "x"}, true); code != 200 {
+	if code, body := s.PostJSON(t, "/api/watchlists", map[string]any{"id": "check", "query": "x"}, true); code != 200 {
 		t.Fatalf("create check: HTTP %d %v", code, body)
 	}
-	if code, _ := s.postJSON(t, "/api/watchlists/check/save", map[string]any{"query": "y", "rev": 1}, true); code != 200 {
+	if code, _ := s.PostJSON(t, "/api/watchlists/check/save", map[string]any{"query": "y", "rev": 1}, true); code != 200 {
 		t.Fatalf("edit check: HTTP %d", code)
 	}
-	if code, _ := s.postJSON(t, "/api/watchlists/drill/delete", map[string]any{"rev": 2}, true); code != 200 {
+	if code, _ := s.PostJSON(t, "/api/watchlists/drill/delete", map[string]any{"rev": 2}, true); code != 200 {
 		t.Fatalf("delete: HTTP %d", code)
 	}
 	if a, o, n := lastAudit(t, e); a != "watchlist_delete" || o != "drill* OR grime" || n != "<none>" {
@@ -233,7 +233,7 @@ func TestWatchListSyntaxCheck(t *testing.T) {
 		{q: `autor:bob`, pos: 0, column: 1, caret: "autor:bob\n^^^^^^", msg: `unknown field "autor:"`},
 		{q: "和平 AND", pos: 7, column: 4, caret: "和平 AND\n     ^^^", msg: "AND needs a term after it"},
 	} {
-		code, body := s.postJSON(t, "/api/watchlists/check", map[string]string{"query": c.q}, true)
+		code, body := s.PostJSON(t, "/api/watchlists/check", map[string]string{"query": c.q}, true)
 		if code != 200 || body["ok"] != c.ok {
 			t.Errorf("%q: HTTP %d %v", c.q, code, body)
 			continue
@@ -261,7 +261,7 @@ func TestWatchListTryItNewLostUnchanged(t *testing.T) {
 		}
 	}
 	s := e.signIn(t, "an1")
-	code, body := s.postJSON(t, "/api/watchlists/try", map[string]any{"days": 7,
+	code, body := s.PostJSON(t, "/api/watchlists/try", map[string]any{"days": 7,
 		"list": map[string]any{"id": "ume", "query": `(rave OR drill) -cancelled`}}, true)
 	if code != 200 {
 		t.Fatalf("try: HTTP %d %v", code, body)
@@ -289,7 +289,7 @@ func TestWatchListTryItNewLostUnchanged(t *testing.T) {
 		t.Fatalf("spans %v", spans)
 	}
 	// a draft that does not parse is refused with where
-	code, body = s.postJSON(t, "/api/watchlists/try", map[string]any{"list": map[string]any{"id": "ume", "query": "rave AND"}}, true)
+	code, body = s.PostJSON(t, "/api/watchlists/try", map[string]any{"list": map[string]any{"id": "ume", "query": "rave AND"}}, true)
 	if code != http.StatusBadRequest || body["check"] == nil {
 		t.Fatalf("bad draft: HTTP %d %v", code, body)
 	}
@@ -306,7 +306,7 @@ func TestWatchListTryItShowsACappedNumber(t *testing.T) {
 		}
 	}
 	s := e.signIn(t, "an1")
-	code, body := s.postJSON(t, "/api/watchlists/try", map[string]any{"list": map[string]any{"id": "new1", "query": "drill"}, "days": 99}, true)
+	code, body := s.PostJSON(t, "/api/watchlists/try", map[string]any{"list": map[string]any{"id": "new1", "query": "drill"}, "days": 99}, true)
 	if code != 200 || body["new"] != float64(tryShowMax+10) || body["shown"] != float64(tryShowMax) || len(body["items"].([]any)) != tryShowMax ||
 		body["days"] != float64(tryDaysMax) || body["capped"] != false {
 		t.Fatalf("try: HTTP %d new=%v shown=%v days=%v", code, body["new"], body["shown"], body["days"])
@@ -337,7 +337,7 @@ func TestWatchListTryItStopsAtItsTimeBudget(t *testing.T) {
 		}
 	}
 	s := e.signIn(t, "an1")
-	code, body := s.postJSON(t, "/api/watchlists/try", map[string]any{"list": map[string]any{"id": "ume", "query": "drill"}}, true)
+	code, body := s.PostJSON(t, "/api/watchlists/try", map[string]any{"list": map[string]any{"id": "ume", "query": "drill"}}, true)
 	if code != 200 || body["stopped"] != true {
 		t.Fatalf("try: HTTP %d %v", code, body)
 	}
@@ -353,14 +353,14 @@ func TestWatchListTryItRefusedWhileOthersRun(t *testing.T) {
 	for range cap(e.srv.trySlots) {
 		e.srv.trySlots <- struct{}{}
 	}
-	code, body := s.postJSON(t, "/api/watchlists/try", map[string]any{"list": map[string]any{"id": "ume", "query": "drill"}}, true)
+	code, body := s.PostJSON(t, "/api/watchlists/try", map[string]any{"list": map[string]any{"id": "ume", "query": "drill"}}, true)
 	if code != http.StatusTooManyRequests || body["error"] == nil {
 		t.Fatalf("try while busy: HTTP %d %v", code, body)
 	}
 	for range cap(e.srv.trySlots) {
 		<-e.srv.trySlots
 	}
-	if code, body = s.postJSON(t, "/api/watchlists/try", map[string]any{"list": map[string]any{"id": "ume", "query": "drill"}}, true); code != 200 {
+	if code, body = s.PostJSON(t, "/api/watchlists/try", map[string]any{"list": map[string]any{"id": "ume", "query": "drill"}}, true); code != 200 {
 		t.Fatalf("try once free: HTTP %d %v", code, body)
 	}
 }

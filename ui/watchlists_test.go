@@ -29,10 +29,10 @@ func TestWatchListsShowNoisyTerms(t *testing.T) {
 			}
 		}
 	}
-	if code, _ := e.signIn(t, "pc1").page(t, "/watchlists"); code != http.StatusForbidden {
+	if code, _ := e.signIn(t, "pc1").Get(t, "/watchlists"); code != http.StatusForbidden {
 		t.Fatalf("officer: HTTP %d", code)
 	}
-	code, html := e.signIn(t, "an1").page(t, "/watchlists")
+	code, html := e.signIn(t, "an1").Get(t, "/watchlists")
 	if code != 200 {
 		t.Fatalf("HTTP %d", code)
 	}
@@ -64,7 +64,7 @@ func TestWatchListTermsSurviveEdits(t *testing.T) {
 	an := e.signIn(t, "an1")
 	check := func(what string, wants, lacks []string) {
 		t.Helper()
-		_, html := an.page(t, "/watchlists")
+		_, html := an.Get(t, "/watchlists")
 		for _, w := range wants {
 			if !strings.Contains(html, w) {
 				t.Errorf("%s: page lacks %s", what, w)
@@ -86,14 +86,14 @@ func TestWatchListTermsSurviveEdits(t *testing.T) {
 			`Excludes (an item holding one is not a hit): <span class="mono exclusion">-football</span>`}, []string{`<td>football</td>`}},
 	} {
 		rev := 0.0
-		_, lists := an.postJSON(t, "/api/watchlists/ume/save", map[string]any{"query": c.query, "severity": "high", "rev": rev}, true)
+		_, lists := an.PostJSON(t, "/api/watchlists/ume/save", map[string]any{"query": c.query, "severity": "high", "rev": rev}, true)
 		if lists["error"] != nil {
 			// the list was saved before: send its revision
-			_, html := an.page(t, "/api/watchlists")
+			_, html := an.Get(t, "/api/watchlists")
 			i := strings.Index(html, `"rev":`)
 			var n int
 			fmt.Sscanf(html[i+6:], "%d", &n)
-			_, lists = an.postJSON(t, "/api/watchlists/ume/save", map[string]any{"query": c.query, "severity": "high", "rev": n}, true)
+			_, lists = an.PostJSON(t, "/api/watchlists/ume/save", map[string]any{"query": c.query, "severity": "high", "rev": n}, true)
 			if lists["error"] != nil {
 				t.Fatalf("save %s: %v", c.query, lists)
 			}

@@ -30,7 +30,7 @@ func (e *testEnv) dial(t *testing.T, s *session, query string, origin string) (*
 	}
 	d := websocket.Dialer{HandshakeTimeout: 5 * time.Second}
 	if s != nil {
-		d.Jar = s.c.Jar
+		d.Jar = s.Client.Jar
 	}
 	return d.Dial(u, h)
 }

@@ -105,7 +105,7 @@ func TestBrowserAxeEveryPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	analyst := signInHTTP(t, base, "u-analyst")
-	analyst.post(t, "/briefings/generate", url.Values{"operation": {"op1"}})
+	analyst.PostForm(t, "/briefings/generate", url.Values{"operation": {"op1"}})
 	vs, err := a.store.Briefings(context.Background(), "op1")
 	if err != nil || len(vs) == 0 {
 		t.Fatalf("briefing: %v %v", vs, err)
@@ -127,7 +127,7 @@ func TestBrowserAxeEveryPage(t *testing.T) {
 		{"/evidence/cases", url.Values{"reference": {"42/1"}, "officer": {"u-officer"}, "purpose": {"s.4 POA"}}},
 		{"/evidence/exhibits", url.Values{"case": {"1"}, "capture": {"2"}, "producer": {"Ann Nolan"}}},
 	} {
-		if code, body := analyst.post(t, step.path, step.form); code != http.StatusSeeOther {
+		if code, body := analyst.PostForm(t, step.path, step.form); code != http.StatusSeeOther {
 			t.Fatalf("%s: HTTP %d %s", step.path, code, body)
 		}
 	}

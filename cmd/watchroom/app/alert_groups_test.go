@@ -152,8 +152,8 @@ func TestResolveNeedsAReason(t *testing.T) {
 		t.Helper()
 		req, _ := http.NewRequest(http.MethodPost, base+"/api/alerts/"+fp+"/resolve", strings.NewReader(fmt.Sprintf(`{"reason":%q}`, reason)))
 		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-CSRF-Token", w.csrf)
-		r, err := w.c.Do(req)
+		req.Header.Set("X-CSRF-Token", w.CSRF)
+		r, err := w.Client.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -81,7 +81,7 @@ func TestBrowserHeaderAndMap(t *testing.T) {
 		InMap                     bool
 	}
 	const measure = `(() => { const el = document.getElementById("map"); el.scrollIntoView({block: "center"}); const b = el.getBoundingClientRect();
-  return {Base: el.dataset.base || "", Ops: Number(el.dataset.operations), Hits: Number(el.dataset.hits), Height: b.height,
+  return {Base: el.dataset.Base || "", Ops: Number(el.dataset.operations), Hits: Number(el.dataset.hits), Height: b.height,
     Paths: el.querySelectorAll("path.leaflet-interactive").length, Outline: el.querySelectorAll(".leaflet-pane path:not(.leaflet-interactive)").length,
     Refused: window.cspRefused, InMap: Array.from(el.querySelectorAll("path.map-op")).every(p => { const r = p.getBoundingClientRect();
       // inside the map, and drawn above the land outline (which takes no clicks, so elementFromPoint cannot tell)

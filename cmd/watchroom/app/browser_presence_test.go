@@ -126,7 +126,7 @@ func TestBrowserPresenceAndClaims(t *testing.T) {
 func dialBoard(t *testing.T, base, name, board string) *websocket.Conn {
 	t.Helper()
 	w := signInHTTP(t, base, name)
-	d := websocket.Dialer{Jar: w.c.Jar, HandshakeTimeout: 5 * time.Second}
+	d := websocket.Dialer{Jar: w.Client.Jar, HandshakeTimeout: 5 * time.Second}
 	ws, _, err := d.Dial("ws"+strings.TrimPrefix(base, "http")+"/ws?board="+board, http.Header{"Origin": {base}})
 	if err != nil {
 		t.Fatalf("dial as %q: %v", name, err)

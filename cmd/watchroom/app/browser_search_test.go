@@ -99,7 +99,7 @@ func TestBrowserSearchResults(t *testing.T) {
 	pc2 := signInHTTP(t, base, "pc2")
 	var id int
 	tb.run(t, "a hit id", chromedp.Evaluate(`Number(document.querySelector("#hits li.hit:not([data-claimed-by])").dataset.hit)`, &id))
-	if code, _ := pc2.post(t, fmt.Sprintf("/api/hits/%d/claim", id), url.Values{}); code != http.StatusOK {
+	if code, _ := pc2.PostForm(t, fmt.Sprintf("/api/hits/%d/claim", id), url.Values{}); code != http.StatusOK {
 		t.Fatalf("claim by pc2: HTTP %d", code)
 	}
 	var look struct {
@@ -139,7 +139,7 @@ func TestBrowserNavigationAndTimes(t *testing.T) {
 	} {
 		w := signInHTTP(t, base, c.user)
 		for _, p := range c.pages {
-			code, body := w.get(t, p)
+			code, body := w.Get(t, p)
 			if code != http.StatusOK {
 				t.Fatalf("%s %s: HTTP %d", c.user, p, code)
 			}
@@ -165,7 +165,7 @@ func TestBrowserNavigationAndTimes(t *testing.T) {
 	// times: the operations page (server) and the board (browser) write
 	// them the same way, the zone shown
 	an := signInHTTP(t, base, "an1")
-	_, ops := an.get(t, "/operations")
+	_, ops := an.Get(t, "/operations")
 	if !strings.Contains(ops, "(28 Nov 2026 18:00:00 GMT to 29 Nov 2026 04:00:00 GMT)") {
 		t.Errorf("operations page: no time in the one format")
 	}
@@ -173,8 +173,8 @@ func TestBrowserNavigationAndTimes(t *testing.T) {
 	if err := a.pollNow(context.Background(), "local"); err != nil {
 		t.Fatal(err)
 	}
-	an.post(t, "/briefings/generate", url.Values{"operation": {"op1"}})
-	_, list := an.get(t, "/briefings")
+	an.PostForm(t, "/briefings/generate", url.Values{"operation": {"op1"}})
+	_, list := an.Get(t, "/briefings")
 	if m := regexp.MustCompile(`<td>(\d{1,2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \w+)</td>`).FindStringSubmatch(list); m == nil || !consoleTime.MatchString(m[1]) {
 		t.Errorf("briefings page: no time in the one format")
 	}

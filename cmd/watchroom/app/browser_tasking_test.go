@@ -97,18 +97,18 @@ func TestBrowserRequestTriagedLive(t *testing.T) {
 		{"action": {"link"}, "kind": {"operation"}, "ref": {"op1"}},
 		{"action": {"link"}, "kind": {"briefing"}, "ref": {"7"}},
 	} {
-		if code, _ := ana.post(t, "/requests/"+id+"/work", f); code != http.StatusSeeOther {
+		if code, _ := ana.PostForm(t, "/requests/"+id+"/work", f); code != http.StatusSeeOther {
 			t.Fatalf("link: HTTP %d", code)
 		}
 	}
-	if code, _ := ana.post(t, "/requests/"+id+"/products", url.Values{"title": {"Assessment"}, "text": {"Low risk; 40 expected."}}); code != http.StatusSeeOther {
+	if code, _ := ana.PostForm(t, "/requests/"+id+"/products", url.Values{"title": {"Assessment"}, "text": {"Low risk; 40 expected."}}); code != http.StatusSeeOther {
 		t.Fatalf("product: HTTP %d", code)
 	}
-	if code, _ := ana.post(t, "/requests/"+id+"/products/1/release", url.Values{}); code != http.StatusSeeOther {
+	if code, _ := ana.PostForm(t, "/requests/"+id+"/products/1/release", url.Values{}); code != http.StatusSeeOther {
 		t.Fatalf("release: HTTP %d", code)
 	}
 	req.run(t, "the released product appears", chromedp.WaitVisible(`#products #product-1`, chromedp.ByQuery))
-	if code, _ := ana.post(t, "/requests/"+id+"/work", url.Values{"action": {"close"}, "intelligence": {"1"}, "source_grade": {"2"},
+	if code, _ := ana.PostForm(t, "/requests/"+id+"/work", url.Values{"action": {"close"}, "intelligence": {"1"}, "source_grade": {"2"},
 		"intel_grade": {"B"}, "handling": {"P"}, "delivered": {"1"}, "note": {"The team changed its patrol plan."}}); code != http.StatusSeeOther {
 		t.Fatalf("close: HTTP %d", code)
 	}
@@ -134,13 +134,13 @@ func TestBrowserRequestTriagedLive(t *testing.T) {
 	// another requester: not the page, not the JSON, not the board
 	other := signInHTTP(t, base, "req2")
 	for _, p := range []string{"/requests/" + id, "/api/requests/" + id} {
-		if code, body := other.get(t, p); code != http.StatusNotFound || strings.Contains(body, "free party") {
+		if code, body := other.Get(t, p); code != http.StatusNotFound || strings.Contains(body, "free party") {
 			t.Errorf("another requester GET %s: HTTP %d", p, code)
 		}
 	}
 	u1, _ := a.store.UserByName(context.Background(), "req1")
 	for _, board := range []string{watch.RequesterBoard(u1.ID), watch.BoardTasking, watch.BoardAll, "op1"} {
-		d := websocket.Dialer{Jar: other.c.Jar, HandshakeTimeout: 10 * time.Second}
+		d := websocket.Dialer{Jar: other.Client.Jar, HandshakeTimeout: 10 * time.Second}
 		q := fmt.Sprintf("/ws?board=%s&after=0&epoch=%s", url.QueryEscape(board), a.store.Epoch())
 		conn, resp, err := d.Dial("ws"+strings.TrimPrefix(base, "http")+q, http.Header{"Origin": {base}})
 		if err == nil {

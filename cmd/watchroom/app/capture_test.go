@@ -31,11 +31,11 @@ func TestCaptureRolesAndCSRF(t *testing.T) {
 		return r.StatusCode
 	}
 	officer := signInHTTP(t, base, "pc1")
-	if code := post(officer.c, officer.csrf); code != http.StatusForbidden {
+	if code := post(officer.Client, officer.CSRF); code != http.StatusForbidden {
 		t.Errorf("officer: HTTP %d, want 403", code)
 	}
 	analyst := signInHTTP(t, base, "an1")
-	if code := post(analyst.c, ""); code != http.StatusForbidden && code != http.StatusBadRequest {
+	if code := post(analyst.Client, ""); code != http.StatusForbidden && code != http.StatusBadRequest {
 		t.Errorf("analyst without CSRF token: HTTP %d, want 400 or 403", code)
 	}
 	if code := post(http.DefaultClient, ""); code == http.StatusOK {
@@ -46,7 +46,7 @@ func TestCaptureRolesAndCSRF(t *testing.T) {
 			t.Fatalf("a refused capture was attempted: %+v", e)
 		}
 	}
-	if code := post(analyst.c, analyst.csrf); code != http.StatusOK {
+	if code := post(analyst.Client, analyst.CSRF); code != http.StatusOK {
 		t.Errorf("analyst: HTTP %d, want 200", code)
 	}
 }

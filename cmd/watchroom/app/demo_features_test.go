@@ -122,7 +122,7 @@ func TestDemoShowsEveryFeature(t *testing.T) {
 	defer srv.Close()
 	addUser(t, a, "tester", watch.RoleAnalyst)
 	w := signInHTTP(t, srv.URL, "tester")
-	code, body := w.get(t, "/api/boards/all/map")
+	code, body := w.Get(t, "/api/boards/all/map")
 	var m struct {
 		Operations []struct{ ID string }    `json:"operations"`
 		Hits       []struct{ Place string } `json:"hits"`

@@ -110,27 +110,27 @@ func TestDraftOperations(t *testing.T) {
 	}
 
 	analyst := signInHTTP(t, base, "analyst1")
-	_, page := analyst.get(t, "/operations")
+	_, page := analyst.Get(t, "/operations")
 	mustContain(t, "operations page", page, fmt.Sprintf(`id="draft-%d"`, calDraft.ID), "&lt;img src=x onerror=alert(1)&gt; Warehouse party")
 	if strings.Contains(page, "<img src=x") {
 		t.Fatal("source text reached the page as markup")
 	}
 	// accepting opens the operation form, prefilled
-	_, page = analyst.get(t, fmt.Sprintf("/operations/new?draft=%d", calDraft.ID))
+	_, page = analyst.Get(t, fmt.Sprintf("/operations/new?draft=%d", calDraft.ID))
 	mustContain(t, "prefilled form", page, `value="img-src-x-onerror-alert-1-warehouse-part"`, `value="2026-11-28T22:00"`,
 		`value="2026-11-29T04:00"`, `value="Unit 4, Hackney Wick"`, fmt.Sprintf(`name="draft" value="%d"`, calDraft.ID))
 	form := url.Values{"draft": {fmt.Sprint(calDraft.ID)}, "id": {"warehouse-party"}, "name": {"Warehouse party"}, "kind": {"ume"},
 		"risk": {"high"}, "start": {"2026-11-28T22:00"}, "end": {"2026-11-29T04:00"}, "place": {"Unit 4, Hackney Wick"}, "watchlists": {"ume"}}
-	if code, _ := analyst.post(t, "/operations/new", form); code != http.StatusSeeOther {
+	if code, _ := analyst.PostForm(t, "/operations/new", form); code != http.StatusSeeOther {
 		t.Fatalf("accept: HTTP %d", code)
 	}
 	if op, ok := a.reg.Get("warehouse-party"); !ok || op.Origin != watch.OriginWeb {
 		t.Fatalf("accepted draft is no operation: %+v", op)
 	}
-	if code, _ := analyst.post(t, "/operations/new", form); code != http.StatusConflict {
+	if code, _ := analyst.PostForm(t, "/operations/new", form); code != http.StatusConflict {
 		t.Fatalf("a draft accepted twice: HTTP %d", code)
 	}
-	if code, _ := analyst.post(t, fmt.Sprintf("/operations/drafts/%d/dismiss", hitDraft.ID), url.Values{}); code != http.StatusSeeOther {
+	if code, _ := analyst.PostForm(t, fmt.Sprintf("/operations/drafts/%d/dismiss", hitDraft.ID), url.Values{}); code != http.StatusSeeOther {
 		t.Fatalf("dismiss: HTTP %d", code)
 	}
 	if ds, _ := a.store.Drafts(ctx, watch.DraftProposed, 10); len(ds) != 0 {

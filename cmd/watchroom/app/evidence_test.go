@@ -66,9 +66,9 @@ func evidenceAppFeed(t *testing.T, render string) (*App, string, *feedServer, *w
 func location(t *testing.T, w *webClient, path string, form url.Values) string {
 	t.Helper()
 	if form.Get("_csrf") == "" {
-		form.Set("_csrf", w.csrf)
+		form.Set("_csrf", w.CSRF)
 	}
-	r, err := w.c.PostForm(w.base+path, form)
+	r, err := w.Client.PostForm(w.Base+path, form)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,14 +102,14 @@ func TestEvidenceCaptureToVerifiedPackage(t *testing.T) {
 	addUser(t, a, "pc1", watch.RoleOfficer)
 	an := signInHTTP(t, base, "an1")
 
-	if code, body := an.get(t, "/evidence/capture"); code != http.StatusOK || !strings.Contains(body, `id="capture-form"`) {
+	if code, body := an.Get(t, "/evidence/capture"); code != http.StatusOK || !strings.Contains(body, `id="capture-form"`) {
 		t.Fatalf("capture form: HTTP %d", code)
 	}
 	loc := location(t, an, "/evidence/captures", url.Values{"url": {site + "/post/1"}, "note": {"post inciting a gathering"}, "operation": {"op1"}})
 	if loc != "/evidence/captures/1" {
 		t.Fatalf("capture went to %q", loc)
 	}
-	code, body := an.get(t, loc)
+	code, body := an.Get(t, loc)
 	if code != http.StatusOK {
 		t.Fatalf("capture page: HTTP %d", code)
 	}
@@ -129,13 +129,13 @@ func TestEvidenceCaptureToVerifiedPackage(t *testing.T) {
 	if loc != "/evidence/exhibits/1" {
 		t.Fatalf("exhibit went to %q", loc)
 	}
-	_, body = an.get(t, loc)
+	_, body = an.Get(t, loc)
 	mustContain(t, "exhibit page", body, `<span id="exhibit-reference">AN/1</span>`, "42/1234/26", "added_to_case", `id="disclose-form"`)
-	_, body = an.get(t, "/evidence/cases/1")
+	_, body = an.Get(t, "/evidence/cases/1")
 	mustContain(t, "case page", body, "AN/1", "pc1", "Public Order Act 1986 s.4", "T-19", `id="export"`)
 
 	// a file: a download with a safe type, never a page
-	r, err := an.c.Get(base + "/evidence/captures/1/files/warc")
+	r, err := an.Client.Get(base + "/evidence/captures/1/files/warc")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestEvidenceCaptureToVerifiedPackage(t *testing.T) {
 		!strings.Contains(r.Header.Get("Content-Security-Policy"), "sandbox") || !bytes.HasPrefix(warc, []byte("WARC/1.1")) {
 		t.Fatalf("WARC download: HTTP %d %v", r.StatusCode, r.Header)
 	}
-	if code, _ := an.get(t, "/evidence/captures/1/files/html"); code != http.StatusNotFound {
+	if code, _ := an.Get(t, "/evidence/captures/1/files/html"); code != http.StatusNotFound {
 		t.Errorf("a file kind that does not exist: HTTP %d", code)
 	}
 
@@ -155,8 +155,8 @@ func TestEvidenceCaptureToVerifiedPackage(t *testing.T) {
 	}
 
 	// export: the package downloads and verifies against the installation's key
-	form := url.Values{"_csrf": {an.csrf}}
-	r, err = an.c.PostForm(base+"/evidence/cases/1/export", form)
+	form := url.Values{"_csrf": {an.CSRF}}
+	r, err = an.Client.PostForm(base+"/evidence/cases/1/export", form)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,16 +200,16 @@ func TestEvidenceCaptureToVerifiedPackage(t *testing.T) {
 	// the officer in charge sees the case and the exhibit (a viewing in
 	// their name) and changes nothing
 	pc := signInHTTP(t, base, "pc1")
-	if code, body := pc.get(t, "/evidence"); code != http.StatusOK || !strings.Contains(body, "42/1234/26") || strings.Contains(body, `id="captures"`) {
+	if code, body := pc.Get(t, "/evidence"); code != http.StatusOK || !strings.Contains(body, "42/1234/26") || strings.Contains(body, `id="captures"`) {
 		t.Errorf("officer's evidence page: HTTP %d", code)
 	}
-	if code, body := pc.get(t, "/evidence/exhibits/1"); code != http.StatusOK || strings.Contains(body, `id="disclose-form"`) {
+	if code, body := pc.Get(t, "/evidence/exhibits/1"); code != http.StatusOK || strings.Contains(body, `id="disclose-form"`) {
 		t.Errorf("officer's exhibit page: HTTP %d", code)
 	}
-	if code, _ := pc.get(t, "/evidence/captures/1/files/warc"); code != http.StatusOK {
+	if code, _ := pc.Get(t, "/evidence/captures/1/files/warc"); code != http.StatusOK {
 		t.Errorf("officer in charge's download: HTTP %d", code)
 	}
-	if code, _ := pc.post(t, "/evidence/cases/1/export", url.Values{}); code != http.StatusForbidden {
+	if code, _ := pc.PostForm(t, "/evidence/cases/1/export", url.Values{}); code != http.StatusForbidden {
 		t.Errorf("officer's export: HTTP %d, want 403", code)
 	}
 	if got := custodyActions(t, a, 1); !slices.Equal(got[len(got)-2:], []string{"pc1:viewed", "pc1:viewed"}) || len(got) != len(want)+2 {
@@ -221,16 +221,16 @@ func TestEvidenceCaptureToVerifiedPackage(t *testing.T) {
 		t.Fatalf("close went to %q", loc)
 	}
 	location(t, an, "/evidence/captures", url.Values{"url": {site + "/p/1"}, "note": {"second look"}})
-	if code, _ := an.post(t, "/evidence/exhibits", url.Values{"case": {"1"}, "capture": {"2"}, "producer": {"Ann Nolan"}}); code != http.StatusConflict {
+	if code, _ := an.PostForm(t, "/evidence/exhibits", url.Values{"case": {"1"}, "capture": {"2"}, "producer": {"Ann Nolan"}}); code != http.StatusConflict {
 		t.Errorf("exhibit of a closed case: HTTP %d, want 409", code)
 	}
 	// six years on, the exhibit comes up for review (and is kept)
-	if _, body := an.get(t, "/evidence"); strings.Contains(body, `id="reviews"`) {
+	if _, body := an.Get(t, "/evidence"); strings.Contains(body, `id="reviews"`) {
 		t.Error("an exhibit is due for review the day its case closed")
 	}
 	clock.Add(6*365*24*time.Hour + time.Hour)
 	an = signInHTTP(t, base, "an1") // the session has long expired
-	_, body = an.get(t, "/evidence")
+	_, body = an.Get(t, "/evidence")
 	mustContain(t, "evidence page six years on", body, `id="reviews"`, `<a href="/evidence/exhibits/1">AN/1</a>`)
 }
 
@@ -275,19 +275,19 @@ func TestEvidenceRolesAndCSRF(t *testing.T) {
 	for _, r := range refused {
 		var code int
 		if r.method == "GET" {
-			code, _ = r.who.get(t, r.path)
+			code, _ = r.who.Get(t, r.path)
 		} else {
-			code, _ = r.who.post(t, r.path, r.form)
+			code, _ = r.who.PostForm(t, r.path, r.form)
 		}
 		if code != http.StatusForbidden {
 			t.Errorf("%s %s: HTTP %d, want 403", r.method, r.path, code)
 		}
 	}
 	// an analyst's change without the token
-	if code, _ := an.post(t, "/evidence/cases/1/export", url.Values{"_csrf": {"forged"}}); code != http.StatusForbidden && code != http.StatusBadRequest {
+	if code, _ := an.PostForm(t, "/evidence/cases/1/export", url.Values{"_csrf": {"forged"}}); code != http.StatusForbidden && code != http.StatusBadRequest {
 		t.Errorf("export without the CSRF token: HTTP %d", code)
 	}
-	if code, _ := pc2.get(t, "/evidence"); code != http.StatusOK {
+	if code, _ := pc2.Get(t, "/evidence"); code != http.StatusOK {
 		t.Errorf("officer's list: HTTP %d", code)
 	}
 	for _, e := range mustAudit(t, a)[:len(mustAudit(t, a))-before] {
@@ -309,14 +309,14 @@ func TestEvidenceHostilePageIsNeverServedAsHTML(t *testing.T) {
 	addUser(t, a, "an1", watch.RoleAnalyst)
 	an := signInHTTP(t, base, "an1")
 	loc := location(t, an, "/evidence/captures", url.Values{"url": {site + "/hostile"}, "note": {"<b>bold</b> note"}})
-	_, body := an.get(t, loc)
+	_, body := an.Get(t, loc)
 	for _, bad := range []string{"<script>document.title", "onerror=", "<b>bold</b>"} {
 		if strings.Contains(body, bad) {
 			t.Errorf("the capture page carries %q", bad)
 		}
 	}
 	mustContain(t, "capture page", body, "&lt;b&gt;bold&lt;/b&gt; note")
-	r, err := an.c.Get(base + loc + "/files/warc")
+	r, err := an.Client.Get(base + loc + "/files/warc")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,16 +55,16 @@ func TestOperationCreatedInTheWeb(t *testing.T) {
 
 	// an officer may not create one, whatever the page shows
 	officer := signInHTTP(t, base, "pc1")
-	if code, _ := officer.post(t, "/operations/new", opForm("gig", "Warehouse gig", start, end, loc, nil)); code != http.StatusForbidden {
+	if code, _ := officer.PostForm(t, "/operations/new", opForm("gig", "Warehouse gig", start, end, loc, nil)); code != http.StatusForbidden {
 		t.Fatalf("officer: HTTP %d", code)
 	}
 	analyst := signInHTTP(t, base, "analyst1")
 	// without the CSRF token: refused
-	if code, _ := analyst.post(t, "/operations/new", opForm("gig", "Warehouse gig", start, end, loc, url.Values{"_csrf": {"forged"}})); code < 400 {
+	if code, _ := analyst.PostForm(t, "/operations/new", opForm("gig", "Warehouse gig", start, end, loc, url.Values{"_csrf": {"forged"}})); code < 400 {
 		t.Fatalf("forged CSRF token: HTTP %d", code)
 	}
 	// every problem is reported, and what was typed is kept
-	code, page := analyst.post(t, "/operations/new", opForm("Gig!", "Warehouse gig", end, start, loc,
+	code, page := analyst.PostForm(t, "/operations/new", opForm("Gig!", "Warehouse gig", end, start, loc,
 		url.Values{"team": {"Nowhere SNT"}, "watchlists": {"ume", "nolist"}, "briefing_lead": {"soon"}}))
 	if code != http.StatusBadRequest {
 		t.Fatalf("bad form: HTTP %d", code)
@@ -72,14 +72,14 @@ func TestOperationCreatedInTheWeb(t *testing.T) {
 	mustContain(t, "refused form", page, "briefing_lead: want a duration", `value="Warehouse gig"`, "Promoter &lt;b&gt;known&lt;/b&gt; to us",
 		"id: want 1 to 64", "end: the end must be after the start", "team: there is no team")
 	// a field that cannot be read hides no other problem
-	code, page = analyst.post(t, "/operations/new", opForm("Gig!", "Warehouse gig", end, start, loc,
+	code, page = analyst.PostForm(t, "/operations/new", opForm("Gig!", "Warehouse gig", end, start, loc,
 		url.Values{"lat": {"51.5"}, "lon": {""}, "radius": {"300"}}))
 	mustContain(t, "latitude without longitude", page, "lat: give both latitude and longitude", "id: want 1 to 64",
 		"end: the end must be after the start")
 	if code != http.StatusBadRequest || strings.Contains(page, "a radius needs coordinates") {
 		t.Fatalf("latitude without longitude: HTTP %d", code)
 	}
-	code, page = analyst.post(t, "/operations/new", opForm("Gig!", "Warehouse gig", end, start, loc,
+	code, page = analyst.PostForm(t, "/operations/new", opForm("Gig!", "Warehouse gig", end, start, loc,
 		url.Values{"team": {"Nowhere SNT"}, "watchlists": {"ume", "nolist"}}))
 	mustContain(t, "refused form", page, "id: want 1 to 64", "end: the end must be after the start",
 		"team: there is no team &#34;Nowhere SNT&#34;", "watchlists: there is no watch list &#34;nolist&#34;")
@@ -87,7 +87,7 @@ func TestOperationCreatedInTheWeb(t *testing.T) {
 		t.Fatal("an invalid operation was saved")
 	}
 
-	code, _ = analyst.post(t, "/operations/new", opForm("gig", "Warehouse gig", start, end, loc, nil))
+	code, _ = analyst.PostForm(t, "/operations/new", opForm("gig", "Warehouse gig", start, end, loc, nil))
 	if code != http.StatusSeeOther {
 		t.Fatalf("create: HTTP %d", code)
 	}
@@ -97,16 +97,16 @@ func TestOperationCreatedInTheWeb(t *testing.T) {
 		t.Fatalf("operation in force: %+v", op)
 	}
 	// the same id again is refused
-	if code, page := analyst.post(t, "/operations/new", opForm("gig", "Other", start, end, loc, nil)); code != http.StatusBadRequest ||
+	if code, page := analyst.PostForm(t, "/operations/new", opForm("gig", "Other", start, end, loc, nil)); code != http.StatusBadRequest ||
 		!strings.Contains(page, "exists already") {
 		t.Fatalf("duplicate id: HTTP %d", code)
 	}
 
 	// its board and its row on the operations page
-	if code, page := analyst.get(t, "/board/gig"); code != http.StatusOK || !strings.Contains(page, "Warehouse gig") {
+	if code, page := analyst.Get(t, "/board/gig"); code != http.StatusOK || !strings.Contains(page, "Warehouse gig") {
 		t.Fatalf("board: HTTP %d", code)
 	}
-	_, page = analyst.get(t, "/operations")
+	_, page = analyst.Get(t, "/operations")
 	mustContain(t, "operations page", page, `id="op-gig"`, `href="/operations/gig/edit"`)
 
 	// its sources surge at its phases
@@ -166,7 +166,7 @@ func TestOperationCreatedInTheWeb(t *testing.T) {
 	mustContain(t, "briefing document", string(doc), "Promoter &lt;b&gt;known&lt;/b&gt; to us", "51.5432, -0.0235", "within 500 m")
 
 	// an edit is audited with the old and the new values
-	if code, _ := analyst.post(t, "/operations/gig/edit", opForm("gig", "Warehouse gig (moved)", start, end, loc, nil)); code != http.StatusSeeOther {
+	if code, _ := analyst.PostForm(t, "/operations/gig/edit", opForm("gig", "Warehouse gig (moved)", start, end, loc, nil)); code != http.StatusSeeOther {
 		t.Fatalf("edit: HTTP %d", code)
 	}
 	if op, _ := a.reg.Get("gig"); op.Name != "Warehouse gig (moved)" {
@@ -196,7 +196,7 @@ func TestOperationCreatedInTheWeb(t *testing.T) {
 
 	// a config operation edited in the web becomes an override
 	op1, _ := a.reg.Get("op1")
-	if code, _ := analyst.post(t, "/operations/op1/edit", opForm("op1", "Summer rave (edited)", op1.Start, op1.End, loc,
+	if code, _ := analyst.PostForm(t, "/operations/op1/edit", opForm("op1", "Summer rave (edited)", op1.Start, op1.End, loc,
 		url.Values{"sources": nil})); code != http.StatusSeeOther {
 		t.Fatalf("edit op1: HTTP %d", code)
 	}
@@ -216,15 +216,15 @@ func TestOperationCreatedInTheWeb(t *testing.T) {
 	}
 	// reverting puts the file's definition back
 	analyst2 := signInHTTP(t, base2, "analyst1")
-	analyst2.get(t, "/operations")
-	if code, _ := analyst2.post(t, "/operations/op1/revert", url.Values{}); code != http.StatusSeeOther {
+	analyst2.Get(t, "/operations")
+	if code, _ := analyst2.PostForm(t, "/operations/op1/revert", url.Values{}); code != http.StatusSeeOther {
 		t.Fatalf("revert: HTTP %d", code)
 	}
 	if op, _ := b.reg.Get("op1"); op.Origin != watch.OriginConfig || op.Name != "Summer rave" {
 		t.Fatalf("after revert: %+v", op)
 	}
 	// nothing left to revert: told so, not shown an internal error
-	if code, body := analyst2.post(t, "/operations/op1/revert", url.Values{}); code != http.StatusNotFound || !strings.Contains(body, "There is no console edit of this operation.") {
+	if code, body := analyst2.PostForm(t, "/operations/op1/revert", url.Values{}); code != http.StatusNotFound || !strings.Contains(body, "There is no console edit of this operation.") {
 		t.Fatalf("second revert: HTTP %d %s", code, body)
 	}
 }
@@ -250,13 +250,13 @@ func TestOperationEditConflict(t *testing.T) {
 		return m[1]
 	}
 	one, two := signInHTTP(t, base, "analyst1"), signInHTTP(t, base, "analyst2")
-	_, page := one.get(t, "/operations/op1/edit")
+	_, page := one.Get(t, "/operations/op1/edit")
 	v1 := version(page)
-	_, page = two.get(t, "/operations/op1/edit")
-	if code, body := two.post(t, "/operations/op1/edit", opForm("op1", "Edited by two", op.Start, op.End, loc, url.Values{"version": {version(page)}})); code != http.StatusSeeOther {
+	_, page = two.Get(t, "/operations/op1/edit")
+	if code, body := two.PostForm(t, "/operations/op1/edit", opForm("op1", "Edited by two", op.Start, op.End, loc, url.Values{"version": {version(page)}})); code != http.StatusSeeOther {
 		t.Fatalf("first save: HTTP %d\n%s", code, body)
 	}
-	code, page := one.post(t, "/operations/op1/edit", opForm("op1", "Edited by one", op.Start, op.End, loc, url.Values{"version": {v1}}))
+	code, page := one.PostForm(t, "/operations/op1/edit", opForm("op1", "Edited by one", op.Start, op.End, loc, url.Values{"version": {v1}}))
 	if code != http.StatusConflict {
 		t.Fatalf("stale save: HTTP %d", code)
 	}
@@ -264,7 +264,7 @@ func TestOperationEditConflict(t *testing.T) {
 	if got, _ := a.reg.Get("op1"); got.Name != "Edited by two" {
 		t.Fatalf("the stale save replaced the other's: %q", got.Name)
 	}
-	if code, body := one.post(t, "/operations/op1/edit", opForm("op1", "Edited by one", op.Start, op.End, loc, url.Values{"version": {version(page)}})); code != http.StatusSeeOther {
+	if code, body := one.PostForm(t, "/operations/op1/edit", opForm("op1", "Edited by one", op.Start, op.End, loc, url.Values{"version": {version(page)}})); code != http.StatusSeeOther {
 		t.Fatalf("second save: HTTP %d\n%s", code, body)
 	}
 	if got, _ := a.reg.Get("op1"); got.Name != "Edited by one" {

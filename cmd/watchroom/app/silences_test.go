@@ -52,11 +52,11 @@ func TestSilencesInConfigAndConsole(t *testing.T) {
 	}
 
 	viewer := signInHTTP(t, base, "viewer1")
-	if code, _ := viewer.post(t, "/silences", url.Values{"rule": {"ume-hit"}, "for": {"1h"}, "reason": {"x"}}); code != http.StatusForbidden {
+	if code, _ := viewer.PostForm(t, "/silences", url.Values{"rule": {"ume-hit"}, "for": {"1h"}, "reason": {"x"}}); code != http.StatusForbidden {
 		t.Fatalf("viewer adds a silence: HTTP %d", code)
 	}
 	pc := signInHTTP(t, base, "pc1")
-	_, page := pc.get(t, "/silences?rule=ume-hit&operation=op1")
+	_, page := pc.Get(t, "/silences?rule=ume-hit&operation=op1")
 	mustContain(t, "silences page", page, `id="silence-quiet-build"`, `value="ume-hit"`, `<option value="op1" selected>`)
 	for _, bad := range []url.Values{
 		{"for": {"1h"}, "reason": {"everything"}},                  // no matcher
@@ -64,11 +64,11 @@ func TestSilencesInConfigAndConsole(t *testing.T) {
 		{"rule": {"ume-hit"}, "for": {"forever"}, "reason": {"x"}}, // bad duration
 		{"rule": {"ume-hit"}, "for": {"1h"}, "reason": {"x"}, "start": {"tomorrow"}},
 	} {
-		if code, _ := pc.post(t, "/silences", bad); code != http.StatusBadRequest {
+		if code, _ := pc.PostForm(t, "/silences", bad); code != http.StatusBadRequest {
 			t.Errorf("%v: HTTP %d", bad, code)
 		}
 	}
-	if code, _ := pc.post(t, "/silences", url.Values{"rule": {"ume-hit"}, "for": {"2h"}, "reason": {"promoter's own posts"}}); code != http.StatusSeeOther {
+	if code, _ := pc.PostForm(t, "/silences", url.Values{"rule": {"ume-hit"}, "for": {"2h"}, "reason": {"promoter's own posts"}}); code != http.StatusSeeOther {
 		t.Fatalf("add: HTTP %d", code)
 	}
 	var webID string
@@ -93,11 +93,11 @@ func TestSilencesInConfigAndConsole(t *testing.T) {
 
 	// both expired early, by hand
 	for _, id := range []string{webID, "quiet-build"} {
-		if code, _ := pc.post(t, "/silences/"+id+"/expire", url.Values{}); code != http.StatusSeeOther {
+		if code, _ := pc.PostForm(t, "/silences/"+id+"/expire", url.Values{}); code != http.StatusSeeOther {
 			t.Fatalf("expire %s: HTTP %d", id, code)
 		}
 	}
-	if code, _ := pc.post(t, "/silences/"+webID+"/expire", url.Values{}); code != http.StatusNotFound {
+	if code, _ := pc.PostForm(t, "/silences/"+webID+"/expire", url.Values{}); code != http.StatusNotFound {
 		t.Fatalf("expired twice: HTTP %d", code)
 	}
 	states := silenceStates(a)
@@ -142,7 +142,7 @@ func TestSilenceEndingPastYear9999Refused(t *testing.T) {
 	a, base, _ := newTestApp(t, text, clock, nil)
 	addUser(t, a, "pc1", watch.RoleOfficer)
 	pc := signInHTTP(t, base, "pc1")
-	code, page := pc.post(t, "/silences", url.Values{"rule": {"ume-hit"}, "for": {"2h"}, "reason": {"far off"}, "start": {"9999-12-31T23:30"}})
+	code, page := pc.PostForm(t, "/silences", url.Values{"rule": {"ume-hit"}, "for": {"2h"}, "reason": {"far off"}, "start": {"9999-12-31T23:30"}})
 	if code != http.StatusBadRequest {
 		t.Fatalf("add: HTTP %d", code)
 	}

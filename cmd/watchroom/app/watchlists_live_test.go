@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -12,22 +10,13 @@ import (
 	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
-// postJSON sends a JSON body with the CSRF header, as the editor does.
-func (w *webClient) postJSON(t *testing.T, path string, body any) map[string]any {
+// postJSON sends a JSON body with the CSRF header, as the editor does,
+// and fails the test unless it is answered 200.
+func postJSON(t *testing.T, w *webClient, path string, body any) map[string]any {
 	t.Helper()
-	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest(http.MethodPost, w.base+path, strings.NewReader(string(b)))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-CSRF-Token", w.csrf)
-	r, err := w.c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Body.Close()
-	var out map[string]any
-	_ = json.NewDecoder(r.Body).Decode(&out)
-	if r.StatusCode != 200 {
-		t.Fatalf("POST %s: HTTP %d %v", path, r.StatusCode, out)
+	code, out := w.PostJSON(t, path, body, true)
+	if code != 200 {
+		t.Fatalf("POST %s: HTTP %d %v", path, code, out)
 	}
 	return out
 }
@@ -64,7 +53,7 @@ func TestSavedListMatchesWithoutRestart(t *testing.T) {
 		t.Fatalf("%d drill hits before the list exists", n)
 	}
 	w := signInHTTP(t, base, "an1")
-	out := w.postJSON(t, "/api/watchlists", map[string]any{"id": "drill", "name": "Drill", "query": "drill* -police",
+	out := postJSON(t, w, "/api/watchlists", map[string]any{"id": "drill", "name": "Drill", "query": "drill* -police",
 		"severity": "high", "operations": []string{"op1"}})
 	if out["in_force"] != true {
 		t.Fatalf("save: %v", out)
@@ -83,14 +72,14 @@ func TestSavedListMatchesWithoutRestart(t *testing.T) {
 		return err == nil && len(open) == 1 && open[0].RuleID == "ume-hit" &&
 			len(open[0].Evidence) == 1 && open[0].Evidence[0] == hits[0].ID
 	})
-	if _, page := w.get(t, "/watchlists"); !strings.Contains(page, "<td>drill*</td><td>1</td><td>1</td>") {
+	if _, page := w.Get(t, "/watchlists"); !strings.Contains(page, "<td>drill*</td><td>1</td><td>1</td>") {
 		t.Error("the term figures do not count the new list's hit")
 	}
-	if _, chart := w.get(t, "/api/boards/op1/chart"); !strings.Contains(chart, `"drill"`) {
+	if _, chart := w.Get(t, "/api/boards/op1/chart"); !strings.Contains(chart, `"drill"`) {
 		t.Error("the chart has no series for the new list")
 	}
 	// disabled in the web: the next item is not matched
-	w.postJSON(t, "/api/watchlists/drill/disable", map[string]any{"rev": 1})
+	postJSON(t, w, "/api/watchlists/drill/disable", map[string]any{"rev": 1})
 	feed.add(feedItem{GUID: "g3", Title: "Drill night two", Link: "https://example.org/3"})
 	if err := a.pollNow(ctx, "local"); err != nil {
 		t.Fatal(err)

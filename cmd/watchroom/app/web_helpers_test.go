@@ -6,10 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/cookiejar"
-	"net/url"
 	"os"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -18,57 +15,12 @@ import (
 )
 
 // webClient is one signed-in person using the console over HTTP.
-type webClient struct {
-	c    *http.Client
-	base string
-	csrf string
-}
+type webClient = watchtest.Web
 
-var csrfMeta = regexp.MustCompile(`name="csrf-token" content="([^"]+)"`)
-
+// signInHTTP signs a person made by addUser in.
 func signInHTTP(t *testing.T, base, name string) *webClient {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	w := &webClient{c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}, base: base}
-	w.get(t, "/login")
-	code, _ := w.post(t, "/login", url.Values{"username": {name}, "password": {"secret-" + name}})
-	if code != http.StatusSeeOther {
-		t.Fatalf("sign in %s: HTTP %d", name, code)
-	}
-	w.get(t, "/board/all")
-	return w
-}
-
-func (w *webClient) get(t *testing.T, path string) (int, string) {
-	t.Helper()
-	r, err := w.c.Get(w.base + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Body.Close()
-	b, _ := io.ReadAll(r.Body)
-	if m := csrfMeta.FindSubmatch(b); m != nil {
-		w.csrf = string(m[1])
-	}
-	return r.StatusCode, string(b)
-}
-
-// post sends a form with the CSRF token, as the page's form does.
-func (w *webClient) post(t *testing.T, path string, form url.Values) (int, string) {
-	t.Helper()
-	if form.Get("_csrf") == "" {
-		form.Set("_csrf", w.csrf)
-	}
-	r, err := w.c.PostForm(w.base+path, form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Body.Close()
-	b, _ := io.ReadAll(r.Body)
-	if m := csrfMeta.FindSubmatch(b); m != nil {
-		w.csrf = string(m[1])
-	}
-	return r.StatusCode, string(b)
+	return watchtest.SignIn(t, base, name, "secret-"+name)
 }
 
 // newTestApp wires the console from a config text with a clock, served on
