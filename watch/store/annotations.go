@@ -97,3 +97,36 @@ func (s *Store) annotations(ctx context.Context, q querier, hitIDs []int64) (map
 	}
 	return out, rows.Err()
 }
+
+// hitsWithAnnotations runs a query selecting hitColumns and returns its
+// hits in order, each with its annotations, read through q (a transaction
+// or the read pool). what names the query in errors.
+func (s *Store) hitsWithAnnotations(ctx context.Context, q querier, what, query string, args ...any) ([]watch.HitView, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	hits := []watch.HitView{}
+	var ids []int64
+	for rows.Next() {
+		v, err := scanHit(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		hits = append(hits, v)
+		ids = append(ids, v.ID)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	anns, err := s.annotations(ctx, q, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range hits {
+		hits[i].Annotations = append(hits[i].Annotations, anns[hits[i].ID]...)
+	}
+	return hits, nil
+}

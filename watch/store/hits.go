@@ -76,32 +76,12 @@ func (s *Store) BoardSnapshot(ctx context.Context, board string, limit int) (wat
 		return snap, fmt.Errorf("snapshot head: %w", err)
 	}
 	where, args := boardFilter(board, "h.operations")
-	rows, err := rtx.QueryContext(ctx, `SELECT `+hitColumns+` FROM hits h JOIN items i ON i.id = h.item_id
+	hits, err := s.hitsWithAnnotations(ctx, rtx, "snapshot hits", `SELECT `+hitColumns+` FROM hits h JOIN items i ON i.id = h.item_id
 		WHERE `+where+` ORDER BY h.id DESC LIMIT ?`, append(args, limit)...)
 	if err != nil {
-		return snap, fmt.Errorf("snapshot hits: %w", err)
-	}
-	var ids []int64
-	for rows.Next() {
-		v, err := scanHit(rows)
-		if err != nil {
-			rows.Close()
-			return snap, err
-		}
-		snap.Hits = append(snap.Hits, v)
-		ids = append(ids, v.ID)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return snap, err
 	}
-	anns, err := s.annotations(ctx, rtx, ids)
-	if err != nil {
-		return snap, err
-	}
-	for i := range snap.Hits {
-		snap.Hits[i].Annotations = append(snap.Hits[i].Annotations, anns[snap.Hits[i].ID]...)
-	}
+	snap.Hits = hits
 	return snap, nil
 }
 

@@ -15,32 +15,6 @@ import (
 // hit is in two pages.
 func (s *Store) HitsBefore(ctx context.Context, board string, before int64, limit int) ([]watch.HitView, error) {
 	where, args := boardFilter(board, "h.operations")
-	rows, err := s.r.QueryContext(ctx, `SELECT `+hitColumns+` FROM hits h JOIN items i ON i.id = h.item_id
+	return s.hitsWithAnnotations(ctx, s.r, fmt.Sprintf("hits before %d", before), `SELECT `+hitColumns+` FROM hits h JOIN items i ON i.id = h.item_id
 		WHERE h.id < ? AND `+where+` ORDER BY h.id DESC LIMIT ?`, append(append([]any{before}, args...), limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("hits before %d: %w", before, err)
-	}
-	hits := []watch.HitView{}
-	var ids []int64
-	for rows.Next() {
-		v, err := scanHit(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		hits = append(hits, v)
-		ids = append(ids, v.ID)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	anns, err := s.annotations(ctx, s.r, ids)
-	if err != nil {
-		return nil, err
-	}
-	for i := range hits {
-		hits[i].Annotations = append(hits[i].Annotations, anns[hits[i].ID]...)
-	}
-	return hits, nil
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strings"
 	"unicode"
@@ -141,34 +140,14 @@ func (s *Store) Search(ctx context.Context, board, q string, limit int) ([]watch
 	// order and so their hits' (an item's hits are written with it): the
 	// full-text index is read newest first and the query stops at limit,
 	// instead of joining and sorting every match of a common word.
-	rows, err := s.r.QueryContext(ctx, `SELECT `+hitColumns+` FROM items_fts
+	out, err := s.hitsWithAnnotations(ctx, s.r, "search", `SELECT `+hitColumns+` FROM items_fts
 		CROSS JOIN items i ON i.id = items_fts.docid CROSS JOIN hits h ON h.item_id = i.id
 		WHERE items_fts MATCH ? AND `+where+` ORDER BY items_fts.docid DESC LIMIT ?`, append(append([]any{m}, args...), limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	out := []watch.HitView{}
-	var ids []int64
-	for rows.Next() {
-		v, err := scanHit(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, v)
-		ids = append(ids, v.ID)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	anns, err := s.annotations(ctx, s.r, ids)
 	if err != nil {
 		return nil, err
 	}
 	terms := ParseSearch(q)
 	for i := range out {
-		out[i].Annotations = append(out[i].Annotations, anns[out[i].ID]...)
 		// a result shows where the search found it, not the watch list
 		out[i].Spans = append(searchSpans(terms, "title", out[i].Item.Title),
 			searchSpans(terms, "text", out[i].Item.Text)...)
