@@ -30,6 +30,19 @@ type demandView struct {
 	Tables                      struct{ Type, Team, Product, Urgency, Grading, Declined countTable }
 }
 
+// setQuery writes the filter as a query string, for the charts and the
+// export.
+func (v *demandView) setQuery() {
+	q := url.Values{"from": {v.From}, "to": {v.To}}
+	if v.Team != "" {
+		q.Set("team", v.Team)
+	}
+	if v.Type != "" {
+		q.Set("type", v.Type)
+	}
+	v.Query = q.Encode()
+}
+
 // countTable is a breakdown as a table under its chart.
 type countTable struct {
 	ID, Head, Unit string
@@ -92,14 +105,7 @@ func (s *Server) demandFilter(c echo.Context) (tasking.Filter, *demandView, erro
 		return f, nil, echo.NewHTTPError(http.StatusBadRequest, "The period must end after it starts, and span at most five years.")
 	}
 	v := &demandView{From: f.From.Format(formDate), To: f.To.AddDate(0, 0, -1).Format(formDate), Team: f.Team, Type: f.Type}
-	q := url.Values{"from": {v.From}, "to": {v.To}}
-	if f.Team != "" {
-		q.Set("team", f.Team)
-	}
-	if f.Type != "" {
-		q.Set("type", f.Type)
-	}
-	v.Query = q.Encode()
+	v.setQuery()
 	v.Period = s.day(f.From) + " to " + s.day(f.To.AddDate(0, 0, -1))
 	return f, v, nil
 }

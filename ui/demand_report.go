@@ -32,14 +32,7 @@ func (s *Server) quarter(c echo.Context) (tasking.Filter, *demandView, error) {
 	prevFrom := from.AddDate(0, -3, 0)
 	v.PrevQ, v.NextQ = qname(tasking.Filter{From: prevFrom}), qname(tasking.Filter{From: to})
 	v.Period = label
-	q := url.Values{"from": {v.From}, "to": {v.To}}
-	if f.Team != "" {
-		q.Set("team", f.Team)
-	}
-	if f.Type != "" {
-		q.Set("type", f.Type)
-	}
-	v.Query = q.Encode()
+	v.setQuery()
 	return f, v, nil
 }
 

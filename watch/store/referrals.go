@@ -219,16 +219,7 @@ func (s *Store) Referrals(ctx context.Context, f watch.ReferralFilter) ([]watch.
 	if err != nil {
 		return nil, fmt.Errorf("referrals: %w", err)
 	}
-	defer rows.Close()
-	var out []watch.Referral
-	for rows.Next() {
-		r, err := scanReferral(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return collectReferrals(rows)
 }
 
 // PendingReferrals returns the referrals still without an outcome, oldest first.
@@ -317,6 +308,11 @@ func (s *Store) ReferralsOfHits(ctx context.Context, hitIDs []int64) ([]watch.Re
 	if err != nil {
 		return nil, fmt.Errorf("referrals of hits: %w", err)
 	}
+	return collectReferrals(rows)
+}
+
+// collectReferrals reads every referral of rows and closes them.
+func collectReferrals(rows *sql.Rows) ([]watch.Referral, error) {
 	defer rows.Close()
 	var out []watch.Referral
 	for rows.Next() {

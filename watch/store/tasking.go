@@ -432,20 +432,7 @@ func (s *Store) Requests(ctx context.Context, q RequestQuery) ([]tasking.Request
 	if err != nil {
 		return nil, fmt.Errorf("requests: %w", err)
 	}
-	defer rows.Close()
-	var out []tasking.Request
-	for rows.Next() {
-		var data string
-		var r tasking.Request
-		if err := rows.Scan(&data); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(data), &r); err != nil {
-			return nil, fmt.Errorf("decode request: %w", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return collectRequests(rows)
 }
 
 // demandCache keeps the demand rows in memory: each read fetches only the
@@ -564,20 +551,7 @@ func (s *Store) OutcomeNotes(ctx context.Context, from, to time.Time) ([]tasking
 	if err != nil {
 		return nil, fmt.Errorf("outcome notes: %w", err)
 	}
-	defer rows.Close()
-	var out []tasking.Request
-	for rows.Next() {
-		var data string
-		var r tasking.Request
-		if err := rows.Scan(&data); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(data), &r); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return collectRequests(rows)
 }
 
 // ImportRequests writes requests as they are, without history, events or
@@ -600,4 +574,23 @@ func (s *Store) ImportRequests(ctx context.Context, rs []tasking.Request) error 
 		}
 		return nil
 	})
+}
+
+// collectRequests decodes every request of rows (a data column) and
+// closes them.
+func collectRequests(rows *sql.Rows) ([]tasking.Request, error) {
+	defer rows.Close()
+	var out []tasking.Request
+	for rows.Next() {
+		var data string
+		var r tasking.Request
+		if err := rows.Scan(&data); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(data), &r); err != nil {
+			return nil, fmt.Errorf("decode request: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
