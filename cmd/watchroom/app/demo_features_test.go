@@ -3,17 +3,13 @@ package app
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http/httptest"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/watchroom/watchroom/alerts"
-	"github.com/watchroom/watchroom/config"
 	"github.com/watchroom/watchroom/watch"
 	"github.com/watchroom/watchroom/watch/watchtest"
 )
@@ -24,37 +20,18 @@ import (
 // and a viewer in that team.
 func TestDemoShowsEveryFeature(t *testing.T) {
 	clock := watchtest.NewClock(time.Date(2026, 11, 28, 20, 0, 0, 0, time.UTC))
-	feed, err := StartDemoFeed(clock.Now, 8*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer feed.Close(context.Background())
-	t.Setenv("WATCHROOM_DEMO_DATA", filepath.Join(t.TempDir(), "demo"))
-	t.Setenv("WATCHROOM_LISTEN", "127.0.0.1:0")
-	cfg, err := config.Parse("demo.yaml", config.Demo, DemoOptions(feed.url, clock.Now()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Options{Now: clock.Now, Demo: DemoHint, ConfigID: "demo"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Stop(context.Background())
+	a := startDemo(t, clock)
 	ctx := context.Background()
-	if err := a.GuardDemo(ctx, true); err != nil {
-		t.Fatal(err)
-	}
 	a.startAlerts()
 
 	sev := map[string]bool{}
-	for _, l := range cfg.WatchLists {
+	for _, l := range a.cfg.WatchLists {
 		sev[l.Severity] = true
 	}
 	if !sev["critical"] || !sev["high"] || !sev["routine"] {
 		t.Errorf("demo lists' severities %v, want one of each", sev)
 	}
-	for _, op := range cfg.Operations {
+	for _, op := range a.cfg.Operations {
 		if op.Place == "" || !op.HasPoint || op.RadiusM == 0 || op.Team != DemoTeam {
 			t.Errorf("operation %s has no place on the map or no team: %+v", op.ID, op)
 		}

@@ -17,26 +17,7 @@ import (
 // posts over time, and within a minute some of them are hits on boards.
 func TestDemoScenarioProducesHitsWithinAMinute(t *testing.T) {
 	clock := watchtest.NewClock(time.Date(2026, 11, 28, 20, 0, 0, 0, time.UTC))
-	feed, err := StartDemoFeed(clock.Now, 8*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer feed.Close(context.Background())
-	t.Setenv("WATCHROOM_DEMO_DATA", filepath.Join(t.TempDir(), "demo"))
-	t.Setenv("WATCHROOM_LISTEN", "127.0.0.1:0")
-	cfg, err := config.Parse("demo.yaml", config.Demo, DemoOptions(feed.url, clock.Now()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Options{Now: clock.Now, Demo: DemoHint, ConfigID: "demo"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Stop(context.Background())
-	if err := a.GuardDemo(context.Background(), true); err != nil {
-		t.Fatal(err)
-	}
+	a := startDemo(t, clock)
 	ctx := context.Background()
 	// the source polls every 5 s: a minute of the demo is twelve polls
 	for i := 0; i < 12; i++ {
@@ -83,4 +64,32 @@ func TestDemoAccountsOnlyInDemoDatabases(t *testing.T) {
 	if err := b.GuardDemo(context.Background(), false); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// startDemo runs the console on the demo scenario (its loopback feed, its
+// config, its accounts) on clock, without its schedules; both stop when
+// the test ends.
+func startDemo(t *testing.T, clock *watchtest.Clock) *App {
+	t.Helper()
+	feed, err := StartDemoFeed(clock.Now, 8*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { feed.Close(context.Background()) })
+	t.Setenv("WATCHROOM_DEMO_DATA", filepath.Join(t.TempDir(), "demo"))
+	t.Setenv("WATCHROOM_LISTEN", "127.0.0.1:0")
+	cfg, err := config.Parse("demo.yaml", config.Demo, DemoOptions(feed.url, clock.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Options{Now: clock.Now, Demo: DemoHint, ConfigID: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Stop(context.Background()) })
+	if err := a.GuardDemo(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
