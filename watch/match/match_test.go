@@ -200,6 +200,7 @@ func FuzzMatch(f *testing.F) {
 	f.Add("drill night", "d.r.1.l.l d r i l l driiiill p@rty", `(drill~spaced OR p4rty*) -police`)
 	f.Add("", "meet at the park tonight #drill @dj 🔫️", `"meet" NEAR/3 tonight #drill @dj 🔫`)
 	f.Add("x", strings.Repeat("a.b ", 200), `title:x OR "a b"~nojoin`)
+	f.Add("r\u200b\u0430ve", "ra\u00adve\ufeff \U000E0041r\u2060\u043eoad", "r\u0430ve OR \"r\u200dave road\"")
 	f.Fuzz(func(t *testing.T, title, text, term string) {
 		checkQuery(t, title, text, term)
 		m, err := match.Compile([]match.List{{ID: "l", Terms: []string{term}}})
@@ -338,6 +339,7 @@ func TestMatchedClausesOnly(t *testing.T) {
 		terms       string // | between; "-" for no hit
 	}{
 		{`(drill AND grime) OR rave`, "drill rave", "rave"},
+		{`rave OR (drill AND grime)`, "rave and drill", "rave"},
 		{`(drill AND grime) OR rave`, "drill grime rave", "drill|grime|rave"},
 		{`(drill AND grime) OR rave`, "drill grime", "drill|grime"},
 		{`(drill AND grime) OR rave`, "drill", "-"},

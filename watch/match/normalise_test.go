@@ -82,6 +82,28 @@ func TestNormalisation(t *testing.T) {
 		{"Arabic harakat and tatweel", `محمد`, "مُحَمَّد مـحـمـد", []string{"مُحَمَّد", "مـحـمـد"}},
 		{"sharp s", `strasse`, "Straße", []string{"Straße"}},
 		{"Greek final sigma", `δρομος`, "ΔΡΟΜΟΣ", []string{"ΔΡΟΜΟΣ"}},
+		// Invisible characters inside a word are dropped; the span still
+		// covers the word as written.
+		{"zero-width space", `rave`, "a ra\u200bve tonight", []string{"ra\u200bve"}},
+		{"zero-width non-joiner", `rave`, "ra\u200cve", []string{"ra\u200cve"}},
+		{"zero-width joiner", `rave`, "r\u200dave", []string{"r\u200dave"}},
+		{"word joiner", `rave`, "rav\u2060e", []string{"rav\u2060e"}},
+		{"byte order mark", `rave`, "ra\ufeffve", []string{"ra\ufeffve"}},
+		{"soft hyphen", `rave`, "ra\u00adve", []string{"ra\u00adve"}},
+		{"tag character", `rave`, "ra\U000E0041ve", []string{"ra\U000E0041ve"}},
+		{"direction override", `rave`, "ra\u202eve", []string{"ra\u202eve"}},
+		{"invisible characters everywhere", `"free rave"`, "\u200bf\u200dree\u00ad r\u2060a\ufeffv\u200ce", []string{"f\u200dree\u00ad r\u2060a\ufeffv\u200ce"}},
+		{"an invisible character joins two words", `freeparty`, "free\u200bparty", []string{"free\u200bparty"}},
+		{"invisible characters in the term", "ra\u200bve", "rave", []string{"rave"}},
+		// Letters of other scripts that look like Latin ones read as their
+		// skeleton (UTS #39), in the text and in the term.
+		{"Cyrillic a", `rave`, "r\u0430ve RАVЕ", []string{"r\u0430ve", "RАVЕ"}},
+		{"Greek omicron", `road`, "r\u03bfad", []string{"r\u03bfad"}},
+		{"mixed scripts", `police`, "р\u043el\u0456\u0441е", []string{"р\u043el\u0456\u0441е"}},
+		{"Cyrillic in the term", "r\u0430ve", "rave", []string{"rave"}},
+		{"confusables and substitutes", `drill`, "dr\u04cf11", []string{"dr\u04cf11"}},
+		{"confusables and invisible characters", `rave`, "r\u200b\u0430ve", []string{"r\u200b\u0430ve"}},
+		{"a Cyrillic word matches itself", `привет`, "ПРИВЕТ", []string{"ПРИВЕТ"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

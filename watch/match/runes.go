@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/mtibben/confusables"
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 )
@@ -111,10 +112,29 @@ func isEmoji(r rune) bool {
 
 // isDropped matches what writers add or leave out freely and what only
 // changes how a glyph is drawn: variation selectors (U+FE00..FE0F), emoji
-// skin tones, Arabic tatweel (U+0640) and short vowel marks (U+064B..U+0652).
+// skin tones, Arabic tatweel (U+0640) and short vowel marks (U+064B..U+0652),
+// and what is not drawn at all (isIgnorable), which hides a word from a
+// matcher that reads it.
 func isDropped(r rune) bool {
 	return r >= 0xFE00 && r <= 0xFE0F || r >= 0x1F3FB && r <= 0x1F3FF ||
-		r == 0x0640 || r >= 0x064B && r <= 0x0652
+		r == 0x0640 || r >= 0x064B && r <= 0x0652 || isIgnorable(r)
+}
+
+// isIgnorable reports whether r is a Default_Ignorable_Code_Point (UAX #44:
+// Other_Default_Ignorable_Code_Point, format characters and variation
+// selectors, less white space, the interlinear annotation characters, the
+// Egyptian format controls and the prepended concatenation marks): zero-width
+// spaces and joiners, the word joiner, the byte order mark, the soft hyphen,
+// direction marks and overrides, tag characters, Hangul fillers.
+func isIgnorable(r rune) bool {
+	if r < 0xAD {
+		return false
+	}
+	if !unicode.In(r, unicode.Other_Default_Ignorable_Code_Point, unicode.Cf, unicode.Variation_Selector) {
+		return false
+	}
+	return !unicode.In(r, unicode.White_Space, unicode.Prepended_Concatenation_Mark) &&
+		!(r >= 0xFFF9 && r <= 0xFFFB) && !(r >= 0x13430 && r <= 0x1343F)
 }
 
 // isContextual reports whether NFKC may merge r with the rune before it, so
@@ -175,10 +195,67 @@ func (f *folder) fold(s string, keepAccents bool) string {
 			return r
 		}, s)
 	}
+	s = skeletonLetters(s)
 	if !keepAccents {
 		s = stripAccents(s)
 	}
 	return s
+}
+
+// skeletonLetters replaces each letter outside ASCII that is confusable with
+// another (Cyrillic а with Latin a, Greek ο with o) by its prototype, the
+// skeleton of Unicode Technical Standard #39, lower-cased. ASCII letters stay
+// as they are: their own confusables (rn for m, l for I) are the spelling
+// games the substitutes handle. Only Latin prototypes are taken: the trick
+// is passing a word off as Latin, and scripts such as Han and Hangul have
+// look-alikes among themselves that writers do not swap. Terms and texts
+// are folded alike, so a term typed with a Cyrillic letter matches its Latin
+// look-alike too.
+func skeletonLetters(s string) string {
+	if isASCII(s) {
+		return s
+	}
+	var b strings.Builder
+	changed := false
+	for i, r := range s {
+		sk, ok := prototype(r)
+		if !ok {
+			if changed {
+				b.WriteRune(r)
+			}
+			continue
+		}
+		if !changed {
+			b.Grow(len(s))
+			b.WriteString(s[:i])
+			changed = true
+		}
+		b.WriteString(sk)
+	}
+	if !changed {
+		return s
+	}
+	return norm.NFC.String(b.String())
+}
+
+// prototype returns the lower-cased skeleton of a letter outside ASCII, when
+// it differs from the letter itself.
+func prototype(r rune) (string, bool) {
+	if r < utf8.RuneSelf || !unicode.IsLetter(r) {
+		return "", false
+	}
+	one := string(r)
+	sk := confusables.Skeleton(one)
+	if sk == norm.NFD.String(one) {
+		return "", false
+	}
+	sk = strings.ToLower(sk)
+	for _, p := range sk {
+		if !unicode.Is(unicode.Latin, p) && !unicode.Is(unicode.M, p) {
+			return "", false
+		}
+	}
+	return sk, true
 }
 
 // strokeLetters are Latin letters whose diacritic is part of the glyph, so
