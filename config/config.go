@@ -100,14 +100,26 @@ type Team struct {
 
 // Server is how the console is served.
 type Server struct {
-	Listen     string // host:port
-	BaseURL    string // public URL, for the websocket Origin check; empty when not set
-	DataDir    string // the SQLite database and blobs live here
-	Timezone   string // IANA name, as written
-	Location   *time.Location
-	TLSCert    string // both or neither of TLSCert and TLSKey are set
-	TLSKey     string
+	Listen   string // host:port
+	BaseURL  string // public URL, for the websocket Origin check; empty when not set
+	DataDir  string // the SQLite database and blobs live here
+	Timezone string // IANA name, as written
+	Location *time.Location
+	TLSCert  string // both or neither of TLSCert and TLSKey are set
+	TLSKey   string
+	// TLSProxy names the TLS-terminating proxy in front of the console,
+	// when there is one: the outside is then HTTPS (cookies are Secure)
+	// though the console itself listens in plain HTTP.
+	TLSProxy   string
 	SessionTTL time.Duration
+	// Slow clients: how long a request's headers, its whole head and
+	// body, and a kept-alive connection between requests may take.
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	IdleTimeout       time.Duration
+	// MaxConnsPerAddr caps the open connections of one TCP peer; 0 is
+	// no cap. Behind a proxy every connection is the proxy's.
+	MaxConnsPerAddr int
 	// ClaimTimeout is how long an officer's soft claim on a hit lasts
 	// unless released or renewed.
 	ClaimTimeout time.Duration
@@ -242,11 +254,19 @@ const (
 	DefaultTimezone       = "Europe/London"
 	DefaultSessionTTL     = 12 * time.Hour
 	DefaultClaimTimeout   = 10 * time.Minute
-	DefaultTimeout        = 20 * time.Second
-	DefaultConnectTimeout = 5 * time.Second
-	DefaultMaxBodyBytes   = 5 << 20
-	DefaultUserAgent      = "watchroom/0.1 (public-content monitor; contact: hub@example.org)"
-	DefaultRetention      = 720 * time.Hour
+	// A request's head and body have 20 s to arrive; a console's own
+	// largest body is 64 KB (ingest's and evidence's caps are their own).
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultReadTimeout       = 20 * time.Second
+	DefaultIdleTimeout       = 2 * time.Minute
+	// A browser opens about six connections, plus one a board; a room of
+	// desks behind one NAT needs a few hundred.
+	DefaultMaxConnsPerAddr = 256
+	DefaultTimeout         = 20 * time.Second
+	DefaultConnectTimeout  = 5 * time.Second
+	DefaultMaxBodyBytes    = 5 << 20
+	DefaultUserAgent       = "watchroom/0.1 (public-content monitor; contact: hub@example.org)"
+	DefaultRetention       = 720 * time.Hour
 	// Evidence: captures that are no exhibit are kept 90 days; exhibits
 	// come up for review 6 (standard) or 12 (extended) years after their
 	// case is closed.
@@ -280,6 +300,7 @@ func Parse(name string, data []byte, opts Options) (*File, error) {
 		d.file(root, f)
 	}
 	d.env(opts.Env, f)
+	d.exposure(f)
 	if f.Server.Location == nil {
 		d.defaultZone(f)
 	}
@@ -300,6 +321,11 @@ func defaults() *File {
 			Timezone:     DefaultTimezone,
 			SessionTTL:   DefaultSessionTTL,
 			ClaimTimeout: DefaultClaimTimeout,
+
+			ReadHeaderTimeout: DefaultReadHeaderTimeout,
+			ReadTimeout:       DefaultReadTimeout,
+			IdleTimeout:       DefaultIdleTimeout,
+			MaxConnsPerAddr:   DefaultMaxConnsPerAddr,
 		},
 		Fetch: Fetch{
 			Timeout:        DefaultTimeout,

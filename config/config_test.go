@@ -34,7 +34,8 @@ func TestParseValid(t *testing.T) {
 			yaml: "",
 			check: func(t *testing.T, f *File) {
 				want := Server{Listen: "127.0.0.1:8080", DataDir: "./data", Timezone: "Europe/London", SessionTTL: 12 * time.Hour,
-					ClaimTimeout: 10 * time.Minute}
+					ClaimTimeout: 10 * time.Minute, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 20 * time.Second,
+					IdleTimeout: 2 * time.Minute, MaxConnsPerAddr: 256}
 				got := f.Server
 				got.Location = nil
 				if got != want {
@@ -82,6 +83,10 @@ func TestParseValid(t *testing.T) {
 				"  tls_key: /etc/watchroom/key.pem",
 				"  session_ttl: 8h",
 				"  claim_timeout: 5m",
+				"  read_header_timeout: 2s",
+				"  read_timeout: 5s",
+				"  idle_timeout: 30s",
+				"  max_conns_per_addr: 0",
 				"fetch:",
 				"  timeout: 1m",
 				"  connect_timeout: 2s",
@@ -96,7 +101,8 @@ func TestParseValid(t *testing.T) {
 				s.Location = nil
 				want := Server{Listen: ":0", BaseURL: "https://watch.example.org/", DataDir: "/var/lib/watchroom", Timezone: "UTC",
 					TLSCert: "/etc/watchroom/cert.pem", TLSKey: "/etc/watchroom/key.pem", SessionTTL: 8 * time.Hour,
-					ClaimTimeout: 5 * time.Minute}
+					ClaimTimeout: 5 * time.Minute, ReadHeaderTimeout: 2 * time.Second, ReadTimeout: 5 * time.Second,
+					IdleTimeout: 30 * time.Second}
 				if s != want {
 					t.Errorf("server = %+v, want %+v", s, want)
 				}
@@ -293,8 +299,10 @@ func TestEnvOverrides(t *testing.T) {
 		{name: "no environment", wantListen: "127.0.0.1:9000", wantDataDir: "./here"},
 		{name: "empty values are no override", env: map[string]string{"WATCHROOM_LISTEN": "", "WATCHROOM_DATA_DIR": ""},
 			wantListen: "127.0.0.1:9000", wantDataDir: "./here"},
-		{name: "both overridden", env: map[string]string{"WATCHROOM_LISTEN": "0.0.0.0:80", "WATCHROOM_DATA_DIR": "/srv/watchroom"},
-			wantListen: "0.0.0.0:80", wantDataDir: "/srv/watchroom"},
+		{name: "both overridden", env: map[string]string{"WATCHROOM_LISTEN": "127.0.0.2:80", "WATCHROOM_DATA_DIR": "/srv/watchroom"},
+			wantListen: "127.0.0.2:80", wantDataDir: "/srv/watchroom"},
+		{name: "beyond loopback in plain HTTP", env: map[string]string{"WATCHROOM_LISTEN": "0.0.0.0:80"},
+			wantProblem: `$WATCHROOM_LISTEN: server.listen: "0.0.0.0:80" is reachable beyond this machine, in plain HTTP: set tls_cert and tls_key, or tls_proxy to the name of the TLS proxy in front, or listen on 127.0.0.1`},
 		{name: "a bad value is a problem", env: map[string]string{"WATCHROOM_LISTEN": "nonsense"},
 			wantProblem: `$WATCHROOM_LISTEN: server.listen: bad address "nonsense": want host:port, such as 127.0.0.1:8080`},
 	}

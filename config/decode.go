@@ -23,6 +23,9 @@ type decoder struct {
 	checkQuery func(query string) error
 	cron       cron.Parser
 	probs      Problems
+	listenAt   field // server.listen, when the file sets it
+	// listenFromEnv: WATCHROOM_LISTEN overrode the file's listen
+	listenFromEnv bool
 }
 
 func newDecoder(name string, data []byte, opts Options) *decoder {

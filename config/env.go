@@ -26,5 +26,8 @@ func (d *decoder) env(lookup func(string) string, f *File) {
 			continue
 		}
 		*o.dst = s
+		if o.name == "WATCHROOM_LISTEN" {
+			d.listenFromEnv = true
+		}
 	}
 }

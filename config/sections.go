@@ -51,11 +51,14 @@ func (d *decoder) file(root *yaml.Node, f *File) {
 }
 
 func (d *decoder) server(sec field, s *Server) {
-	fs, ok := d.fields(sec.val, sec.path, "listen", "base_url", "data_dir", "timezone", "tls_cert", "tls_key", "session_ttl", "claim_timeout")
+	fs, ok := d.fields(sec.val, sec.path, "listen", "base_url", "data_dir", "timezone", "tls_cert", "tls_key", "tls_proxy", "session_ttl", "claim_timeout",
+		"read_header_timeout", "read_timeout", "idle_timeout", "max_conns_per_addr")
 	if !ok {
 		return
 	}
-	scalar(d, fs["listen"], &s.Listen, parseListen)
+	if scalar(d, fs["listen"], &s.Listen, parseListen) {
+		d.listenAt = fs["listen"]
+	}
 	scalar(d, fs["base_url"], &s.BaseURL, optionalHTTPURL)
 	scalar(d, fs["data_dir"], &s.DataDir, nonEmpty)
 	if scalar(d, fs["timezone"], &s.Location, parseZone) {
@@ -70,6 +73,7 @@ func (d *decoder) server(sec field, s *Server) {
 	}
 	scalar(d, fs["session_ttl"], &s.SessionTTL, parseDuration)
 	scalar(d, fs["claim_timeout"], &s.ClaimTimeout, parseDuration)
+	d.serverLimits(fs, s)
 }
 
 // tlsHalf reports a TLS certificate without its key or the other way round.

@@ -42,7 +42,8 @@ type Options struct {
 	Operations     []watch.Operation
 	Sources        []watch.Source
 	WatchLists     []watch.WatchList
-	Secure         bool          // served over TLS: cookies get Secure
+	Secure         bool          // the outside is HTTPS (TLS here or at a proxy): cookies get Secure
+	HSTS           bool          // TLS is terminated here: every answer carries Strict-Transport-Security
 	AllowedOrigins []string      // extra origins for the websocket, e.g. the public base URL
 	SessionTTL     time.Duration // default 12h
 	Location       *time.Location
@@ -158,7 +159,7 @@ func (s *Server) Handler() http.Handler { return s.e }
 func (s *Server) routes() {
 	e := s.e
 	e.Use(middleware.Recover())
-	e.Use(securityHeadersFor(s.opts.Map.tileOrigin()))
+	e.Use(securityHeadersFor(s.opts.Map.tileOrigin(), s.opts.HSTS))
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "64K",
 		Skipper: func(c echo.Context) bool { return c.Path() == "/ingest/:source" }})) // ingest caps its body itself, with a message for the sender
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
@@ -244,19 +245,23 @@ func (s *Server) routes() {
 // framing) and the usual hardening headers on every response.
 // Images may come from one more origin: the configured map tile
 // server's, if any.
-func securityHeadersFor(tileOrigin string) echo.MiddlewareFunc {
+// Under TLS, browsers are told to come back only over HTTPS for a year.
+func securityHeadersFor(tileOrigin string, hsts bool) echo.MiddlewareFunc {
 	img := "img-src 'self'; "
 	if tileOrigin != "" {
 		img = "img-src 'self' " + tileOrigin + "; "
 	}
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return securityHeadersWith(img, next)
+		return securityHeadersWith(img, hsts, next)
 	}
 }
 
-func securityHeadersWith(img string, next echo.HandlerFunc) echo.HandlerFunc {
+func securityHeadersWith(img string, hsts bool, next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
+		if hsts {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; "+img+
 			"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 		h.Set("X-Content-Type-Options", "nosniff")

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"time"
 
@@ -72,30 +70,25 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		a.Stop(context.Background())
 		return 1
 	}
-	ln, err := net.Listen("tcp", f.Server.Listen)
+	web, err := a.Listen(f.Server.Listen)
 	if err != nil {
-		fmt.Fprintf(stderr, "watchroom: listen on %s: %v\n", f.Server.Listen, err)
-		a.Stop(context.Background())
-		return 1
-	}
-	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-	if err := a.Start(ctx); err != nil {
 		fmt.Fprintf(stderr, "watchroom: %v\n", err)
 		a.Stop(context.Background())
 		return 1
 	}
-	scheme := "http"
+	if err := a.Start(ctx); err != nil {
+		fmt.Fprintf(stderr, "watchroom: %v\n", err)
+		web.Close()
+		a.Stop(context.Background())
+		return 1
+	}
 	errc := make(chan error, 1)
-	go func() {
-		if f.Server.TLSCert != "" {
-			scheme = "https"
-			errc <- srv.ServeTLS(ln, f.Server.TLSCert, f.Server.TLSKey)
-			return
-		}
-		errc <- srv.Serve(ln)
-	}()
-	url := fmt.Sprintf("%s://%s/", scheme, ln.Addr())
+	go func() { errc <- web.Serve() }()
+	url := web.URL()
 	logger.Info("watchroom is up", "browse", url, "data", f.Server.DataDir)
+	if p := f.Server.TLSProxy; p != "" {
+		logger.Info("behind a TLS proxy: cookies are Secure; Strict-Transport-Security is the proxy's to send", "tls_proxy", p)
+	}
 	if *demo {
 		logger.Info("demo mode: " + app.DemoHint)
 		fmt.Fprintf(stdout, "\n  Browse %s and %s\n\n", url, app.DemoHint)
@@ -103,7 +96,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	select {
 	case <-ctx.Done():
 	case err := <-errc:
-		if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err != nil {
 			logger.Error("server stopped", "err", err)
 		}
 	}
@@ -111,7 +104,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	a.Hub().CloseAll()
-	_ = srv.Shutdown(sctx)
+	_ = web.Shutdown(sctx)
 	if err := a.Stop(sctx); err != nil {
 		logger.Error("close", "err", err)
 		return 1

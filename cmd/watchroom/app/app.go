@@ -232,7 +232,7 @@ func New(ctx context.Context, f *config.File, logger *slog.Logger, o Options) (_
 	a.server, err = ui.New(ui.Options{
 		Store: st, Hub: a.hub, Logger: logger, Operations: ops, Registry: a.reg, Teams: a.teams, OperationEditor: a.ops,
 		Sources: srcs, WatchLists: lists, Lists: a.lists,
-		Secure: f.Server.TLSCert != "", AllowedOrigins: origins(f), SessionTTL: f.Server.SessionTTL,
+		Secure: f.Server.TLSCert != "" || f.Server.TLSProxy != "", HSTS: f.Server.TLSCert != "", AllowedOrigins: origins(f), SessionTTL: f.Server.SessionTTL,
 		Location: f.Server.Location, Demo: o.Demo, Now: o.Now, Metrics: o.Registry,
 		Ready:     a.ready,
 		PollNow:   a.pollNow,

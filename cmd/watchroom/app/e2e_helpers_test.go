@@ -154,24 +154,23 @@ func startAppYAML(t *testing.T, yaml, addr string) (*App, string, func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", addr)
+	web, err := a.Listen(addr)
 	if err != nil {
 		a.Stop(context.Background())
 		t.Fatal(err)
 	}
 	a.startAlerts()
-	srv := &http.Server{Handler: a.Handler()}
-	go srv.Serve(ln)
+	go web.Serve()
 	var once sync.Once
 	stop := func() {
 		once.Do(func() {
 			a.hub.CloseAll()
-			srv.Close()
+			web.Close()
 			a.Stop(context.Background())
 		})
 	}
 	t.Cleanup(stop)
-	return a, "http://" + ln.Addr().String(), stop
+	return a, strings.TrimSuffix(web.URL(), "/"), stop
 }
 
 // addUser makes a person who can sign in. The hash uses bcrypt's least

@@ -4,8 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -39,14 +37,13 @@ func newTestApp(t *testing.T, text string, clock *watchtest.Clock, getenv func(s
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	web, err := a.Listen("127.0.0.1:0")
 	if err != nil {
 		a.Stop(context.Background())
 		t.Fatal(err)
 	}
 	a.startAlerts()
-	srv := &http.Server{Handler: a.Handler()}
-	go srv.Serve(ln)
+	go web.Serve()
 	stopped := false
 	stop := func() {
 		if stopped {
@@ -54,11 +51,11 @@ func newTestApp(t *testing.T, text string, clock *watchtest.Clock, getenv func(s
 		}
 		stopped = true
 		a.hub.CloseAll()
-		srv.Close()
+		web.Close()
 		a.Stop(context.Background())
 	}
 	t.Cleanup(stop)
-	return a, "http://" + ln.Addr().String(), stop
+	return a, strings.TrimSuffix(web.URL(), "/"), stop
 }
 
 func mustContain(t *testing.T, what, s string, wants ...string) {
