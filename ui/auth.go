@@ -6,9 +6,11 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 	"golang.org/x/crypto/bcrypt"
@@ -27,15 +29,14 @@ const PasswordCost = 12
 func HashPassword(pw string) (string, error) { return HashPasswordCost(pw, PasswordCost) }
 
 // HashPasswordCost is HashPassword with another work factor (tests use the
-// minimum to stay fast; production uses PasswordCost).
+// minimum to stay fast; production uses PasswordCost). It hashes any
+// password of 1 to MaxPasswordLen characters; CheckPassword is the rule
+// for passwords people choose.
 func HashPasswordCost(pw string, cost int) (string, error) {
-	if len(pw) < 8 {
-		return "", errors.New("a password needs at least 8 characters")
+	if pw == "" || utf8.RuneCountInString(pw) > MaxPasswordLen {
+		return "", fmt.Errorf("a password needs 1 to %d characters", MaxPasswordLen)
 	}
-	if len(pw) > 72 {
-		return "", errors.New("a password may have at most 72 bytes")
-	}
-	b, err := bcrypt.GenerateFromPassword([]byte(pw), cost)
+	b, err := bcrypt.GenerateFromPassword(bcryptInput(pw), cost)
 	return string(b), err
 }
 
@@ -43,7 +44,7 @@ func HashPasswordCost(pw string, cost int) (string, error) {
 // sign-in takes as long whether or not the name is known. Made on first use.
 func (s *Server) dummyHash() []byte {
 	s.dummyOnce.Do(func() {
-		s.dummy, _ = bcrypt.GenerateFromPassword([]byte("watchroom-no-such-user"), s.opts.PasswordCost)
+		s.dummy, _ = bcrypt.GenerateFromPassword(bcryptInput("watchroom-no-such-user"), s.opts.PasswordCost)
 	})
 	return s.dummy
 }

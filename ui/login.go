@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/crypto/bcrypt"
 
 	"github.com/watchroom/watchroom/watch"
 	"github.com/watchroom/watchroom/watch/store"
@@ -36,7 +35,7 @@ func (s *Server) login(c echo.Context) error {
 	if err == nil {
 		hash = []byte(u.PasswordHash)
 	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(pw)) != nil || err != nil || u.Disabled {
+	if !passwordMatches(hash, pw) || err != nil || u.Disabled {
 		_ = s.store.Audit(ctx, watch.AuditEntry{Actor: name, Action: "login_failed", Target: "user:" + name, Detail: "from=" + ip})
 		return fail(http.StatusUnauthorized, "The name or password is wrong.")
 	}

@@ -241,6 +241,12 @@ type User struct {
 	Team         string // the neighbourhood team a viewer belongs to; "" for the hub and control room
 	Disabled     bool
 	Created      time.Time
+	// Deleted is when the account was deleted (zero: not deleted). The
+	// row stays so records keep the name; it can never sign in again.
+	Deleted time.Time
+	// MustChange: the password was reset and must be changed at the next
+	// sign-in before anything else.
+	MustChange bool
 }
 
 // HitView is a hit with its item and its annotations, as a board shows it.

@@ -78,7 +78,7 @@ func TestUserAddFromStdin(t *testing.T) {
 		t.Fatalf("duplicate: exit %d %s", code, stderr)
 	}
 	code, _, stderr = runCmd(t, "short\n", "user", "add", "--config", p, "--name", "x", "--role", "officer")
-	if code != 2 || !strings.Contains(stderr, "at least 8") {
+	if code != 2 || !strings.Contains(stderr, "at least 12") {
 		t.Fatalf("short password: exit %d %s", code, stderr)
 	}
 	code, _, stderr = runCmd(t, "", "user", "add", "--config", p, "--name", "y", "--role", "officer")
@@ -90,7 +90,7 @@ func TestUserAddFromStdin(t *testing.T) {
 		t.Fatalf("bad role: exit %d %s", code, stderr)
 	}
 	code, out, _ = runCmd(t, "", "user", "list", "--config", p)
-	if code != 0 || strings.TrimSpace(out) != "jsmith\tofficer" {
+	if code != 0 || strings.TrimSpace(out) != "jsmith\tofficer\t\tactive" {
 		t.Fatalf("list: %d %q", code, out)
 	}
 	// there is no password flag

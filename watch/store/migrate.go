@@ -497,6 +497,15 @@ CREATE TABLE request_products (
 CREATE TRIGGER request_products_immutable BEFORE UPDATE OF request_id, version, title, text, sha256, by, at ON request_products
 BEGIN SELECT RAISE(ABORT, 'a product version is immutable'); END;
 `,
+	// 16: accounts. A deleted account keeps its row (a tombstone) so what
+	// the person did stays attributed to the name; must_change makes the
+	// next sign-in choose a new password (after a reset); a session's
+	// last_seen is its last activity, for the idle timeout.
+	`
+ALTER TABLE users ADD COLUMN deleted TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN last_seen TEXT NOT NULL DEFAULT '';
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -38,43 +38,53 @@ func (s *Store) CreateUser(ctx context.Context, u watch.User, actor string) (wat
 
 // UserByName looks a user up by name (case-insensitive).
 func (s *Store) UserByName(ctx context.Context, name string) (watch.User, error) {
-	return s.user(ctx, `SELECT id, name, role, password_hash, team, disabled, created FROM users WHERE name = ?`, name)
+	return s.user(ctx, `SELECT `+userCols+` FROM users WHERE name = ?`, name)
 }
 
 // UserByID looks a user up by id.
 func (s *Store) UserByID(ctx context.Context, id int64) (watch.User, error) {
-	return s.user(ctx, `SELECT id, name, role, password_hash, team, disabled, created FROM users WHERE id = ?`, id)
+	return s.user(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id)
+}
+
+// userCols are the columns scanUser reads, in its order.
+const userCols = `id, name, role, password_hash, team, disabled, created, deleted, must_change`
+
+func scanUser(r scanner) (watch.User, error) {
+	var u watch.User
+	var role, created, deleted string
+	if err := r.Scan(&u.ID, &u.Name, &role, &u.PasswordHash, &u.Team, &u.Disabled, &created, &deleted, &u.MustChange); err != nil {
+		return u, err
+	}
+	u.Role, u.Created, u.Deleted = watch.Role(role), parseTime(created), parseTime(deleted)
+	return u, nil
 }
 
 func (s *Store) user(ctx context.Context, q string, arg any) (watch.User, error) {
-	var u watch.User
-	var role, created string
-	err := s.r.QueryRowContext(ctx, q, arg).Scan(&u.ID, &u.Name, &role, &u.PasswordHash, &u.Team, &u.Disabled, &created)
+	u, err := scanUser(s.r.QueryRowContext(ctx, q, arg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, fmt.Errorf("user %v: %w", arg, ErrNotFound)
 	}
 	if err != nil {
 		return u, fmt.Errorf("user %v: %w", arg, err)
 	}
-	u.Role, u.Created = watch.Role(role), parseTime(created)
 	return u, nil
 }
 
-// Users lists every user by name.
+// Users lists every user by name, deleted accounts included (their rows
+// keep what they did attributed); password hashes are left out.
 func (s *Store) Users(ctx context.Context) ([]watch.User, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, name, role, team, disabled, created FROM users ORDER BY name`)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+userCols+` FROM users ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("users: %w", err)
 	}
 	defer rows.Close()
 	var out []watch.User
 	for rows.Next() {
-		var u watch.User
-		var role, created string
-		if err := rows.Scan(&u.ID, &u.Name, &role, &u.Team, &u.Disabled, &created); err != nil {
+		u, err := scanUser(rows)
+		if err != nil {
 			return nil, err
 		}
-		u.Role, u.Created = watch.Role(role), parseTime(created)
+		u.PasswordHash = ""
 		out = append(out, u)
 	}
 	return out, rows.Err()
