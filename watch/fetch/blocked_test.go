@@ -58,11 +58,11 @@ func TestAntiBotPages(t *testing.T) {
 	}
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
-	c := newClient(t, fetch.Options{Allow: loopback})
-	defer c.CloseIdleConnections()
-
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			// a client of its own: a 429 closes the host to the client that got it
+			c := newClient(t, fetch.Options{Allow: loopback})
+			defer c.CloseIdleConnections()
 			_, err := c.Get(context.Background(), fetch.Request{URL: srv.URL + "/" + string(rune('a'+i))})
 			if got := fetch.ClassOf(err); got != tt.class {
 				t.Fatalf("class %q, want %q (err: %v)", got, tt.class, err)

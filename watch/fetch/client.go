@@ -31,6 +31,7 @@ type Client struct {
 	tr    *http.Transport
 	dial  *dialer
 	hosts *hostGate
+	waits hostWaits
 }
 
 // Request is one conditional GET. ETag and LastModified are the validators
@@ -103,6 +104,9 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	if e := c.waits.check(hostKey(u), c.opts.Now()); e != nil {
+		return nil, e
+	}
 	release, err := c.hosts.acquire(ctx, hostKey(u))
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: waiting for a turn at the host: %w", u.Host, err)
@@ -166,7 +170,9 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 		out.Body = body
 		return out, nil
 	default:
-		return nil, c.statusError(resp)
+		e := c.statusError(resp)
+		c.waits.note(hostKey(resp.Request.URL), e, c.opts.Now())
+		return nil, e
 	}
 }
 

@@ -219,6 +219,8 @@ func TestGetFailures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
+			// a client of its own: a 429 closes the host to the client that got it
+			c := newClient(t, fetch.Options{Allow: loopback, MaxBody: maxBody, Timeout: 300 * time.Millisecond, Now: now})
 			resp, err := c.Get(context.Background(), fetch.Request{URL: srv.URL + tt.path})
 			if err == nil {
 				t.Fatalf("Get: got %d with %d bytes, want a %s error", resp.Status, len(resp.Body), tt.class)

@@ -215,7 +215,7 @@ func New(ctx context.Context, f *config.File, logger *slog.Logger, o Options) (_
 	})
 	a.backoff = newBackoffs(o.Now)
 	a.pipeline = watch.NewPipeline(source.NewPollerWith(client, source.PollerOptions{Now: o.Now, Logger: logger}), a.lists.Matcher(), st, logger,
-		watch.PipelineOptions{Now: o.Now, OnPoll: func(r watch.PollReport) { m.observePoll(r); a.backoff.note(r) },
+		watch.PipelineOptions{Now: o.Now, OnPoll: a.polled(m),
 			OnItem: drafts.New(drafts.Options{Store: st, Lists: a.lists, Sources: srcs, Logger: logger, Now: o.Now}).OnItem})
 	a.onStop("polls", a.pipeline.Close)
 	a.briefings = briefing.New(briefing.Options{Store: st, Operations: a.reg, Lists: a.lists, Sources: srcs,
@@ -369,6 +369,15 @@ func (a *App) Start(ctx context.Context) error {
 	if a.unscheduled {
 		return nil
 	}
+	// One poll of each source now; its schedule resumes half an interval
+	// later, not at a slot that may come seconds after this poll.
+	now := a.now()
+	for id, s := range a.sources {
+		if !source.Pushed(s.Kind) {
+			d, _ := a.surge.Cadence(id, now)
+			a.backoff.startedAt(id, now.Add(schedule.Effective(schedule.Interval(s.Schedule, now), d)/2))
+		}
+	}
 	a.sched.Start()
 	a.onStop("schedules", func(ctx context.Context) error { a.sched.Stop(ctx); return nil })
 	a.started.Store(true)
@@ -380,6 +389,19 @@ func (a *App) Start(ctx context.Context) error {
 		_ = a.pipeline.Go(ctx, s)
 	}
 	return nil
+}
+
+// polled takes a finished poll: its metrics, and its backoff. A failure
+// holds the source back from now, so its schedule works out its next run
+// again: the run it computed when this poll started knew nothing of it, and
+// a Retry-After would otherwise hold back only the poll after next.
+func (a *App) polled(m *metrics) func(watch.PollReport) {
+	return func(r watch.PollReport) {
+		m.observePoll(r)
+		if a.backoff.note(r) {
+			a.sched.Reschedule(r.Source)
+		}
+	}
 }
 
 // startAlerts starts evaluating the timeline for alerts. The loop is
