@@ -431,6 +431,8 @@ func TestFeedCharsets(t *testing.T) {
 	// Declared UTF-8, but the bytes are Latin-1: a common server mistake.
 	latin1Lie := bytes.Replace(rssWith("<item><guid>1</guid><title>Caf\xe9 f\xfcr alle</title></item>"), []byte("\xc3"), nil, 0)
 	noDecl := bytes.TrimPrefix(cyr, []byte(`<?xml version="1.0" encoding="UTF-8"?>`))
+	// Declared UTF-8 and written in UTF-8, with a few broken bytes.
+	broken := rssWith("<item><guid>1</guid><title>Café \xff\xfe\xfd party</title></item>")
 
 	tests := []struct {
 		name        string
@@ -440,6 +442,8 @@ func TestFeedCharsets(t *testing.T) {
 	}{
 		{"declared UTF-8, Latin-1 bytes", latin1Lie, "", "Café für alle"},
 		{"no declaration, charset from Content-Type", noDecl, "application/rss+xml; charset=windows-1251", "Вечеринка в парке"},
+		{"declared UTF-8, broken bytes", broken, "", "Café \ufffd\ufffd\ufffd party"},
+		{"UTF-8 in the Content-Type, broken bytes", bytes.TrimPrefix(broken, []byte(`<?xml version="1.0" encoding="UTF-8"?>`)), "application/rss+xml; charset=utf-8", "Café \ufffd\ufffd\ufffd party"},
 		{"BOM", append([]byte("\xEF\xBB\xBF"), rssWith("<item><guid>1</guid><title>ok</title></item>")...), "", "ok"},
 	}
 	for _, tt := range tests {
