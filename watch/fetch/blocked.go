@@ -43,6 +43,9 @@ var challengeMarkers = []struct {
 	{"hcaptcha.com", "hCaptcha"},
 	{"checking your browser", "browser check"},
 	{"verify you are human", "human check"},
+	{"verify you are a human", "human check"},
+	{"verify that you are human", "human check"},
+	{"verify that you are a human", "human check"},
 	{"are you a robot", "human check"},
 }
 
@@ -56,6 +59,13 @@ func challengeHeader(h http.Header) string {
 		}
 	}
 	return ""
+}
+
+// Challenge returns which anti-bot page or human check body is, or "",
+// reading its start only: for a caller whose 200 answer turned out not to
+// be what it asked for.
+func Challenge(body []byte) string {
+	return challengeBody(body[:min(len(body), sniffMax)])
 }
 
 // challengeBody returns which anti-bot page body is, or "".

@@ -125,6 +125,9 @@ func (p *Poller) parse(ctx context.Context, parser Parser, src watch.Source, pre
 		if ctx.Err() != nil {
 			return Page{}, err
 		}
+		if what := wall(resp.Body); what != "" {
+			return Page{}, wallError(what, src.Kind, resp, err)
+		}
 		return Page{}, &fetch.Error{Class: fetch.ClassUnparseable, Msg: "cannot parse the " + src.Kind, Err: err}
 	}
 	sum := sha256.Sum256(resp.Body)
