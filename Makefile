@@ -55,7 +55,7 @@ FUZZ_TARGETS := \
 	./watch/source:FuzzTelegramParse ./watch/source:FuzzPageParse \
 	./watch/source:FuzzICalParse ./watch/source:FuzzWebhookParse \
 	./watch/match:FuzzParse ./watch/match:FuzzMatch ./config:FuzzParse \
-	./watch/evidence:FuzzVerifyReader
+	./watch/evidence:FuzzVerifyReader ./watch:FuzzAuditCheckpoints
 
 fuzz:
 	@test -d $(CORPUS) || { echo "fuzz: corpus $(CORPUS) is missing" >&2; exit 1; }

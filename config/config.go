@@ -57,6 +57,7 @@ type File struct {
 	Referrals     Referrals
 	UI            UI
 	Tasking       Tasking
+	Audit         Audit
 }
 
 // Notifiers are where alerts and briefings are sent: nowhere else.
@@ -338,6 +339,7 @@ func defaults() *File {
 		AlertGrouping: AlertGrouping{By: []string{"operation", "rule"}, Wait: DefaultGroupWait,
 			Interval: DefaultGroupInterval, Repeat: DefaultRepeatInterval},
 		Referrals: Referrals{RequireCapture: true, Check: DefaultReferralCheck, Platforms: DefaultPlatforms()},
+		Audit:     Audit{CheckpointInterval: DefaultCheckpointInterval},
 		Evidence: Evidence{Render: RenderAuto, Captures: DefaultEvidenceCaptures,
 			Standard: DefaultEvidenceStandard, Extended: DefaultEvidenceExtended},
 	}

@@ -9,7 +9,7 @@ import (
 // file decodes the top-level mapping into f, which holds the defaults.
 func (d *decoder) file(root *yaml.Node, f *File) {
 	fs, ok := d.fields(root, "", "server", "fetch", "retention", "evidence", "sources", "watchlists", "operations", "alerts", "alert_grouping", "notifiers", "teams", "silences",
-		"referrals", "ui", "tasking")
+		"referrals", "ui", "tasking", "audit")
 	if !ok {
 		return
 	}
@@ -46,6 +46,9 @@ func (d *decoder) file(root *yaml.Node, f *File) {
 	}
 	if s, ok := fs["tasking"]; ok {
 		d.tasking(s, &f.Tasking)
+	}
+	if s, ok := fs["audit"]; ok {
+		d.audit(s, &f.Audit)
 	}
 	d.checkRefs(refs)
 }

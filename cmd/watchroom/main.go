@@ -32,6 +32,10 @@ Usage:
   watchroom evidence verify PACKAGE.zip [--key FINGERPRINT | --pubkey FILE]
                                              check a case package: exit 0 and what was checked, or
                                              exit 1 and every file, signature or custody log that differs
+  watchroom audit verify --config FILE [--checkpoint FILE]
+                                             check the audit log's hash chain and its signed checkpoints
+                                             (the database's and the file's): exit 0 when it verifies,
+                                             1 with the first broken row, a truncation or a rewrite
   watchroom bench match [--terms N]          measure the watch-list matcher against a regexp baseline
   watchroom bench fanout [--clients N --rate R --duration D --stall-percent P --restart]
                                              load the live boards over real websockets
@@ -66,6 +70,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdExport(ctx, args[1:], stdout, stderr)
 	case "evidence":
 		return cmdEvidence(ctx, args[1:], stdout, stderr)
+	case "audit":
+		return cmdAudit(ctx, args[1:], stdout, stderr)
 	case "bench":
 		return bench.Main(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":

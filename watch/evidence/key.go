@@ -161,3 +161,23 @@ func createKey(path string) error {
 	}
 	return nil
 }
+
+// Signer signs with the installation's key what is not a case package
+// (the audit log's checkpoints); the private half never leaves it.
+type Signer struct{ k *signingKey }
+
+// LoadSigner returns a signer with the key at path, making the key pair
+// first if there is none.
+func LoadSigner(path string) (*Signer, error) {
+	k, err := loadOrCreateKey(path)
+	if err != nil {
+		return nil, err
+	}
+	return &Signer{k}, nil
+}
+
+// Sign signs msg (Ed25519).
+func (s *Signer) Sign(msg []byte) []byte { return ed25519.Sign(s.k.priv, msg) }
+
+// Key is the public half.
+func (s *Signer) Key() Key { return publicKey(s.k.pub) }

@@ -506,6 +506,27 @@ ALTER TABLE users ADD COLUMN deleted TEXT NOT NULL DEFAULT '';
 ALTER TABLE users ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE sessions ADD COLUMN last_seen TEXT NOT NULL DEFAULT '';
 `,
+	// 17: signed checkpoints of the audit log (head row, its hash, the
+	// number of rows), append-only like the log; indexes for the audit
+	// page's filters.
+	`
+CREATE TABLE audit_checkpoints (
+	id INTEGER PRIMARY KEY,
+	at TEXT NOT NULL,
+	head_id INTEGER NOT NULL,
+	head_hash TEXT NOT NULL,
+	rows INTEGER NOT NULL,
+	key TEXT NOT NULL,
+	sig TEXT NOT NULL
+);
+CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
+BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
+CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
+BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
+CREATE INDEX audit_actor ON audit(actor, id);
+CREATE INDEX audit_action ON audit(action, id);
+CREATE INDEX audit_at ON audit(at);
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

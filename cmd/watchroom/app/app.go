@@ -52,6 +52,7 @@ type App struct {
 	backoff   *backoffs
 	evidence  *evidence.Service
 	referrals *referrals.Service
+	anchor    *checkpointer // signs the audit log's head (checkpoints)
 
 	reg         *watch.Registry    // the operations in force: the config file's and the console's
 	ops         *operations.Editor // checks, stores and puts in force the console's changes
@@ -150,6 +151,11 @@ func New(ctx context.Context, f *config.File, logger *slog.Logger, o Options) (_
 	if err := st.Audit(ctx, watch.AuditEntry{Actor: "system", Action: "config_load", Target: "config", Detail: o.ConfigID}); err != nil {
 		return nil, err
 	}
+	if a.anchor, err = newCheckpointer(f, st); err != nil {
+		return nil, err
+	}
+	// the last checkpoint is written once everything else has stopped
+	a.onStop("audit checkpoint", func(ctx context.Context) error { _, err := a.anchor.write(ctx); return err })
 	srcs, lists, ops := Domain(f)
 	for _, s := range srcs {
 		a.sources[s.ID] = s
@@ -366,6 +372,7 @@ func (a *App) pollNow(ctx context.Context, id string) error {
 // polled source. Stop undoes it.
 func (a *App) Start(ctx context.Context) error {
 	a.startAlerts()
+	a.startCheckpoints()
 	if a.unscheduled {
 		return nil
 	}

@@ -33,7 +33,7 @@ func TestCleanupStackUndoesInReverse(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "TEST_NO_SUCH_TOKEN") {
 		t.Fatalf("New = %v, want the missing token", err)
 	}
-	if want := []string{"polls", "notifications", "board connections", "evidence renderings", "watch lists", "store"}; !slices.Equal(undone, want) {
+	if want := []string{"polls", "notifications", "board connections", "evidence renderings", "watch lists", "audit checkpoint", "store"}; !slices.Equal(undone, want) {
 		t.Fatalf("a failed New undid %v, want %v", undone, want)
 	}
 
@@ -53,7 +53,7 @@ func TestCleanupStackUndoesInReverse(t *testing.T) {
 	if err := a.Stop(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"schedules", "alert loop", "polls", "notifications", "board connections", "evidence renderings", "watch lists", "store"}; !slices.Equal(undone, want) {
+	if want := []string{"schedules", "audit checkpoints", "alert loop", "polls", "notifications", "board connections", "evidence renderings", "watch lists", "audit checkpoint", "store"}; !slices.Equal(undone, want) {
 		t.Fatalf("Stop undid %v, want %v", undone, want)
 	}
 	if err := a.pipeline.Go(context.Background(), watch.Source{ID: "local"}); !errors.Is(err, watch.ErrClosed) {
@@ -62,7 +62,7 @@ func TestCleanupStackUndoesInReverse(t *testing.T) {
 	if err := a.store.Ping(context.Background()); err == nil {
 		t.Fatal("the store is still open after Stop")
 	}
-	if err := a.Stop(context.Background()); err != nil || len(undone) != 8 {
+	if err := a.Stop(context.Background()); err != nil || len(undone) != 10 {
 		t.Fatalf("a second Stop: %v, undid %v", err, undone)
 	}
 }
