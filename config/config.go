@@ -124,6 +124,10 @@ type Server struct {
 	// ClaimTimeout is how long an officer's soft claim on a hit lasts
 	// unless released or renewed.
 	ClaimTimeout time.Duration
+	// TrustedProxies are the proxies whose X-Forwarded-For header names
+	// the client (for the sign-in throttle and the audit log); empty:
+	// the header is never read.
+	TrustedProxies []netip.Prefix
 }
 
 // Fetch is how sources are fetched.

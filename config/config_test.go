@@ -38,7 +38,7 @@ func TestParseValid(t *testing.T) {
 					IdleTimeout: 2 * time.Minute, MaxConnsPerAddr: 256}
 				got := f.Server
 				got.Location = nil
-				if got != want {
+				if !reflect.DeepEqual(got, want) {
 					t.Errorf("server = %+v, want %+v", got, want)
 				}
 				if f.Server.Location == nil || f.Server.Location.String() != "Europe/London" {
@@ -103,7 +103,7 @@ func TestParseValid(t *testing.T) {
 					TLSCert: "/etc/watchroom/cert.pem", TLSKey: "/etc/watchroom/key.pem", SessionTTL: 8 * time.Hour,
 					ClaimTimeout: 5 * time.Minute, ReadHeaderTimeout: 2 * time.Second, ReadTimeout: 5 * time.Second,
 					IdleTimeout: 30 * time.Second}
-				if s != want {
+				if !reflect.DeepEqual(s, want) {
 					t.Errorf("server = %+v, want %+v", s, want)
 				}
 				wantEqual(t, "location", f.Server.Location, time.UTC)

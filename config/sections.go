@@ -55,7 +55,7 @@ func (d *decoder) file(root *yaml.Node, f *File) {
 
 func (d *decoder) server(sec field, s *Server) {
 	fs, ok := d.fields(sec.val, sec.path, "listen", "base_url", "data_dir", "timezone", "tls_cert", "tls_key", "tls_proxy", "session_ttl", "claim_timeout",
-		"read_header_timeout", "read_timeout", "idle_timeout", "max_conns_per_addr")
+		"read_header_timeout", "read_timeout", "idle_timeout", "max_conns_per_addr", "trusted_proxies")
 	if !ok {
 		return
 	}
@@ -77,6 +77,7 @@ func (d *decoder) server(sec field, s *Server) {
 	scalar(d, fs["session_ttl"], &s.SessionTTL, parseDuration)
 	scalar(d, fs["claim_timeout"], &s.ClaimTimeout, parseDuration)
 	d.serverLimits(fs, s)
+	d.serverAccounts(fs, s)
 }
 
 // tlsHalf reports a TLS certificate without its key or the other way round.

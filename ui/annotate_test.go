@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/watchroom/watchroom/watch"
 )
@@ -173,23 +172,6 @@ func TestLoginLogoutAndAudit(t *testing.T) {
 	}
 }
 
-func TestLoginRateLimited(t *testing.T) {
-	e := newEnv(t)
-	e.addUser(t, "pc1", watch.RoleOfficer)
-	s := e.newClient(t)
-	codes := []int{}
-	for i := 0; i < 7; i++ {
-		codes = append(codes, s.Login(t, "pc1", "wrong"))
-	}
-	if codes[4] != http.StatusUnauthorized || codes[5] != http.StatusTooManyRequests || codes[6] != http.StatusTooManyRequests {
-		t.Fatalf("codes %v", codes)
-	}
-	// even the right password is refused while throttled
-	if code := s.Login(t, "pc1", "pw-pc1-secret"); code != http.StatusTooManyRequests {
-		t.Fatalf("right password while throttled: %d", code)
-	}
-}
-
 func TestSecurityHeadersAndHealth(t *testing.T) {
 	e := newEnv(t)
 	r, err := http.Get(e.ts.URL + "/login")
@@ -210,60 +192,5 @@ func TestSecurityHeadersAndHealth(t *testing.T) {
 		if r.StatusCode != want {
 			t.Errorf("%s: %d, want %d", path, r.StatusCode, want)
 		}
-	}
-}
-
-// The per-address sign-in limit and the address audited come from the
-// connection, not from an X-Forwarded-For header anyone can write: a
-// client that changes the header on each try is still one address.
-func TestLoginLimitIgnoresForwardedFor(t *testing.T) {
-	e := newEnv(t)
-	s := e.newClient(t)
-	s.Get(t, "/login")
-	codes := []int{}
-	for i := range 7 {
-		form := url.Values{"username": {fmt.Sprintf("guess%d", i)}, "password": {"wrong"}, "_csrf": {s.CSRF}}
-		req, _ := http.NewRequest(http.MethodPost, s.Base+"/login", strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i+1))
-		r, err := s.Client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r.Body.Close()
-		codes = append(codes, r.StatusCode)
-	}
-	if codes[4] != http.StatusUnauthorized || codes[5] != http.StatusTooManyRequests {
-		t.Fatalf("codes %v", codes)
-	}
-	log, err := e.store.AuditLog(context.Background(), 20)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, a := range log {
-		if strings.Contains(a.Detail, "203.0.113.") {
-			t.Fatalf("forged address audited: %+v", a)
-		}
-	}
-}
-
-// A throttled address that sends many names cannot fill the limiter until
-// it is emptied, and so win fresh tries at a name it was throttled on.
-func TestLoginLimiterNotResetByManyNames(t *testing.T) {
-	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
-	l := newLoginLimiter(func() time.Time { return now })
-	for range 5 {
-		if !l.allow("ip:198.51.100.7", "user:pc1") {
-			t.Fatal("refused within the burst")
-		}
-	}
-	for i := range 20000 {
-		l.allow("ip:198.51.100.7", fmt.Sprintf("user:n%d", i))
-	}
-	if l.allow("ip:198.51.100.7", "user:pc1") {
-		t.Fatal("a throttled address got another try after sending many names")
-	}
-	if l.allow("ip:192.0.2.1", "user:pc1") {
-		t.Fatal("a throttled name got another try from a fresh address")
 	}
 }

@@ -8,13 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sync"
-	"time"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 	"golang.org/x/crypto/bcrypt"
-	"golang.org/x/time/rate"
 
 	"github.com/watchroom/watchroom/watch"
 	"github.com/watchroom/watchroom/watch/store"
@@ -107,48 +104,4 @@ func requireRole(min watch.Role) echo.MiddlewareFunc {
 func isAPI(c echo.Context) bool {
 	p := c.Request().URL.Path
 	return len(p) >= 5 && p[:5] == "/api/" || p == "/ws"
-}
-
-// loginLimiter rate-limits sign-in attempts per client address and per
-// user name, so neither one address nor many can guess quickly.
-type loginLimiter struct {
-	mu   sync.Mutex
-	now  func() time.Time
-	keys map[string]*rate.Limiter
-}
-
-func newLoginLimiter(now func() time.Time) *loginLimiter {
-	return &loginLimiter{now: now, keys: map[string]*rate.Limiter{}}
-}
-
-// allow takes one attempt for each key, in order; five at once, then one a
-// minute. It stops at the first key refused, so a throttled address adds
-// no keys for the names it tries.
-func (l *loginLimiter) allow(keys ...string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	if len(l.keys) > 10000 {
-		// bounded memory under a flood: forget the keys with every try
-		// left first, which hold nothing; all only as a last resort
-		for k, lim := range l.keys {
-			if lim.TokensAt(now) >= float64(lim.Burst()) {
-				delete(l.keys, k)
-			}
-		}
-		if len(l.keys) > 10000 {
-			l.keys = map[string]*rate.Limiter{}
-		}
-	}
-	for _, k := range keys {
-		lim, found := l.keys[k]
-		if !found {
-			lim = rate.NewLimiter(rate.Every(time.Minute), 5)
-			l.keys[k] = lim
-		}
-		if !lim.AllowN(now, 1) {
-			return false
-		}
-	}
-	return true
 }

@@ -1,9 +1,16 @@
 package ui
 
 import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -19,33 +26,80 @@ func (s *Server) login(c echo.Context) error {
 	ctx := c.Request().Context()
 	name := strings.TrimSpace(c.FormValue("username"))
 	pw := c.FormValue("password")
-	ip := c.RealIP()
+	addr := c.RealIP()
 	fail := func(status int, msg string) error {
 		return s.render(c, status, "login.html", page{Title: "Sign in", Error: msg, Username: name})
-	}
-	if !s.limiter.allow("ip:"+ip, "user:"+strings.ToLower(name)) {
-		_ = s.store.Audit(ctx, watch.AuditEntry{Actor: name, Action: "login_throttled", Target: "user:" + name, Detail: "from=" + ip})
-		return fail(http.StatusTooManyRequests, "Too many sign-in attempts. Wait a minute and try again.")
 	}
 	u, err := s.store.UserByName(ctx, name)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
+	known := err == nil
+	who := name // what the audit log calls the person trying
+	if !known {
+		// a name that is no account may be a password typed in the
+		// wrong field: the log keeps only its keyed hash
+		if who, err = s.unknownName(ctx, name); err != nil {
+			return err
+		}
+	}
+	if wait := s.throttle.wait(name, addr); wait > 0 {
+		_ = s.store.Audit(ctx, watch.AuditEntry{Actor: who, Action: "login_throttled", Target: "user:" + who, Detail: "from=" + addr})
+		secs := int((wait + time.Second - 1) / time.Second)
+		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+		return fail(http.StatusTooManyRequests, "Too many wrong tries from here for this name. Try again in "+waitText(secs)+".")
+	}
 	hash := s.dummyHash()
-	if err == nil {
+	if known {
 		hash = []byte(u.PasswordHash)
 	}
-	if !passwordMatches(hash, pw) || err != nil || u.Disabled {
-		_ = s.store.Audit(ctx, watch.AuditEntry{Actor: name, Action: "login_failed", Target: "user:" + name, Detail: "from=" + ip})
+	if !passwordMatches(hash, pw) || !known || u.Disabled {
+		s.throttle.fail(name, addr)
+		_ = s.store.Audit(ctx, watch.AuditEntry{Actor: who, Action: "login_failed", Target: "user:" + who, Detail: "from=" + addr})
 		return fail(http.StatusUnauthorized, "The name or password is wrong.")
 	}
+	s.throttle.succeed(name, addr)
 	tok := newToken()
-	if err := s.store.CreateSession(ctx, tokenHash(tok), u, s.opts.SessionTTL, ip); err != nil {
+	if err := s.store.CreateSession(ctx, tokenHash(tok), u, s.opts.SessionTTL, addr); err != nil {
 		return err
 	}
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: tok, Path: "/", HttpOnly: true,
 		Secure: s.opts.Secure, SameSite: http.SameSiteStrictMode, MaxAge: int(s.opts.SessionTTL.Seconds())})
 	return c.Redirect(http.StatusSeeOther, "/")
+}
+
+func waitText(secs int) string {
+	if secs < 120 {
+		return strconv.Itoa(secs) + " seconds"
+	}
+	return strconv.Itoa((secs+59)/60) + " minutes"
+}
+
+// nameKey is the installation's key for hashing names that are no
+// account, read from the database once.
+type nameKey struct {
+	mu  sync.Mutex
+	key []byte
+}
+
+// unknownName is how the audit log records a name that is no account:
+// "unknown:" and the first 16 hex digits of its HMAC-SHA256 under the
+// installation's secret. Repeated tries of one name show as one value;
+// the name cannot be read back, nor guessed from the log without the
+// database's secret.
+func (s *Server) unknownName(ctx context.Context, name string) (string, error) {
+	s.nameKey.mu.Lock()
+	defer s.nameKey.mu.Unlock()
+	if s.nameKey.key == nil {
+		k, err := s.store.Secret(ctx, "unknown_names")
+		if err != nil {
+			return "", err
+		}
+		s.nameKey.key = k
+	}
+	m := hmac.New(sha256.New, s.nameKey.key)
+	m.Write([]byte(strings.ToLower(name)))
+	return "unknown:" + hex.EncodeToString(m.Sum(nil))[:16], nil
 }
 
 func (s *Server) logout(c echo.Context) error {

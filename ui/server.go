@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -84,6 +85,9 @@ type Options struct {
 	// Tasking is the request types, teams and service levels; nil: no
 	// requests (/requests, /tasking, /demand).
 	Tasking *tasking.Config
+	// TrustedProxies are the proxies whose X-Forwarded-For names the
+	// client (server.trusted_proxies); none: the connection's peer is.
+	TrustedProxies []netip.Prefix
 }
 
 // Server is the console's HTTP server.
@@ -94,7 +98,7 @@ type Server struct {
 	hub     *live.Hub
 	log     *slog.Logger
 	tmpl    *template.Template
-	limiter *loginLimiter
+	throttle *signInThrottle
 	up      *websocket.Upgrader
 	reg     *watch.Registry
 	lists   *watch.Lists
@@ -104,6 +108,7 @@ type Server struct {
 
 	dummyOnce sync.Once
 	dummy     []byte
+	nameKey   nameKey // keys the hash of names that are no account (login.go)
 }
 
 // New builds the server and its routes.
@@ -128,7 +133,7 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{e: echo.New(), opts: opts, store: opts.Store, hub: opts.Hub,
-		log: opts.Logger.With("component", "ui"), tmpl: tmpl, limiter: newLoginLimiter(opts.Now),
+		log: opts.Logger.With("component", "ui"), tmpl: tmpl, throttle: newSignInThrottle(opts.Now),
 		reg: opts.Registry, ingest: newIngester(opts.Webhooks), trySlots: make(chan struct{}, trySlots)}
 	if s.reg == nil {
 		s.reg = watch.NewRegistry(opts.Operations)
@@ -145,9 +150,9 @@ func New(opts Options) (*Server, error) {
 	}
 	s.up = &websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, CheckOrigin: s.checkOrigin}
 	s.e.HideBanner, s.e.HidePort = true, true
-	// The console is served directly (it terminates TLS itself): a client's
-	// address is the connection's, never an X-Forwarded-For header it wrote.
-	s.e.IPExtractor = echo.ExtractIPDirect()
+	// A client's address is the connection's, or X-Forwarded-For's as
+	// written by a configured trusted proxy only (clientaddr.go).
+	s.e.IPExtractor = ClientAddr(opts.TrustedProxies)
 	s.e.HTTPErrorHandler = s.errorHandler
 	s.routes()
 	return s, nil
