@@ -1,11 +1,15 @@
 # watchroom build. `make run` starts the demo console; `make test` runs every test.
 GO ?= go
+# Search needs SQLite's FTS5, which go-sqlite3 compiles in only with this
+# tag: every go command below (build, vet, test, fuzz) gets it from here,
+# whatever the environment's GOFLAGS say.
+export GOFLAGS := -tags=sqlite_fts5
 VENDOR := ui/static/vendor/echarts.min.js
 # The map: Leaflet (script, its CSS as a file, its images), topojson-client
 # and the land outline from world-atlas, turned into GeoJSON in the browser.
 MAPVENDOR := ui/static/vendor/leaflet/leaflet.js ui/static/vendor/topojson-client.min.js ui/static/vendor/land-50m.json
 
-.PHONY: run test fuzz assets build check bench clean
+.PHONY: run test fuzz nofts5 assets build check bench clean
 
 # Browser libraries come from package-lock.json (pinned) and are embedded
 # into the binary at build time; nothing is fetched at run time.
@@ -41,7 +45,14 @@ build: assets
 test: assets
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m ./...
+	$(MAKE) nofts5
 	$(MAKE) fuzz
+
+# A build without the tag compiles, but its store refuses to open with a
+# message naming the tag (never a search that silently fails). An empty
+# -tags on the command line overrides GOFLAGS.
+nofts5:
+	$(GO) test -tags= -count=1 -run '^TestOpenWithoutFTS5$$' ./watch/store
 
 # Every parser of outside input is fuzzed briefly on each test run, seeded
 # with the real-world samples in ../shared/corpus (the corpus tests need
@@ -55,7 +66,7 @@ FUZZ_TARGETS := \
 	./watch/source:FuzzTelegramParse ./watch/source:FuzzPageParse \
 	./watch/source:FuzzICalParse ./watch/source:FuzzWebhookParse \
 	./watch/match:FuzzParse ./watch/match:FuzzMatch ./config:FuzzParse \
-	./watch/evidence:FuzzVerifyReader ./watch:FuzzAuditCheckpoints
+	./watch/evidence:FuzzVerifyReader ./watch:FuzzAuditCheckpoints ./watch/store:FuzzSearch
 
 fuzz:
 	@test -d $(CORPUS) || { echo "fuzz: corpus $(CORPUS) is missing" >&2; exit 1; }

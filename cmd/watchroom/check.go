@@ -9,6 +9,7 @@ import (
 
 	"github.com/watchroom/watchroom/cmd/watchroom/app"
 	"github.com/watchroom/watchroom/config"
+	"github.com/watchroom/watchroom/watch/store"
 )
 
 // loadConfig loads a config file and prints every problem it has.
@@ -39,6 +40,11 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	f, ok := loadConfig(*path, stderr)
 	if !ok {
 		return 2
+	}
+	// the binary itself: search needs FTS5 compiled into its SQLite
+	if err := store.CheckFTS5(ctx); err != nil {
+		fmt.Fprintf(stderr, "watchroom check: %v\n", err)
+		return 1
 	}
 	fmt.Fprintf(stdout, "%s: ok (%d sources, %d watch lists, %d operations)\n", *path, len(f.Sources), len(f.WatchLists), len(f.Operations))
 	fmt.Fprintln(stdout, app.BrowserCheck(ctx, f)) // information, never a failure

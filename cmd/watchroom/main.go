@@ -19,7 +19,8 @@ const usage = `watchroom: a live watch console for public online content.
 Usage:
   watchroom serve [--config FILE] [--demo]   run the console (--demo: built-in scenario, no internet needed)
   watchroom check --config FILE              validate a config file; every problem, exit status 2;
-                                             also says whether Chromium renders evidence captures
+                                             also says whether Chromium renders evidence captures;
+                                             exit status 1 if this binary lacks FTS5 (search)
   watchroom user add --config FILE --name NAME --role ROLE [--team TEAM]
                                              add a user (admin, analyst, officer, viewer);
                                              the password is read from stdin or asked for

@@ -99,19 +99,19 @@ func searchWords(rs []rune) ([]string, bool) {
 	return words, prefix
 }
 
-// ftsQuery turns what a person typed into an FTS4 MATCH expression (the
-// enhanced syntax): every term quoted, the wanted ones all required, each
+// ftsQuery turns what a person typed into an FTS5 MATCH expression: every
+// term a quoted string (a phrase when it holds several words), followed by
+// * when its last word is a prefix, the wanted ones all required, each
 // excluded one after a NOT. Operators and punctuation typed by the person
 // are not passed through, so no input can make the query fail or widen it.
 // A search with nothing wanted (only exclusions) is "": it finds nothing.
 func ftsQuery(q string) string {
 	var want, not []string
 	for _, t := range ParseSearch(q) {
-		s := `"` + strings.Join(t.Words, " ")
+		s := `"` + strings.Join(t.Words, " ") + `"`
 		if t.Prefix {
-			s += "*"
+			s += " *"
 		}
-		s += `"`
 		if t.Exclude {
 			not = append(not, s)
 		} else {
@@ -136,13 +136,13 @@ func (s *Store) Search(ctx context.Context, board, q string, limit int) ([]watch
 		return []watch.HitView{}, nil
 	}
 	where, args := boardFilter(board, "h.operations")
-	// Newest first by the index's own docid order, which is the items'
+	// Newest first by the index's own rowid order, which is the items'
 	// order and so their hits' (an item's hits are written with it): the
 	// full-text index is read newest first and the query stops at limit,
 	// instead of joining and sorting every match of a common word.
 	out, err := s.hitsWithAnnotations(ctx, s.r, "search", `SELECT `+hitColumns+` FROM items_fts
-		CROSS JOIN items i ON i.id = items_fts.docid CROSS JOIN hits h ON h.item_id = i.id
-		WHERE items_fts MATCH ? AND `+where+` ORDER BY items_fts.docid DESC LIMIT ?`, append(append([]any{m}, args...), limit)...)
+		CROSS JOIN items i ON i.id = items_fts.rowid CROSS JOIN hits h ON h.item_id = i.id
+		WHERE items_fts MATCH ? AND `+where+` ORDER BY items_fts.rowid DESC LIMIT ?`, append(append([]any{m}, args...), limit)...)
 	if err != nil {
 		return nil, err
 	}

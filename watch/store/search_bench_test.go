@@ -9,8 +9,9 @@ import (
 )
 
 // BenchmarkSearch searches 50,000 stored items for a word in every item, a
-// word in one item in a hundred and one in none, on the all board and one
-// operation's (the larger figures: watchroom bench search).
+// word in one item in a hundred and one in none, prefixes of three and two
+// letters of a word in every item, on the all board and one operation's
+// (the larger figures: watchroom bench search).
 func BenchmarkSearch(b *testing.B) {
 	s, _, _ := open(b)
 	ctx := context.Background()
@@ -39,6 +40,8 @@ func BenchmarkSearch(b *testing.B) {
 		{"common_board", "op1", "gathering river"},
 		{"rare", watch.BoardAll, "warehouse"},
 		{"prefix", watch.BoardAll, "ware"},
+		{"prefix3_common", watch.BoardAll, "gat"}, // in every item: the prefix index's case
+		{"prefix2_common", watch.BoardAll, "ga"},
 		{"absent", watch.BoardAll, "nothingmatches"},
 	} {
 		b.Run(c.name, func(b *testing.B) {

@@ -80,30 +80,30 @@ func TestFTSQuery(t *testing.T) {
 		long += fmt.Sprintf("w%d ", i)
 	}
 	for _, c := range []struct{ in, want string }{
-		{"free party", `"free*" "party*"`},
+		{"free party", `"free" * "party" *`},
 		{`"free party"`, `"free party"`},
 		{`"free party" -common`, `("free party") NOT "common"`},
 		{`"free party" -common -"canal street"`, `("free party") NOT "common" NOT "canal street"`},
-		{`rave -foot*`, `("rave*") NOT "foot*"`},
-		{`"drill mus*"`, `"drill mus*"`},
+		{`rave -foot*`, `("rave" *) NOT "foot" *`},
+		{`"drill mus*"`, `"drill mus" *`},
 		{`-common`, ``},
 		{`-"a b"`, ``},
 		{`""`, ``},
 		{`"unterminated phrase`, `"unterminated phrase"`},
-		{`bit.ly`, `"bit*" "ly*"`},
-		{`-bit.ly party`, `("party*") NOT "bit ly"`},
-		{`a-b`, `"a*" "b*"`},
-		{`- party`, `"party*"`},
-		{`--party`, `"party*"`},
-		{`party OR rave`, `"party*" "OR*" "rave*"`},
-		{`NEAR(a b) *`, `"NEAR*" "a*" "b*"`},
-		{`x"); DROP TABLE items; --`, `"x*" "DROP TABLE items"`},
-		{`вечерин`, `"вечерин*"`},
-		{`"💥" party`, `"party*"`},
+		{`bit.ly`, `"bit" * "ly" *`},
+		{`-bit.ly party`, `("party" *) NOT "bit ly"`},
+		{`a-b`, `"a" * "b" *`},
+		{`- party`, `"party" *`},
+		{`--party`, `"party" *`},
+		{`party OR rave`, `"party" * "OR" * "rave" *`},
+		{`NEAR(a b) *`, `"NEAR" * "a" * "b" *`},
+		{`x"); DROP TABLE items; --`, `"x" * "DROP TABLE items"`},
+		{`вечерин`, `"вечерин" *`},
+		{`"💥" party`, `"party" *`},
 		{long, strings.TrimSpace(func() string {
 			s := ""
 			for i := 0; i < 16; i++ {
-				s += fmt.Sprintf(`"w%d*" `, i)
+				s += fmt.Sprintf(`"w%d" * `, i)
 			}
 			return s
 		}())},

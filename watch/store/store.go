@@ -42,12 +42,23 @@ type Store struct {
 }
 
 // Open opens (creating if needed) the database at path and migrates it.
+// A binary whose SQLite lacks FTS5 is refused (ErrNoFTS5) before anything
+// is written.
 func Open(ctx context.Context, path string, logger *slog.Logger, opts Options) (*Store, error) {
+	return openAt(ctx, path, logger, opts, len(migrations))
+}
+
+// openAt is Open with the schema brought to version, no further.
+func openAt(ctx context.Context, path string, logger *slog.Logger, opts Options, version int) (*Store, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
 	if opts.Readers <= 0 {
 		opts.Readers = 4
+	}
+	// before the file is touched: a build without FTS5 writes nothing
+	if err := CheckFTS5(ctx); err != nil {
+		return nil, err
 	}
 	base := "file:" + url.PathEscape(path) + "?_busy_timeout=10000&_foreign_keys=on&_synchronous=NORMAL"
 	w, err := sql.Open("sqlite3", base+"&_journal_mode=WAL&_txlock=immediate")
@@ -61,7 +72,7 @@ func Open(ctx context.Context, path string, logger *slog.Logger, opts Options) (
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	s := &Store{w: w, log: logger.With("component", "store"), now: opts.Now}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrate(ctx, version); err != nil {
 		w.Close()
 		return nil, err
 	}
