@@ -88,6 +88,9 @@ type Options struct {
 	// Unscheduled: Start runs the alert loop only, no schedules and no
 	// first polls (benchmarks and tests drive the work themselves).
 	Unscheduled bool
+	// Committed, if set, is told of each batch of timeline events as it is
+	// committed, before they are published (benchmarks: latency from commit).
+	Committed func([]watch.Event)
 
 	undone func(step string) // tests: told of each cleanup step as it runs
 }
@@ -216,6 +219,9 @@ func New(ctx context.Context, f *config.File, logger *slog.Logger, o Options) (_
 		return nil, err
 	}
 	st.SetPublisher(func(evs []watch.Event) {
+		if o.Committed != nil {
+			o.Committed(evs)
+		}
 		a.hub.Publish(evs)
 		a.alerts.Observe(evs)
 	})

@@ -38,16 +38,22 @@ type fanCounters struct {
 	connects, dialFailed, connected              atomic.Int64
 }
 
-// fanLatency sorts deliveries by publish time and client kind.
+// fanLatency is what the loops share about the stall.
 type fanLatency struct {
-	split         atomic.Int64 // publish time (unix ns) where the second half begins
-	first, second fanHist      // clients that keep reading
-	stalled       fanHist      // clients that stop reading, whenever they read
 	// stallNs is when the stalled clients stopped reading; filledNs the
 	// latest publish time of the last event a stalled client got before
 	// the server closed it: about when its socket filled and the server's
 	// writes to it began to block.
 	stallNs, filledNs atomic.Int64
+}
+
+// fanArrivals are one event's arrivals at a loop's clients: its publish
+// stamp and, for each client, arrival minus stamp in microseconds. The
+// time from stamp to commit is known only to the server's process, so
+// latency is worked out at the end (fanLoop.latency).
+type fanArrivals struct {
+	stamp            int64
+	reading, stalled []int32
 }
 
 // fanLoop drives a share of the clients on one epoll instance.
@@ -62,6 +68,7 @@ type fanLoop struct {
 	dialer  *fanDialer
 	ctr     *fanCounters
 	lat     *fanLatency
+	arrived map[int64]*fanArrivals // by seq
 }
 
 func newFanLoop(maxFD int, d *fanDialer, ctr *fanCounters, lat *fanLatency) (*fanLoop, error) {
@@ -71,7 +78,7 @@ func newFanLoop(maxFD int, d *fanDialer, ctr *fanCounters, lat *fanLatency) (*fa
 	}
 	return &fanLoop{epfd: epfd, byFD: make([]*fanClient, maxFD+1), ctl: make(chan func(), 16),
 		added: make(chan fanDialed, 1024), buf: make([]byte, 256<<10), events: make([]syscall.EpollEvent, 512),
-		dialer: d, ctr: ctr, lat: lat}, nil
+		dialer: d, ctr: ctr, lat: lat, arrived: map[int64]*fanArrivals{}}, nil
 }
 
 // do runs f on the loop and waits for it.
@@ -242,11 +249,11 @@ func (l *fanLoop) consume(c *fanClient, data []byte) {
 			if len(payload) >= 2 {
 				code = int(binary.BigEndian.Uint16(payload))
 			}
-			_ = fanWriteAll(c.fd, fanControlFrame(0x8, payload[:min(len(payload), 2)]))
+			_ = fanWriteAll(c.fd, fanMaskedFrame(0x8, payload[:min(len(payload), 2)]))
 			l.drop(c, code)
 			return
 		case 0x9: // ping
-			_ = fanWriteAll(c.fd, fanControlFrame(0xA, payload))
+			_ = fanWriteAll(c.fd, fanMaskedFrame(0xA, payload))
 		case 0xA: // pong
 		default:
 			if !fin || op == 0 {
@@ -256,7 +263,12 @@ func (l *fanLoop) consume(c *fanClient, data []byte) {
 				}
 				payload, c.frag = c.frag, nil
 			}
-			l.message(c, payload, now)
+			// the peer sends several messages in one frame, a line each
+			for len(payload) > 0 {
+				line, rest, _ := bytes.Cut(payload, fanNewline)
+				l.message(c, line, now)
+				payload = rest
+			}
 		}
 	}
 	if len(data) > 0 {
@@ -265,6 +277,8 @@ func (l *fanLoop) consume(c *fanClient, data []byte) {
 }
 
 var (
+	fanNewline    = []byte("\n")
+	fanPeerPing   = []byte("{}")
 	fanSeqPrefix  = []byte(`{"seq":`)
 	fanStampMark  = []byte(`fanout-t=`)
 	fanResetField = []byte(`"type":"reset"`)
@@ -272,6 +286,11 @@ var (
 
 // message checks one event's place in the stream and its latency.
 func (l *fanLoop) message(c *fanClient, msg []byte, now int64) {
+	if bytes.Equal(msg, fanPeerPing) {
+		// the peer's ping: its protocol wants an empty message back
+		_ = fanWriteAll(c.fd, fanMaskedFrame(0x1, fanPeerPing))
+		return
+	}
 	seq, _ := fanNumberAfter(msg, fanSeqPrefix)
 	if seq == 0 {
 		if bytes.Contains(msg, fanResetField) {
@@ -294,14 +313,42 @@ func (l *fanLoop) message(c *fanClient, msg []byte, now int64) {
 		return
 	}
 	c.stamp = stamp
-	d := time.Duration(now - stamp)
-	switch {
-	case c.stall:
-		l.lat.stalled.add(d)
-	case stamp >= l.lat.split.Load():
-		l.lat.second.add(d)
-	default:
-		l.lat.first.add(d)
+	a := l.arrived[seq]
+	if a == nil {
+		a = &fanArrivals{stamp: stamp}
+		l.arrived[seq] = a
+	}
+	us := int32(min((now-stamp)/1000, 1<<31-1))
+	if c.stall {
+		a.stalled = append(a.stalled, us)
+	} else {
+		a.reading = append(a.reading, us)
+	}
+}
+
+// fanLatencies are a run's latencies, from commit to arrival.
+type fanLatencies struct {
+	first, second fanHist // clients that keep reading, by publish time
+	stalled       fanHist // clients that stop reading, whenever they read
+}
+
+// latency adds the loop's arrivals to h, each counted from its event's
+// commit: commitAfter[seq] is how long after the stamp the event was
+// committed (0 if unknown); split is the stamp where the second half
+// begins.
+func (l *fanLoop) latency(h *fanLatencies, commitAfter map[int64]int64, split int64) {
+	for seq, a := range l.arrived {
+		off := commitAfter[seq] / 1000
+		half := &h.first
+		if a.stamp >= split {
+			half = &h.second
+		}
+		for _, us := range a.reading {
+			half.add(time.Duration(int64(us)-off) * time.Microsecond)
+		}
+		for _, us := range a.stalled {
+			h.stalled.add(time.Duration(int64(us)-off) * time.Microsecond)
+		}
 	}
 }
 

@@ -28,11 +28,18 @@ import (
 
 // fanTarget is where clients connect and as whom.
 type fanTarget struct {
-	addr    netip.AddrPort
-	origin  string
-	epoch   string
-	cookies []string // one Cookie header per signed-in session
+	Addr    netip.AddrPort
+	Origin  string
+	Epoch   string
+	Cookies []string // one Cookie header per signed-in session
+	// Peer: the server is the centrifuge peer: its endpoint, no session,
+	// and its JSON protocol's connect command first (it subscribes the
+	// connection to the board on the server's side).
+	Peer bool
 }
+
+// fanPeerConnect is the peer protocol's connect command.
+var fanPeerConnect = []byte(`{"id":1,"connect":{}}`)
 
 // fanDialReq asks for a connection for c resuming after seq.
 type fanDialReq struct {
@@ -93,7 +100,7 @@ func fanDial(t fanTarget, c *fanClient, after int64) (int, []byte, error) {
 			return rc.Control(func(fd uintptr) { _ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
 		}
 	}
-	conn, err := d.Dial("tcp", t.addr.String())
+	conn, err := d.Dial("tcp", t.Addr.String())
 	if err != nil {
 		return -1, nil, err
 	}
@@ -102,9 +109,16 @@ func fanDial(t fanTarget, c *fanClient, after int64) (int, []byte, error) {
 	var keyRaw [16]byte
 	_, _ = rand.Read(keyRaw[:])
 	key := base64.StdEncoding.EncodeToString(keyRaw[:])
-	req := fmt.Sprintf("GET /ws?board=all&after=%d&epoch=%s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
-		"Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\nOrigin: %s\r\nCookie: %s\r\n\r\n",
-		after, t.epoch, t.addr, key, t.origin, t.cookies[c.id%len(t.cookies)])
+	path, cookie := fmt.Sprintf("/ws?board=all&after=%d&epoch=%s", after, t.Epoch), ""
+	if t.Peer {
+		path = "/connection/websocket"
+	}
+	if len(t.Cookies) > 0 {
+		cookie = "Cookie: " + t.Cookies[c.id%len(t.Cookies)] + "\r\n"
+	}
+	req := fmt.Sprintf("GET %s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
+		"Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\nOrigin: %s\r\n%s\r\n",
+		path, t.Addr, key, t.Origin, cookie)
 	if _, err := io.WriteString(conn, req); err != nil {
 		return -1, nil, err
 	}
@@ -119,6 +133,11 @@ func fanDial(t fanTarget, c *fanClient, after int64) (int, []byte, error) {
 	sum := sha1.Sum([]byte(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"))
 	if resp.Header.Get("Sec-WebSocket-Accept") != base64.StdEncoding.EncodeToString(sum[:]) {
 		return -1, nil, errors.New("upgrade without the right accept key")
+	}
+	if t.Peer {
+		if _, err := conn.Write(fanMaskedFrame(0x1, fanPeerConnect)); err != nil {
+			return -1, nil, err
+		}
 	}
 	rest, _ := br.Peek(br.Buffered())
 	rest = bytes.Clone(rest)
@@ -154,8 +173,8 @@ func fanWriteAll(fd int, b []byte) error {
 	return nil
 }
 
-// fanControlFrame is a masked client frame (pong, close) with a short payload.
-func fanControlFrame(op byte, payload []byte) []byte {
+// fanMaskedFrame is a masked client frame with a payload under 126 bytes.
+func fanMaskedFrame(op byte, payload []byte) []byte {
 	var mask [4]byte
 	_, _ = rand.Read(mask[:])
 	b := append(make([]byte, 0, 6+len(payload)), 0x80|op, 0x80|byte(len(payload)))

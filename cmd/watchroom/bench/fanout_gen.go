@@ -147,9 +147,9 @@ func fanWait(ctx context.Context, d time.Duration, cond func() bool, what func()
 	return nil
 }
 
-// fanRaiseFileLimit raises the soft limit on open files to need (each
-// connection is two sockets in this process: the client's and the
-// server's) and returns the limits before and after.
+// fanRaiseFileLimit raises the soft limit on open files to need (and the
+// hard one, which only a privileged process may) and returns the soft
+// limits before and after.
 func fanRaiseFileLimit(need uint64) (uint64, uint64, error) {
 	var r syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &r); err != nil {
@@ -159,12 +159,10 @@ func fanRaiseFileLimit(need uint64) (uint64, uint64, error) {
 	if r.Cur >= need {
 		return from, from, nil
 	}
-	if r.Max < need {
-		return from, from, fmt.Errorf("need %d open files, the hard limit is %d (raise it with ulimit -Hn)", need, r.Max)
-	}
 	r.Cur = need
+	r.Max = max(r.Max, need)
 	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &r); err != nil {
-		return from, from, err
+		return from, from, fmt.Errorf("need %d open files, the limit is %d: %w (raise it with ulimit -n, as root for the hard limit)", need, from, err)
 	}
 	return from, need, nil
 }

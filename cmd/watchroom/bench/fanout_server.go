@@ -3,10 +3,7 @@
 package bench
 
 import (
-	"bufio"
 	"context"
-	"crypto/sha1"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -58,6 +55,17 @@ type fanServer struct {
 	srv      *http.Server
 	conns    *fanConnSet
 	slowPast int64 // slow drops counted by servers already killed
+	// set while recording (mu held) by the store's commit hook
+	committedAt   int64
+	committedSeqs []int64
+}
+
+// fanCommit is one event published: its seqs, the stamp it carries, when
+// it was committed (unix ns) and how long the publisher's call took.
+type fanCommit struct {
+	seqs             []int64
+	stamp, committed int64
+	took             time.Duration
 }
 
 func newFanServer(dataDir string, hub live.Options, logger *slog.Logger) (*fanServer, error) {
@@ -70,7 +78,13 @@ func newFanServer(dataDir string, hub live.Options, logger *slog.Logger) (*fanSe
 
 // start opens the database and serves; the caller holds mu or is alone.
 func (s *fanServer) start(ctx context.Context) error {
-	a, err := app.New(ctx, s.cfg, s.logger, app.Options{ConfigID: "bench fanout", Live: s.hub, Unscheduled: true})
+	a, err := app.New(ctx, s.cfg, s.logger, app.Options{ConfigID: "bench fanout", Live: s.hub, Unscheduled: true,
+		Committed: func(evs []watch.Event) {
+			s.committedAt = time.Now().UnixNano()
+			for _, ev := range evs {
+				s.committedSeqs = append(s.committedSeqs, ev.Seq)
+			}
+		}})
 	if err != nil {
 		return err
 	}
@@ -126,18 +140,26 @@ func (s *fanServer) stop() {
 }
 
 // record writes one matching item through the store's real write path; the
-// title carries the time it was written, for latency at the client.
-// It returns how long the write took (the stamp is taken before it, so
-// the clients' latency includes it).
-func (s *fanServer) record(ctx context.Context, i int, text string) (time.Duration, error) {
+// title carries the time it was written (the stamp), and the store's
+// commit hook notes when it was committed, so the clients' latency is
+// counted from the commit.
+func (s *fanServer) record(ctx context.Context, i int, text string) (fanCommit, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t0 := time.Now()
 	stamp := t0.UnixNano()
+	s.committedAt, s.committedSeqs = 0, nil
 	it := watch.Item{SourceID: "bench", Key: fmt.Sprintf("fanout-%d-%d", stamp, i), URL: fmt.Sprintf("https://example.org/fanout/%d", i),
 		Author: "bench", Title: fmt.Sprintf("fanout-t=%d", stamp), Text: text}
 	_, _, err := s.app.Store().RecordItem(ctx, it, []watch.Hit{{ListID: "bench", Terms: []string{"fanout"}}})
-	return time.Since(t0), err
+	return fanCommit{seqs: s.committedSeqs, stamp: stamp, committed: s.committedAt, took: time.Since(t0)}, err
+}
+
+// events returns the timeline's events in (from, head].
+func (s *fanServer) events(ctx context.Context, from, head int64) ([]watch.Event, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.app.Store().EventsAfter(ctx, watch.BoardAll, from, int(head-from)+1)
 }
 
 func (s *fanServer) stats() live.Stats {
@@ -249,62 +271,4 @@ func fanSignIn(ctx context.Context, base, name, password string) (string, error)
 		parts = append(parts, c.Name+"="+c.Value)
 	}
 	return strings.Join(parts, "; "), nil
-}
-
-// fanBaseline is a bare websocket endpoint: it answers the handshake and
-// then keeps only the socket, with no goroutine and no buffers. Clients
-// connected to it cost the process what the generator's side of a
-// connection costs (plus a socket), which the memory figure subtracts.
-type fanBaseline struct {
-	ln    net.Listener
-	mu    sync.Mutex
-	conns []net.Conn
-}
-
-func startFanBaseline() (*fanBaseline, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	b := &fanBaseline{ln: ln}
-	go b.accept()
-	return b, nil
-}
-
-func (b *fanBaseline) accept() {
-	for {
-		c, err := b.ln.Accept()
-		if err != nil {
-			return
-		}
-		go b.handshake(c)
-	}
-}
-
-func (b *fanBaseline) handshake(c net.Conn) {
-	req, err := http.ReadRequest(bufio.NewReader(c))
-	if err != nil {
-		c.Close()
-		return
-	}
-	sum := sha1.Sum([]byte(req.Header.Get("Sec-WebSocket-Key") + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"))
-	_, err = io.WriteString(c, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "+
-		base64.StdEncoding.EncodeToString(sum[:])+"\r\n\r\n")
-	if err != nil {
-		c.Close()
-		return
-	}
-	b.mu.Lock()
-	b.conns = append(b.conns, c)
-	b.mu.Unlock()
-}
-
-func (b *fanBaseline) close() {
-	b.ln.Close()
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for _, c := range b.conns {
-		c.Close()
-	}
-	b.conns = nil
 }

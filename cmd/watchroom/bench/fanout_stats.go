@@ -82,6 +82,27 @@ func (h *fanHist) merge(o *fanHist) {
 	h.n.Add(o.n.Load())
 }
 
+// sparse lists the histogram's non-empty buckets and their counts.
+func (h *fanHist) sparse() [][2]int64 {
+	var s [][2]int64
+	for i := range h.b {
+		if v := h.b[i].Load(); v != 0 {
+			s = append(s, [2]int64{int64(i), v})
+		}
+	}
+	return s
+}
+
+// addSparse adds counts listed by sparse.
+func (h *fanHist) addSparse(s [][2]int64) {
+	for _, b := range s {
+		if b[0] >= 0 && int(b[0]) < len(h.b) {
+			h.b[b[0]].Add(b[1])
+			h.n.Add(b[1])
+		}
+	}
+}
+
 // fanMem is the process's Go memory after a full collection.
 type fanMem struct {
 	heapInuse, heapAlloc, stack uint64

@@ -23,10 +23,12 @@ const benchUsage = `Usage:
       match N watch-list terms (F of them taken from the corpus, the others
       made up) against at least M MB of text built from the sample corpus,
       and a Go regexp alternation of the same terms on the same text
-  watchroom bench fanout [--clients N] [--rate R] [--duration D] [--stall-percent P] [--restart]
-      N real websocket boards on loopback, signed in as in production, and
-      R timeline events a second through the real write path; checks that
-      every board got every event in order (see docs/benchmarks.md)
+  watchroom bench fanout [--clients N] [--rate R] [--duration D] [--rounds K] [--peer=false] [--stall-percent P] [--restart]
+      N real websocket boards on loopback (in a second process), signed in
+      as in production, and R timeline events a second through the real
+      write path; checks that every board got every event in order, then
+      the same load against a centrifuge server, alternating K times, and
+      prints the two side by side (see docs/benchmarks.md)
   watchroom bench evidence [--captures N] [--rendered R] [--render auto|off] [--dir DIR]
       N raw captures of a loopback page (WARC, file, custody), R captures
       rendered in Chromium when it is installed, then the export of a case
