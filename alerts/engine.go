@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"sort"
 	"strings"
 	"sync"
@@ -71,7 +72,11 @@ type Engine struct {
 	now      func() time.Time
 	rules    []Rule
 	ops      map[string]*opState
-	hits     []seenHit
+	series   map[groupKey]*series    // counted hits per rule and operation
+	newbies  map[groupKey][]newcomer // new_author: authors first seen within the window
+	maxID    int64                   // the newest hit counted
+	pruned   time.Time               // when known authors were last pruned
+	lag      time.Duration           // how far evaluation is behind the timeline
 	sources  map[string]SourceStatus
 	referral map[int64]ReferralStatus // referrals without an outcome
 	overdue  []tasking.Overdue
@@ -84,15 +89,41 @@ type Engine struct {
 }
 
 type opState struct {
-	op      Operation
-	terms   *match.Matcher // nil without terms
-	authors map[string]time.Time
+	op    Operation
+	terms *match.Matcher   // nil without terms
+	known map[uint64]int64 // author hash -> last seen (unix ns), forgotten after authorMemory
 }
 
-type seenHit struct {
-	Hit
-	placeDate map[string]bool // operations whose place/date terms it names in an alerting phase
-	newFor    map[string]bool // operations on which its author was first seen
+// authorMemory is how long an operation remembers an author it has not
+// seen again: long enough that "new" means new to the operation, bounded
+// so that the set does not grow for ever.
+const authorMemory = 30 * 24 * time.Hour
+
+// groupKey is a rule (by index) and an operation ("" for hits of none).
+type groupKey struct {
+	rule int
+	op   string
+}
+
+// newcomer is a hit that showed an author to an operation for the first time.
+type newcomer struct {
+	author string
+	id     int64
+	at     time.Time
+	sev    int
+}
+
+// authorHash keys an author in the bounded sets (0 stands for none).
+func authorHash(a string) uint64 {
+	if a == "" {
+		return 0
+	}
+	h := fnv.New64a()
+	h.Write([]byte(a))
+	if v := h.Sum64(); v != 0 {
+		return v
+	}
+	return 1
 }
 
 // New makes an engine. now is the clock (time.Now if nil).
@@ -100,7 +131,7 @@ func New(rules []Rule, ops []Operation, now func() time.Time) (*Engine, error) {
 	if now == nil {
 		now = time.Now
 	}
-	e := &Engine{now: now, ops: map[string]*opState{}, sources: map[string]SourceStatus{}, referral: map[int64]ReferralStatus{},
+	e := &Engine{now: now, ops: map[string]*opState{}, series: map[groupKey]*series{}, newbies: map[groupKey][]newcomer{}, sources: map[string]SourceStatus{}, referral: map[int64]ReferralStatus{},
 		alerts: map[string]*Alert{}, quiet: map[string]time.Time{}, silences: map[string]Silence{},
 		groups: map[string]*group{}}
 	e.grouping.defaults()
@@ -138,9 +169,9 @@ func (e *Engine) SetOperations(ops []Operation) error {
 func (e *Engine) setOperations(ops []Operation) error {
 	next := map[string]*opState{}
 	for _, op := range ops {
-		st := &opState{op: op, authors: map[string]time.Time{}}
+		st := &opState{op: op, known: map[uint64]int64{}}
 		if old, ok := e.ops[op.ID]; ok {
-			st.authors = old.authors
+			st.known = old.known
 		}
 		if len(op.Terms) > 0 {
 			m, err := match.Compile([]match.List{{ID: op.ID, Terms: op.Terms}})
@@ -152,6 +183,17 @@ func (e *Engine) setOperations(ops []Operation) error {
 		next[op.ID] = st
 	}
 	e.ops = next
+	// forget the counts of operations gone
+	for k := range e.series {
+		if k.op != "" && next[k.op] == nil && e.rules[k.rule].Operation != k.op {
+			delete(e.series, k)
+		}
+	}
+	for k := range e.newbies {
+		if next[k.op] == nil {
+			delete(e.newbies, k)
+		}
+	}
 	return nil
 }
 
@@ -162,8 +204,10 @@ func (e *Engine) SeedAuthors(op string, authors []string, at time.Time) {
 	defer e.mu.Unlock()
 	if st, ok := e.ops[op]; ok {
 		for _, a := range authors {
-			if _, seen := st.authors[a]; !seen {
-				st.authors[a] = at
+			if h := authorHash(a); h != 0 {
+				if _, seen := st.known[h]; !seen {
+					st.known[h] = at.UnixNano()
+				}
 			}
 		}
 	}
@@ -171,21 +215,91 @@ func (e *Engine) SeedAuthors(op string, authors []string, at time.Time) {
 
 // ObserveHit takes a recorded hit and returns what changed.
 func (e *Engine) ObserveHit(h Hit) []Change {
+	return e.ObserveHits([]Hit{h})
+}
+
+// ObserveHits takes recorded hits, in the order they were recorded, and
+// evaluates once for them all.
+func (e *Engine) ObserveHits(hs []Hit) []Change {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	sh := seenHit{Hit: h, placeDate: e.placeDate(h), newFor: map[string]bool{}}
-	for _, opID := range h.Operations {
-		st, ok := e.ops[opID]
-		if !ok || h.Author == "" {
-			continue
-		}
-		if _, seen := st.authors[h.Author]; !seen {
-			st.authors[h.Author] = h.At
-			sh.newFor[opID] = true
+	for _, h := range hs {
+		e.count(h, nil)
+	}
+	return e.evaluate()
+}
+
+// count adds a hit to the counts of every rule it concerns. newFor, when
+// not nil, says on which operations its author is new (a restore);
+// otherwise the operation's known authors decide. Called with the lock held.
+func (e *Engine) count(h Hit, newFor map[string]bool) {
+	e.maxID = max(e.maxID, h.ID)
+	author := authorHash(h.Author)
+	if newFor == nil {
+		newFor = map[string]bool{}
+		for _, opID := range h.Operations {
+			st, ok := e.ops[opID]
+			if !ok || author == 0 {
+				continue
+			}
+			if _, seen := st.known[author]; !seen {
+				newFor[opID] = true
+			}
+			st.known[author] = max(st.known[author], h.At.UnixNano())
 		}
 	}
-	e.hits = append(e.hits, sh)
-	return e.evaluate()
+	placeDate := e.placeDate(h)
+	sev := sevIndex(h.Severity)
+	ops := h.Operations
+	if len(ops) == 0 {
+		ops = []string{""}
+	}
+	for ri := range e.rules {
+		r := &e.rules[ri]
+		switch r.Kind {
+		case KindSeverity:
+			if !AtLeast(h.Severity, r.Severity) {
+				continue
+			}
+		case KindCount, KindSpike, KindPlaceDate, KindNewAuthor:
+		default:
+			continue
+		}
+		for _, op := range ops {
+			if r.Operation != "" && op != r.Operation {
+				continue
+			}
+			if r.Operation == "" && op != "" && e.ops[op] == nil {
+				continue
+			}
+			k := groupKey{ri, op}
+			switch r.Kind {
+			case KindNewAuthor:
+				if op != "" && newFor[op] {
+					e.newbies[k] = append(e.newbies[k], newcomer{author: h.Author, id: h.ID, at: h.At, sev: sev})
+				}
+				continue
+			case KindPlaceDate:
+				if op == "" || !placeDate[op] {
+					continue
+				}
+			}
+			s := e.series[k]
+			if s == nil {
+				baseline := time.Duration(0)
+				if r.Kind == KindSpike {
+					baseline = r.Baseline
+				}
+				s = newSeries(fingerprint(r.ID, op), r.Window, baseline)
+				s.advance(e.now())
+				e.series[k] = s
+			}
+			if !h.At.After(e.quiet[s.fp]) {
+				continue // resolved by hand since
+			}
+			s.add(h.At, h.ID, sev, author)
+		}
+	}
 }
 
 // ObserveSource takes a source's health and returns what changed.
@@ -239,6 +353,14 @@ func (e *Engine) SeedOverdue(list []tasking.Overdue) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.overdue = append([]tasking.Overdue(nil), list...)
+}
+
+// SetLag tells the engine how far evaluation is behind the timeline, for
+// evaluation_lag rules; the next evaluation sees it.
+func (e *Engine) SetLag(d time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.lag = d
 }
 
 // Tick re-evaluates with the clock: pending alerts fire after their For,
@@ -314,6 +436,11 @@ func (e *Engine) Resolve(fp, by, reason string) (Change, error) {
 	now := e.now()
 	a.State, a.ResolvedAt, a.ResolvedBy, a.Reason = StateResolved, now, by, reason
 	e.quiet[fp] = now
+	for _, s := range e.series {
+		if s.fp == fp {
+			s.reset()
+		}
+	}
 	delete(e.alerts, fp)
 	e.left(a)
 	return Change{Alert: a.Clone(), Event: "resolved"}, nil

@@ -34,48 +34,9 @@ func (e *Engine) groupOps(r *Rule) []string {
 	return ops
 }
 
-func inOp(h *seenHit, op string) bool {
-	if op == "" {
-		return len(h.Operations) == 0
-	}
-	for _, o := range h.Operations {
-		if o == op {
-			return true
-		}
-	}
-	return false
-}
-
-// window returns the group's hits in (from, to] that pass keep, ignoring
-// evidence from before a manual resolution of the group.
-func (e *Engine) window(fp, op string, from, to time.Time, keep func(*seenHit) bool) []*seenHit {
-	quiet := e.quiet[fp]
-	var hs []*seenHit
-	for i := range e.hits {
-		h := &e.hits[i]
-		if !h.At.After(from) || h.At.After(to) || !h.At.After(quiet) || !inOp(h, op) || !keep(h) {
-			continue
-		}
-		hs = append(hs, h)
-	}
-	return hs
-}
-
-func idsOf(hs []*seenHit) []int64 {
-	ids := make([]int64, len(hs))
-	for i, h := range hs {
-		ids[i] = h.ID
-	}
-	return ids
-}
-
-// topSeverity is the highest severity among hits.
-func topSeverity(hs []*seenHit) string {
-	top := match.SeverityRoutine
-	for _, h := range hs {
-		top = highest(top, h.Severity)
-	}
-	return top
+// held is a group's series slid to now, nil when it has counted nothing.
+func (e *Engine) held(ri int, op string) *series {
+	return e.series[groupKey{ri, op}]
 }
 
 func labels(r *Rule, op string, extra ...string) map[string]string {
@@ -95,50 +56,55 @@ func (e *Engine) conditions(now time.Time) map[string]condition {
 			from := now.Add(-r.Window)
 			switch r.Kind {
 			case KindSeverity:
-				fp := fingerprint(r.ID, op)
-				// at least the rule's level: a "high" rule also sees critical hits
-				hs := e.window(fp, op, from, now, func(h *seenHit) bool { return AtLeast(h.Severity, r.Severity) })
-				if len(hs) > 0 {
-					out[fp] = condition{rule: r, op: op, labels: labels(r, op), evidence: idsOf(hs), severity: topSeverity(hs),
-						summary: severitySummary(hs, r.Severity) + " in the last " + human(r.Window)}
+				if sr := e.held(ri, op); sr != nil && sr.cur.n > 0 {
+					out[sr.fp] = condition{rule: r, op: op, labels: labels(r, op), evidence: sr.evidence(now), severity: sr.cur.top(),
+						summary: severitySummary(sr.cur, r.Severity, &sr.authors) + " in the last " + human(r.Window)}
 				}
 			case KindCount:
-				fp := fingerprint(r.ID, op)
-				hs := e.window(fp, op, from, now, func(*seenHit) bool { return true })
-				if len(hs) >= r.Threshold {
-					out[fp] = condition{rule: r, op: op, labels: labels(r, op), evidence: idsOf(hs), severity: topSeverity(hs),
-						summary: fmt.Sprintf("%s in the last %s (threshold %d)", hitsSummary(hs), human(r.Window), r.Threshold)}
+				if sr := e.held(ri, op); sr != nil && sr.cur.n >= r.Threshold {
+					out[sr.fp] = condition{rule: r, op: op, labels: labels(r, op), evidence: sr.evidence(now), severity: sr.cur.top(),
+						summary: fmt.Sprintf("%s in the last %s (threshold %d)", hitsSummary(sr.cur, &sr.authors), human(r.Window), r.Threshold)}
 				}
 			case KindSpike:
-				fp := fingerprint(r.ID, op)
-				cur := e.window(fp, op, from, now, func(*seenHit) bool { return true })
-				base := e.window(fp, op, from.Add(-r.Baseline), from, func(*seenHit) bool { return true })
+				sr := e.held(ri, op)
+				if sr == nil {
+					continue
+				}
 				// an empty baseline counts as one hit, so a first burst
 				// must still be Factor times "almost nothing"
-				baseRate := float64(max(len(base), 1)) / r.Baseline.Seconds()
-				rate := float64(len(cur)) / r.Window.Seconds()
-				if len(cur) >= r.MinHits && rate > r.Factor*baseRate {
-					out[fp] = condition{rule: r, op: op, labels: labels(r, op), evidence: idsOf(cur), severity: topSeverity(cur),
-						summary: fmt.Sprintf("%s in the last %s, %.1f× the rate of the %s before", hitsSummary(cur), human(r.Window), rate/baseRate, human(r.Baseline))}
+				baseRate := float64(max(sr.base.n, 1)) / r.Baseline.Seconds()
+				rate := float64(sr.cur.n) / r.Window.Seconds()
+				if sr.cur.n >= r.MinHits && rate > r.Factor*baseRate {
+					out[sr.fp] = condition{rule: r, op: op, labels: labels(r, op), evidence: sr.evidence(now), severity: sr.cur.top(),
+						summary: fmt.Sprintf("%s in the last %s, %.1f× the rate of the %s before", hitsSummary(sr.cur, &sr.authors), human(r.Window), rate/baseRate, human(r.Baseline))}
 				}
 			case KindNewAuthor:
 				if op == "" {
 					continue
 				}
-				byAuthor := map[string][]*seenHit{}
-				for i := range e.hits {
-					h := &e.hits[i]
-					if h.newFor[op] && h.At.After(from) && !h.At.After(now) {
-						byAuthor[h.Author] = append(byAuthor[h.Author], h)
+				byAuthor := map[string][]newcomer{}
+				var order []string
+				for _, n := range e.newbies[groupKey{ri, op}] {
+					if n.at.After(from) && !n.at.After(now) {
+						if byAuthor[n.author] == nil {
+							order = append(order, n.author)
+						}
+						byAuthor[n.author] = append(byAuthor[n.author], n)
 					}
 				}
-				for author, hs := range byAuthor {
+				for _, author := range order {
+					ns := byAuthor[author]
 					fp := fingerprint(r.ID, op, author)
-					ids := idsOf(hs)
-					if !e.firstAfterQuiet(fp, ids) {
+					if q, ok := e.quiet[fp]; ok && !ns[0].at.After(q) {
 						continue
 					}
-					out[fp] = condition{rule: r, op: op, labels: labels(r, op, "author", author), evidence: ids, severity: topSeverity(hs),
+					var t tally
+					ids := make([]int64, len(ns))
+					for i, n := range ns {
+						ids[i] = n.id
+						t.add(n.sev, 1)
+					}
+					out[fp] = condition{rule: r, op: op, labels: labels(r, op, "author", author), evidence: ids, severity: t.top(),
 						// the author is in the labels, for the board; the summary
 						// leaves the hub in notifications, so it does not name them
 						summary: "new author on the operation's lists, " + plural(len(ids), "hit", "hits")}
@@ -147,12 +113,17 @@ func (e *Engine) conditions(now time.Time) map[string]condition {
 				if op == "" {
 					continue
 				}
-				fp := fingerprint(r.ID, op)
-				hs := e.window(fp, op, from, now, func(h *seenHit) bool { return h.placeDate[op] })
-				if len(hs) > 0 {
-					out[fp] = condition{rule: r, op: op, labels: labels(r, op), evidence: idsOf(hs), severity: topSeverity(hs),
-						summary: fmt.Sprintf("%s naming the operation's place or date", hitsSummary(hs))}
+				if sr := e.held(ri, op); sr != nil && sr.cur.n > 0 {
+					out[sr.fp] = condition{rule: r, op: op, labels: labels(r, op), evidence: sr.evidence(now), severity: sr.cur.top(),
+						summary: fmt.Sprintf("%s naming the operation's place or date", hitsSummary(sr.cur, &sr.authors))}
 				}
+			case KindEvaluationLag:
+				if op != "" || e.lag < r.Lag {
+					continue
+				}
+				fp := fingerprint(r.ID, op)
+				out[fp] = condition{rule: r, op: op, labels: labels(r, op), severity: match.SeverityHigh,
+					summary: fmt.Sprintf("alert evaluation is more than %s behind the timeline: alerts may come late", human(r.Lag))}
 			case KindRequestOverdue:
 				if op != "" {
 					continue
@@ -204,19 +175,6 @@ func (e *Engine) conditions(now time.Time) map[string]condition {
 		}
 	}
 	return out
-}
-
-func (e *Engine) firstAfterQuiet(fp string, ids []int64) bool {
-	q, ok := e.quiet[fp]
-	if !ok {
-		return true
-	}
-	for i := range e.hits {
-		if e.hits[i].ID == ids[0] {
-			return e.hits[i].At.After(q)
-		}
-	}
-	return false
 }
 
 func contains(xs []string, x string) bool {
@@ -338,15 +296,36 @@ func (e *Engine) silenced(a *Alert, now time.Time) bool {
 	return false
 }
 
-// prune forgets hits older than any rule can look back.
+// prune slides every group's window to now, forgets new authors older
+// than their rule's window and, once an hour, the authors an operation has
+// not seen for authorMemory.
 func (e *Engine) prune(now time.Time) {
-	cut := now.Add(-e.horizon)
-	i := 0
-	for i < len(e.hits) && !e.hits[i].At.After(cut) {
-		i++
+	for _, s := range e.series {
+		s.advance(now)
 	}
-	if i > 0 {
-		e.hits = append(e.hits[:0], e.hits[i:]...)
+	for k, ns := range e.newbies {
+		from := now.Add(-e.rules[k.rule].Window)
+		i := 0
+		for i < len(ns) && !ns[i].at.After(from) {
+			i++
+		}
+		switch {
+		case i == len(ns):
+			delete(e.newbies, k)
+		case i > 0:
+			e.newbies[k] = append(ns[:0], ns[i:]...)
+		}
+	}
+	if now.Sub(e.pruned) >= time.Hour {
+		e.pruned = now
+		cut := now.Add(-authorMemory).UnixNano()
+		for _, st := range e.ops {
+			for a, seen := range st.known {
+				if seen < cut {
+					delete(st.known, a)
+				}
+			}
+		}
 	}
 }
 

@@ -282,7 +282,7 @@ func TestRunWakesWhenAGroupFallsDue(t *testing.T) {
 	defer func() { cancel(); <-done }()
 	data, _ := json.Marshal(watch.HitView{Hit: watch.Hit{ID: 1, Operations: []string{"op"}, Found: time.Now()}})
 	fired := time.Now()
-	svc.Observe([]watch.Event{{Type: watch.EventHit, Data: data}})
+	svc.Observe([]watch.Event{{Seq: 1, Type: watch.EventHit, Data: data}})
 	select {
 	case n := <-got:
 		if n.Event != "firing" || len(n.Firing) != 1 {

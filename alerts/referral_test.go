@@ -47,7 +47,7 @@ func TestReferralChaser(t *testing.T) {
 	ctx := context.Background()
 	handle := func() {
 		t.Helper()
-		if err := svc.Handle(ctx, <-svc.in); err != nil {
+		if err := svc.Drain(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}

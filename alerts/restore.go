@@ -3,6 +3,7 @@ package alerts
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -56,22 +57,27 @@ func (e *Engine) Restore(s Saved) []Change {
 			newFor[id][a.Operation] = true
 		}
 	}
-	have := make(map[int64]bool, len(e.hits))
-	for _, h := range e.hits {
-		have[h.ID] = true
+	// a resolution by hand silences the evidence before it, so it is in
+	// force before the hits are counted
+	for i := range s.Alerts {
+		a := &s.Alerts[i]
+		if a.Fingerprint != "" && a.State == StateResolved && a.ResolvedBy != "system" && a.ResolvedAt.After(e.quiet[a.Fingerprint]) {
+			e.quiet[a.Fingerprint] = a.ResolvedAt
+		}
 	}
-	for _, h := range s.Hits {
-		if have[h.ID] {
+	hits := slices.Clone(s.Hits)
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].At.Before(hits[j].At) })
+	seen := e.maxID // hits counted before (a second restore) are not counted again
+	for _, h := range hits {
+		if h.ID != 0 && h.ID <= seen {
 			continue
 		}
-		have[h.ID] = true
-		sh := seenHit{Hit: h, placeDate: e.placeDate(h), newFor: map[string]bool{}}
-		for op := range newFor[h.ID] {
-			sh.newFor[op] = true
+		nf := newFor[h.ID]
+		if nf == nil {
+			nf = map[string]bool{}
 		}
-		e.hits = append(e.hits, sh)
+		e.count(h, nf)
 	}
-	sort.SliceStable(e.hits, func(i, j int) bool { return e.hits[i].At.Before(e.hits[j].At) })
 	for _, src := range s.Sources {
 		if old, ok := e.sources[src.Source]; !ok || old.At.Before(src.At) {
 			e.sources[src.Source] = src
@@ -90,10 +96,6 @@ func (e *Engine) Restore(s Saved) []Change {
 			continue
 		}
 		if a.State == StateResolved {
-			// a resolution by hand silences the evidence before it
-			if a.ResolvedBy != "system" && a.ResolvedAt.After(e.quiet[a.Fingerprint]) {
-				e.quiet[a.Fingerprint] = a.ResolvedAt
-			}
 			continue
 		}
 		if _, open := e.alerts[a.Fingerprint]; open {

@@ -256,8 +256,8 @@ func TestRestoreIsIdempotent(t *testing.T) {
 			t.Fatalf("restore: %q", summary(got))
 		}
 	}
-	if len(e.hits) != 2 || len(e.Open()) != 1 {
-		t.Fatalf("hits %d, open %d", len(e.hits), len(e.Open()))
+	if n := e.series[groupKey{0, "op"}].cur.n; n != 2 || len(e.Open()) != 1 {
+		t.Fatalf("hits %d, open %d", n, len(e.Open()))
 	}
 	if got := summaryOf(e, e.Tick()); got != "" {
 		t.Fatalf("tick: %q", got)

@@ -41,6 +41,9 @@ const (
 	// triaged, or not completed, in time). The console adds one such rule
 	// itself; the service levels are the tasking config's.
 	KindRequestOverdue Kind = "request_overdue"
+	// KindEvaluationLag: alert evaluation itself behind the timeline by
+	// Lag or more (the console adds one such rule itself).
+	KindEvaluationLag Kind = "evaluation_lag"
 )
 
 // Rule is one alert rule.
@@ -56,6 +59,7 @@ type Rule struct {
 	Factor    float64       // KindSpike: how many times the baseline rate
 	MinHits   int           // KindSpike: fewest hits in Window to call a spike (default 3)
 	For       time.Duration // how long the condition must hold before firing (0: at once)
+	Lag       time.Duration // KindEvaluationLag: how far behind evaluation may fall (default 1m)
 	Repeat    time.Duration // re-notify its group this often while an alert is firing unacknowledged (0: the grouping's repeat interval)
 }
 
@@ -71,6 +75,9 @@ func (r *Rule) defaults() {
 	}
 	if r.MinHits <= 0 {
 		r.MinHits = 3
+	}
+	if r.Lag <= 0 {
+		r.Lag = time.Minute
 	}
 }
 
@@ -93,11 +100,11 @@ func (r Rule) Validate() error {
 		if r.Factor <= 1 {
 			return bad("a spike factor must be more than 1")
 		}
-	case KindNewAuthor, KindPlaceDate, KindReferralOverdue, KindRequestOverdue:
+	case KindNewAuthor, KindPlaceDate, KindReferralOverdue, KindRequestOverdue, KindEvaluationLag:
 	default:
 		return bad(fmt.Sprintf("unknown kind %q", r.Kind))
 	}
-	if r.Window < 0 || r.For < 0 || r.Repeat < 0 || r.Baseline < 0 {
+	if r.Window < 0 || r.Lag < 0 || r.For < 0 || r.Repeat < 0 || r.Baseline < 0 {
 		return bad("durations must not be negative")
 	}
 	return nil

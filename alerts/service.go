@@ -19,13 +19,27 @@ type Recorder interface {
 	RecordAlertChanges(ctx context.Context, chs []watch.AlertChange, audit *watch.AuditEntry) error
 }
 
+// Timeline is where the service reads back what it has not evaluated
+// (falling behind the publisher, or after a restart) and keeps its
+// position; *store.Store satisfies it. The store is the queue: nothing
+// committed is ever dropped.
+type Timeline interface {
+	AlertEventsAfter(ctx context.Context, after int64, limit int) ([]watch.Event, error)
+	SetAlertCursor(ctx context.Context, c watch.AlertCursor) error
+}
+
 // ServiceOptions tune a Service.
 type ServiceOptions struct {
 	Severities map[string]string                   // watch list id -> severity
 	Severity   func(list string) string            // instead of Severities, when lists change while running
 	Notify     func(ctx context.Context, n Notice) // called for each group notification due; must not block long
-	QueueSize  int                                 // timeline events waiting to be evaluated (default 10000)
-	Silences   SilenceKeeper                       // where silences made in the console are kept; nil: not kept
+	// Timeline is read back from when the queue overflows; nil: the
+	// queue grows instead (tests).
+	Timeline  Timeline
+	QueueSize int           // events held in memory before reading back from the timeline (default 10000)
+	PageSize  int           // events evaluated at once, and read back a page at a time (default 1000)
+	SaveEvery time.Duration // how often the position is saved while evaluating (default 1s)
+	Silences  SilenceKeeper // where silences made in the console are kept; nil: not kept
 }
 
 // SilenceKeeper keeps silences (and their audit and timeline entries).
@@ -33,26 +47,55 @@ type SilenceKeeper interface {
 	SaveSilence(ctx context.Context, sl watch.Silence, action, by string) error
 }
 
-// Service feeds the timeline to the engine and records what changes. It
-// reads the timeline from a queue of its own: events arrive from the
-// store's publisher, which must never wait on alert evaluation.
+// Service feeds the timeline to the engine and records what changes.
+// Events arrive from the store's publisher, which must never wait on
+// alert evaluation: they are queued, and when the queue is full the
+// service stops queueing and reads them back from the timeline by seq
+// instead, so it may fall behind but never loses one.
 type Service struct {
-	eng     *Engine
-	rec     Recorder
-	log     *slog.Logger
-	opts    ServiceOptions
-	in      chan watch.Event
-	dropped atomic.Int64
+	eng  *Engine
+	rec  Recorder
+	log  *slog.Logger
+	opts ServiceOptions
+	wake chan struct{}
+
+	qmu      sync.Mutex
+	queue    []watch.Event
+	readBack bool      // events were left out of the queue: read them from the timeline
+	want     int64     // the newest seq known to be waiting
+	behind   time.Time // when the newest wait began (the first event not yet evaluated)
+
+	// the position, written under drain (one evaluation at a time)
+	drain    sync.Mutex
+	pos      atomic.Pointer[position]
+	saved    watch.AlertCursor
+	savedAt  time.Time
+	read     atomic.Int64 // events read back from the timeline
+	observed atomic.Int64 // events evaluated
+
 	// mu makes each engine change and its recording one step, so the
 	// store's current state of an alert is always the engine's last one
 	// (an acknowledgement cannot be overwritten by an older firing).
 	mu sync.Mutex
 }
 
+// position is how far evaluation has got: the cursor and the time of the
+// last event evaluated.
+type position struct {
+	watch.AlertCursor
+	At time.Time
+}
+
 // NewService wires the engine to the store.
 func NewService(eng *Engine, rec Recorder, logger *slog.Logger, opts ServiceOptions) *Service {
 	if opts.QueueSize <= 0 {
 		opts.QueueSize = 10000
+	}
+	if opts.PageSize <= 0 {
+		opts.PageSize = 1000
+	}
+	if opts.SaveEvery <= 0 {
+		opts.SaveEvery = time.Second
 	}
 	if opts.Notify == nil {
 		opts.Notify = func(context.Context, Notice) {}
@@ -61,50 +104,235 @@ func NewService(eng *Engine, rec Recorder, logger *slog.Logger, opts ServiceOpti
 		sev := opts.Severities
 		opts.Severity = func(list string) string { return sev[list] }
 	}
-	return &Service{eng: eng, rec: rec, log: logger.With("component", "alerts"), opts: opts,
-		in: make(chan watch.Event, opts.QueueSize)}
+	s := &Service{eng: eng, rec: rec, log: logger.With("component", "alerts"), opts: opts, wake: make(chan struct{}, 1)}
+	s.pos.Store(&position{})
+	return s
 }
 
-// Observe queues committed timeline events; it never blocks. An event that
-// does not fit is counted and logged: the next Tick still sees the windows.
-func (s *Service) Observe(evs []watch.Event) {
-	for _, ev := range evs {
-		if ev.Type != watch.EventHit && ev.Type != watch.EventSource && ev.Type != watch.EventReferral {
-			continue
-		}
-		select {
-		case s.in <- ev:
-		default:
-			s.dropped.Add(1)
-			s.log.Error("alert queue full: event not evaluated", "seq", ev.Seq)
-		}
+// Resume sets where evaluation starts: after the cursor saved before a
+// restart, with head the timeline's newest seq now. The events between are
+// read back from the timeline by Run. Call it before Run.
+func (s *Service) Resume(c watch.AlertCursor, head int64) {
+	s.pos.Store(&position{AlertCursor: c, At: s.eng.now()})
+	s.saved = c
+	s.qmu.Lock()
+	defer s.qmu.Unlock()
+	if head > c.Seq && s.opts.Timeline != nil {
+		s.readBack, s.want, s.behind = true, head, s.eng.now()
 	}
 }
 
-// Dropped counts events that did not fit the queue.
-func (s *Service) Dropped() int64 { return s.dropped.Load() }
+// Cursor is how far evaluation has got.
+func (s *Service) Cursor() watch.AlertCursor { return s.pos.Load().AlertCursor }
 
-// Run evaluates queued events until ctx ends, and wakes when a group's
-// notification falls due (its group_wait or group_interval ends) rather
-// than on the next tick.
+// Observe takes committed timeline events; it never blocks and never
+// drops: past the queue's size, events are left to be read back from the
+// timeline.
+func (s *Service) Observe(evs []watch.Event) {
+	s.qmu.Lock()
+	for _, ev := range evs {
+		if !evaluated(ev.Type) || ev.Seq <= s.want {
+			continue
+		}
+		if s.want <= s.pos.Load().Seq {
+			s.behind = ev.At // the first event not yet evaluated
+			if s.behind.IsZero() {
+				s.behind = s.eng.now()
+			}
+		}
+		s.want = ev.Seq
+		if s.readBack || (s.opts.Timeline != nil && len(s.queue) >= s.opts.QueueSize) {
+			s.readBack = true
+			continue
+		}
+		s.queue = append(s.queue, ev)
+	}
+	s.qmu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+func evaluated(typ string) bool {
+	return typ == watch.EventHit || typ == watch.EventSource || typ == watch.EventReferral
+}
+
+// Lag is how far evaluation is behind the timeline: how long the oldest
+// event not yet evaluated has waited (0 when none waits).
+func (s *Service) Lag() time.Duration {
+	p := s.pos.Load()
+	s.qmu.Lock()
+	want, behind := s.want, s.behind
+	s.qmu.Unlock()
+	if want <= p.Seq {
+		return 0
+	}
+	since := behind
+	if p.At.After(since) {
+		since = p.At
+	}
+	return max(s.eng.now().Sub(since), 0)
+}
+
+// Stats are the service's counters, for metrics.
+type Stats struct {
+	Evaluated int64         // events evaluated
+	ReadBack  int64         // of them, read back from the timeline (the queue was full, or after a restart)
+	Behind    int64         // seqs between the last evaluated and the newest waiting
+	Lag       time.Duration // see Lag
+}
+
+// Stats returns the service's counters now.
+func (s *Service) Stats() Stats {
+	p := s.pos.Load()
+	s.qmu.Lock()
+	want := s.want
+	s.qmu.Unlock()
+	return Stats{Evaluated: s.observed.Load(), ReadBack: s.read.Load(), Behind: max(want-p.Seq, 0), Lag: s.Lag()}
+}
+
+// Run evaluates events as they come until ctx ends, and wakes when a
+// group's notification falls due (its group_wait or group_interval ends)
+// rather than on the next tick. On the way out it saves its position.
 func (s *Service) Run(ctx context.Context) {
 	wake := time.NewTimer(time.Hour)
 	defer wake.Stop()
+	defer func() {
+		s.drain.Lock()
+		defer s.drain.Unlock()
+		if err := s.save(context.WithoutCancel(ctx), true); err != nil {
+			s.log.Error("save alert position", "err", err)
+		}
+	}()
 	for {
+		if err := s.Drain(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("evaluate events", "err", err)
+		}
 		wake.Reset(s.untilDue())
 		select {
 		case <-ctx.Done():
 			return
-		case ev := <-s.in:
-			if err := s.Handle(ctx, ev); err != nil {
-				s.log.Error("evaluate event", "seq", ev.Seq, "err", err)
-			}
+		case <-s.wake:
 		case <-wake.C:
 			if err := s.Flush(ctx); err != nil {
 				s.log.Error("alert notifications", "err", err)
 			}
 		}
 	}
+}
+
+// Drain evaluates everything waiting: the queue, and what was left out of
+// it, read back from the timeline by seq a page at a time.
+func (s *Service) Drain(ctx context.Context) error {
+	s.drain.Lock()
+	defer s.drain.Unlock()
+	for ctx.Err() == nil {
+		s.qmu.Lock()
+		q, back, want := s.queue, s.readBack, s.want
+		s.queue, s.readBack = nil, false
+		s.qmu.Unlock()
+		for len(q) > 0 {
+			n := min(len(q), s.opts.PageSize)
+			s.evaluate(ctx, q[:n])
+			q = q[n:]
+		}
+		if !back {
+			return s.save(ctx, false)
+		}
+		if err := s.catchUp(ctx, want); err != nil {
+			// read it back on the next wake
+			s.qmu.Lock()
+			s.readBack = true
+			s.qmu.Unlock()
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+// catchUp reads back from the timeline everything after the position, at
+// least up to want, and evaluates it.
+func (s *Service) catchUp(ctx context.Context, want int64) error {
+	for {
+		p := s.pos.Load()
+		evs, err := s.opts.Timeline.AlertEventsAfter(ctx, p.Seq, s.opts.PageSize)
+		if err != nil {
+			return fmt.Errorf("read back alert events: %w", err)
+		}
+		s.read.Add(int64(len(evs)))
+		s.evaluate(ctx, evs)
+		if len(evs) < s.opts.PageSize {
+			// everything committed is evaluated: seqs up to want that were
+			// not for alerts are passed too
+			if p := s.pos.Load(); p.Seq < want {
+				s.pos.Store(&position{AlertCursor: watch.AlertCursor{Seq: want, HitID: p.HitID}, At: p.At})
+			}
+			return nil
+		}
+		if err := s.save(ctx, false); err != nil {
+			return err
+		}
+	}
+}
+
+// evaluate hands events, oldest first, to the engine and records what
+// changes; events at or before the position are skipped. A page's hits
+// are evaluated together.
+func (s *Service) evaluate(ctx context.Context, evs []watch.Event) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := *s.pos.Load()
+	var hits []Hit
+	flush := func() {
+		if len(hits) == 0 {
+			return
+		}
+		if err := s.record(ctx, s.eng.ObserveHits(hits), nil); err != nil {
+			s.log.Error("record alert changes", "err", err)
+		}
+		hits = hits[:0]
+	}
+	for _, ev := range evs {
+		if ev.Seq <= p.Seq {
+			continue
+		}
+		p.Seq, p.At = ev.Seq, ev.At
+		s.observed.Add(1)
+		if ev.Type == watch.EventHit {
+			var v watch.HitView
+			if err := json.Unmarshal(ev.Data, &v); err != nil {
+				s.log.Error("decode hit event", "seq", ev.Seq, "err", err)
+				continue
+			}
+			hits = append(hits, s.hit(v))
+			p.HitID = max(p.HitID, v.ID)
+			continue
+		}
+		flush()
+		if err := s.handle(ctx, ev); err != nil {
+			s.log.Error("evaluate event", "seq", ev.Seq, "err", err)
+		}
+	}
+	flush()
+	s.pos.Store(&p)
+}
+
+// save keeps the position in the timeline's store, at most once every
+// SaveEvery unless now.
+func (s *Service) save(ctx context.Context, now bool) error {
+	if s.opts.Timeline == nil {
+		return nil
+	}
+	c := s.pos.Load().AlertCursor
+	if c == s.saved || (!now && s.eng.now().Sub(s.savedAt) < s.opts.SaveEvery) {
+		return nil
+	}
+	if err := s.opts.Timeline.SetAlertCursor(ctx, c); err != nil {
+		return fmt.Errorf("save alert position: %w", err)
+	}
+	s.saved, s.savedAt = c, s.eng.now()
+	return nil
 }
 
 // untilDue is how long until the next group notification falls due (an
@@ -143,6 +371,10 @@ func (s *Service) flush(ctx context.Context) error {
 func (s *Service) Handle(ctx context.Context, ev watch.Event) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.handle(ctx, ev)
+}
+
+func (s *Service) handle(ctx context.Context, ev watch.Event) error {
 	switch ev.Type {
 	case watch.EventHit:
 		var v watch.HitView
@@ -201,10 +433,13 @@ func (s *Service) ObserveOverdue(ctx context.Context, list []tasking.Overdue) er
 // evaluating (see Engine.SeedOverdue).
 func (s *Service) SeedOverdue(list []tasking.Overdue) { s.eng.SeedOverdue(list) }
 
-// Tick re-evaluates with the clock (windows, For, silences, repeats).
+// Tick re-evaluates with the clock (windows, For, silences, repeats) and
+// with how far evaluation is behind the timeline (evaluation_lag rules).
 func (s *Service) Tick(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// measured under the lock, so not in the middle of a page
+	s.eng.SetLag(s.Lag())
 	return s.record(ctx, s.eng.Tick(), nil)
 }
 

@@ -94,8 +94,9 @@ func TestEveryFailedPollReachesTheAlertService(t *testing.T) {
 		if err := p.Poll(ctx, src); err == nil {
 			t.Fatal("the poll did not fail")
 		}
-		select {
-		case ev := <-svc.in:
+		switch q := queued(svc); len(q) {
+		case 1:
+			ev := q[0]
 			var h watch.SourceHealth
 			if err := json.Unmarshal(ev.Data, &h); err != nil || h.Failures != n {
 				t.Fatalf("poll %d: source event %s: %v", n, ev.Data, err)

@@ -2,7 +2,6 @@ package alerts
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 )
@@ -27,53 +26,40 @@ func human(d time.Duration) string {
 	return s
 }
 
-// authors counts the distinct authors of hits.
-func authors(hs []*seenHit) int {
-	seen := map[string]bool{}
-	for _, h := range hs {
-		if h.Author != "" {
-			seen[h.Author] = true
-		}
+// authorsSummary counts a window's distinct authors: ", 2 authors", or
+// ", at least 10000 authors" past what a group keeps.
+func authorsSummary(a *authorSet) string {
+	n, more := a.count()
+	switch {
+	case more:
+		return fmt.Sprintf(", at least %d authors", n)
+	case n > 0:
+		return ", " + plural(n, "author", "authors")
 	}
-	return len(seen)
+	return ""
 }
 
 // hitsSummary counts hits and their authors: "3 hits, 2 authors".
-func hitsSummary(hs []*seenHit) string {
-	s := plural(len(hs), "hit", "hits")
-	if n := authors(hs); n > 0 {
-		s += ", " + plural(n, "author", "authors")
-	}
-	return s
+func hitsSummary(t tally, a *authorSet) string {
+	return plural(t.n, "hit", "hits") + authorsSummary(a)
 }
 
 // severitySummary counts the hits a severity rule sees: "3 high-severity
 // hits, 2 authors", or with hits above the rule's level "4 hits of high
 // severity or above (1 critical, 3 high), 2 authors".
-func severitySummary(hs []*seenHit, min string) string {
-	by := map[string]int{}
-	for _, h := range hs {
-		by[severityName(h.Severity)]++
+func severitySummary(t tally, min string, a *authorSet) string {
+	var parts []string
+	for r := len(t.sev) - 1; r >= 0; r-- {
+		if t.sev[r] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", t.sev[r], rankName[r]))
+		}
 	}
 	var s string
-	if len(by) == 1 {
-		for sev := range by {
-			s = plural(len(hs), sev+"-severity hit", sev+"-severity hits")
-		}
+	if len(parts) == 1 {
+		sev := rankName[sevIndex(t.top())]
+		s = plural(t.n, sev+"-severity hit", sev+"-severity hits")
 	} else {
-		levels := make([]string, 0, len(by))
-		for sev := range by {
-			levels = append(levels, sev)
-		}
-		sort.Slice(levels, func(i, j int) bool { return SeverityRank(levels[i]) > SeverityRank(levels[j]) })
-		parts := make([]string, len(levels))
-		for i, sev := range levels {
-			parts[i] = fmt.Sprintf("%d %s", by[sev], sev)
-		}
-		s = fmt.Sprintf("%s of %s severity or above (%s)", plural(len(hs), "hit", "hits"), severityName(min), strings.Join(parts, ", "))
+		s = fmt.Sprintf("%s of %s severity or above (%s)", plural(t.n, "hit", "hits"), severityName(min), strings.Join(parts, ", "))
 	}
-	if n := authors(hs); n > 0 {
-		s += ", " + plural(n, "author", "authors")
-	}
-	return s
+	return s + authorsSummary(a)
 }

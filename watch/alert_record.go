@@ -56,3 +56,12 @@ func (a *Alert) Clone() Alert {
 	c.Evidence = append([]int64(nil), a.Evidence...)
 	return c
 }
+
+// AlertCursor is how far the alert engine has evaluated the timeline: the
+// last event's seq and the newest hit id among the events evaluated. After
+// a restart the hits up to HitID fill the rules' windows again and the
+// events after Seq are evaluated.
+type AlertCursor struct {
+	Seq   int64
+	HitID int64
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -73,6 +74,11 @@ func (s *Store) EventsAfter(ctx context.Context, board string, after int64, limi
 	if err != nil {
 		return nil, fmt.Errorf("events after %d: %w", after, err)
 	}
+	return scanEvents(rows)
+}
+
+// scanEvents reads rows of seq, type, at, operations, data and closes them.
+func scanEvents(rows *sql.Rows) ([]watch.Event, error) {
 	defer rows.Close()
 	var out []watch.Event
 	for rows.Next() {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
+	"slices"
 	"time"
 
 	"github.com/watchroom/watchroom/alerts"
@@ -22,7 +24,7 @@ func newAlerts(f *config.File, lists *watch.Lists, reg *watch.Registry, st *stor
 			MinHits: r.MinHits, For: r.For, Repeat: r.Repeat})
 	}
 	rules = withReferralChaser(rules)
-	rules = append(rules, overdueRule)
+	rules = append(rules, overdueRule, lagRule)
 	ops := reg.All()
 	var aops []alerts.Operation
 	for _, op := range ops {
@@ -44,7 +46,7 @@ func newAlerts(f *config.File, lists *watch.Lists, reg *watch.Registry, st *stor
 		}
 		eng.SeedAuthors(op.ID, authors, now())
 	}
-	svc := alerts.NewService(eng, st, logger, alerts.ServiceOptions{Severity: lists.Severity, Silences: st,
+	svc := alerts.NewService(eng, st, logger, alerts.ServiceOptions{Severity: lists.Severity, Silences: st, Timeline: st,
 		Notify: func(_ context.Context, g alerts.Notice) {
 			op, _ := reg.Get(notify.NoticeOperation(g))
 			n.Alert(g, op.Name)
@@ -57,6 +59,10 @@ func newAlerts(f *config.File, lists *watch.Lists, reg *watch.Registry, st *stor
 	}
 	return svc, nil
 }
+
+// lagRule alerts when alert evaluation itself falls a minute behind the
+// timeline; the console adds it itself.
+var lagRule = alerts.Rule{ID: "alerts-lag", Name: "Alert evaluation behind the timeline", Kind: alerts.KindEvaluationLag, Lag: time.Minute}
 
 // restoreHitsMax caps the hits read back into the rules' windows at start.
 const restoreHitsMax = 200000
@@ -73,10 +79,32 @@ func restoreAlerts(ctx context.Context, f *config.File, st *store.Store, horizon
 	if err != nil {
 		return err
 	}
+	// the hits evaluated before the restart fill the windows again; the
+	// events after the saved position are evaluated by Run (a database
+	// from before positions were saved: everything was evaluated)
+	head, err := st.Head(ctx)
+	if err != nil {
+		return err
+	}
+	cur, ok, err := st.AlertCursor(ctx)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		cur = watch.AlertCursor{Seq: head, HitID: math.MaxInt64}
+	}
 	hits, err := st.HitsSince(ctx, since, restoreHitsMax)
 	if err != nil {
 		return err
 	}
+	hits = slices.DeleteFunc(hits, func(h watch.HitView) bool { return h.ID > cur.HitID })
+	if !ok {
+		cur.HitID = 0
+		for _, h := range hits {
+			cur.HitID = max(cur.HitID, h.ID)
+		}
+	}
+	svc.Resume(cur, head)
 	var health []watch.SourceHealth
 	for _, s := range f.Sources {
 		h, err := st.SourceHealth(ctx, s.ID)

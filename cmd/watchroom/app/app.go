@@ -212,6 +212,7 @@ func New(ctx context.Context, f *config.File, logger *slog.Logger, o Options) (_
 	if a.alerts, err = newAlerts(f, a.lists, a.reg, st, logger, o.Now, a.notify); err != nil {
 		return nil, err
 	}
+	m.watchAlerts(o.Registry, a.alerts)
 	if a.tasking, err = taskingConfig(f); err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/watchroom/watchroom/alerts"
 	"github.com/watchroom/watchroom/ui/live"
 	"github.com/watchroom/watchroom/watch"
 	"github.com/watchroom/watchroom/watch/fetch"
@@ -44,6 +45,24 @@ func (m *metrics) watchHub(reg *prometheus.Registry, h *live.Hub) {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "watchroom_ws_messages_total",
 			Help: "Messages written to board connections."},
 			func() float64 { return float64(h.Stats().MessagesSent) }),
+	)
+}
+
+// watchAlerts exposes how far alert evaluation is behind the timeline.
+func (m *metrics) watchAlerts(reg *prometheus.Registry, s *alerts.Service) {
+	reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "watchroom_alerts_lag_seconds",
+			Help: "How long the oldest timeline event not yet evaluated for alerts has waited (0 when none waits)."},
+			func() float64 { return s.Stats().Lag.Seconds() }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "watchroom_alerts_behind_seq",
+			Help: "Timeline seqs between the last event evaluated for alerts and the newest waiting."},
+			func() float64 { return float64(s.Stats().Behind) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "watchroom_alerts_evaluated_total",
+			Help: "Timeline events evaluated for alerts."},
+			func() float64 { return float64(s.Stats().Evaluated) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "watchroom_alerts_read_back_total",
+			Help: "Timeline events read back from the store for alerts (the queue was full, or after a restart)."},
+			func() float64 { return float64(s.Stats().ReadBack) }),
 	)
 }
 

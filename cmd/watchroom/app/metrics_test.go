@@ -45,8 +45,15 @@ func TestHealthReadyAndMetrics(t *testing.T) {
 		_, body := get("/metrics")
 		return strings.Contains(body, "watchroom_hits_total 1")
 	})
+	// the hit was evaluated for alerts: nothing waits, and the lag says so
+	watchtest.WaitFor(t, "the hit evaluated for alerts", 10*time.Second, func() bool {
+		_, body := get("/metrics")
+		return strings.Contains(body, "watchroom_alerts_lag_seconds 0") && strings.Contains(body, "watchroom_alerts_behind_seq 0") &&
+			!strings.Contains(body, "watchroom_alerts_evaluated_total 0")
+	})
 	_, body := get("/metrics")
-	for _, want := range []string{`watchroom_polls_total{outcome="ok",source="local"}`, "watchroom_ws_clients 0", "watchroom_poll_seconds_bucket"} {
+	for _, want := range []string{`watchroom_polls_total{outcome="ok",source="local"}`, "watchroom_ws_clients 0", "watchroom_poll_seconds_bucket",
+		"watchroom_alerts_evaluated_total", "watchroom_alerts_read_back_total"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %q", want)
 		}
