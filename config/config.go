@@ -150,9 +150,31 @@ type HostLimit struct {
 	Line        int
 }
 
-// Retention is how long collected material is kept.
+// Retention is how long each kind of record is kept (docs/retention.md):
+// each class is pruned on its own, hourly, and the console shows what is
+// due. A zero class takes its default.
 type Retention struct {
-	Items time.Duration // items and their hits
+	Items       time.Duration // collected items, their search index and timeline events
+	Hits        time.Duration // hits (never longer than items: a hit is of an item)
+	Seen        time.Duration // keys of items already seen (no content)
+	Annotations time.Duration // officers' notes, acknowledgements, flags, escalations
+	Briefings   time.Duration // briefing versions as stored (they quote posts)
+	Documents   time.Duration // the briefing documents delivered, kept on disk
+	Audit       time.Duration // the audit log
+	// OpenCase is how often an exhibit of a case still open comes up for
+	// review (exhibits themselves are never pruned).
+	OpenCase time.Duration
+}
+
+// follow gives the classes that follow another their value: hits and seen
+// keys are kept as long as items unless set.
+func (r *Retention) follow() {
+	if r.Hits == 0 {
+		r.Hits = r.Items
+	}
+	if r.Seen == 0 {
+		r.Seen = r.Items
+	}
 }
 
 // Evidence configures the preserving of pages as evidence.
@@ -272,6 +294,13 @@ const (
 	DefaultMaxBodyBytes    = 5 << 20
 	DefaultUserAgent       = "watchroom/0.1 (public-content monitor; contact: hub@example.org)"
 	DefaultRetention       = 720 * time.Hour
+	// Officers' decisions are kept a year, briefings and their documents
+	// 90 days, the audit log six years; an open case's exhibits come up for
+	// review every year.
+	DefaultAnnotationRetention = 365 * 24 * time.Hour
+	DefaultBriefingRetention   = 90 * 24 * time.Hour
+	DefaultAuditRetention      = 6 * 365 * 24 * time.Hour
+	DefaultOpenCaseReview      = 365 * 24 * time.Hour
 	// Evidence: captures that are no exhibit are kept 90 days; exhibits
 	// come up for review 6 (standard) or 12 (extended) years after their
 	// case is closed.
@@ -306,6 +335,7 @@ func Parse(name string, data []byte, opts Options) (*File, error) {
 	}
 	d.env(opts.Env, f)
 	d.exposure(f)
+	f.Retention.follow()
 	if f.Server.Location == nil {
 		d.defaultZone(f)
 	}
@@ -339,7 +369,9 @@ func defaults() *File {
 			UserAgent:      DefaultUserAgent,
 			PerHost:        HostLimit{Concurrency: DefaultHostConcurrency, Rate: DefaultHostRate, Burst: DefaultHostBurst},
 		},
-		Retention: Retention{Items: DefaultRetention},
+		Retention: Retention{Items: DefaultRetention, Annotations: DefaultAnnotationRetention,
+			Briefings: DefaultBriefingRetention, Documents: DefaultBriefingRetention,
+			Audit: DefaultAuditRetention, OpenCase: DefaultOpenCaseReview},
 		AlertGrouping: AlertGrouping{By: []string{"operation", "rule"}, Wait: DefaultGroupWait,
 			Interval: DefaultGroupInterval, Repeat: DefaultRepeatInterval},
 		Referrals: Referrals{RequireCapture: true, Check: DefaultReferralCheck, Platforms: DefaultPlatforms()},

@@ -112,11 +112,21 @@ func (d *decoder) fetch(sec field, f *Fetch) {
 }
 
 func (d *decoder) retention(sec field, r *Retention) {
-	fs, ok := d.fields(sec.val, sec.path, "items")
+	fs, ok := d.fields(sec.val, sec.path, "items", "hits", "seen", "annotations", "briefings", "documents", "audit", "open_case")
 	if !ok {
 		return
 	}
 	scalar(d, fs["items"], &r.Items, parseDuration)
+	scalar(d, fs["hits"], &r.Hits, parseDuration)
+	scalar(d, fs["seen"], &r.Seen, parseDuration)
+	scalar(d, fs["annotations"], &r.Annotations, parseDuration)
+	scalar(d, fs["briefings"], &r.Briefings, parseDuration)
+	scalar(d, fs["documents"], &r.Documents, parseDuration)
+	scalar(d, fs["audit"], &r.Audit, parseDuration)
+	scalar(d, fs["open_case"], &r.OpenCase, parseDuration)
+	if h := fs["hits"]; h.val != nil && r.Hits > r.Items {
+		d.problem(h.val, h.path, "hits (%v) cannot be kept longer than their items (%v): a hit is of an item", r.Hits, r.Items)
+	}
 }
 
 func (d *decoder) evidence(sec field, e *Evidence) {

@@ -165,6 +165,9 @@ const (
 	// boards it names (its requester's and the hub's tasking board), never
 	// on "all": a request is not for every viewer.
 	EventRequest = "request"
+	// EventErased says hits were erased (docs/retention.md): boards take
+	// their cards away. It goes to the boards that showed them.
+	EventErased = "erased"
 )
 
 // BoardAll is the board that shows every operation's events.

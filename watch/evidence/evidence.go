@@ -92,6 +92,10 @@ type Options struct {
 	// extended 12 years. DefaultRetention is the class of a new exhibit.
 	Retention        map[string]time.Duration
 	DefaultRetention string
+	// OpenCaseReview is how long after it was added an exhibit of a case
+	// still open comes up for review; zero: exhibits of open cases have no
+	// review date.
+	OpenCaseReview time.Duration
 }
 
 func (o Options) withDefaults() (Options, error) {
@@ -327,7 +331,7 @@ func (s *Service) Custody(ctx context.Context, captureID int64) ([]CustodyEntry,
 	return log, nil
 }
 
-// Review is an exhibit of a closed case and when it falls due for review.
+// Review is an exhibit and when it falls due for review.
 type Review struct {
 	Case     Case
 	Exhibit  Exhibit
@@ -335,9 +339,10 @@ type Review struct {
 	Due      bool
 }
 
-// Reviews lists the exhibits of closed cases with their review dates (the
-// case's closing plus the exhibit's retention class), soonest first.
-// Exhibits of open cases have no review date: they are held.
+// Reviews lists the exhibits with their review dates, soonest first: of a
+// closed case, the case's closing plus the exhibit's retention class; of a
+// case still open, the exhibit's adding plus OpenCaseReview (none when
+// that is zero: the exhibit is held).
 func (s *Service) Reviews(ctx context.Context) ([]Review, error) {
 	cases, err := s.store.EvidenceCases(ctx)
 	if err != nil {
@@ -346,7 +351,7 @@ func (s *Service) Reviews(ctx context.Context) ([]Review, error) {
 	now := s.now()
 	var out []Review
 	for _, c := range cases {
-		if c.Open() {
+		if c.Open() && s.opts.OpenCaseReview <= 0 {
 			continue
 		}
 		exs, err := s.store.Exhibits(ctx, c.ID)
@@ -355,6 +360,9 @@ func (s *Service) Reviews(ctx context.Context) ([]Review, error) {
 		}
 		for _, e := range exs {
 			at := c.ClosedAt.Add(s.opts.Retention[e.Retention])
+			if c.Open() {
+				at = e.AddedAt.Add(s.opts.OpenCaseReview)
+			}
 			out = append(out, Review{Case: c, Exhibit: e, ReviewAt: at, Due: !now.Before(at)})
 		}
 	}

@@ -495,3 +495,28 @@ func checkCustodyByDocsRecipe(t *testing.T, log string) {
 		t.Errorf("the docs' recipe says:\n%s", got)
 	}
 }
+
+func TestOpenCaseExhibitsComeUpForReview(t *testing.T) {
+	r := newRig(t, evidence.Options{OpenCaseReview: 30 * 24 * time.Hour})
+	ctx := context.Background()
+	c := r.capture(t, "/p/held")
+	k, _ := r.svc.OpenCase(ctx, evidence.NewCase{Reference: "C1", Officer: "DC Jones", Purpose: "p", By: "a"})
+	ex, err := r.svc.AddExhibit(ctx, evidence.NewExhibit{CaseID: k.ID, CaptureID: c.ID, Producer: "Jane Smith", By: "a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rv, _ := r.svc.Reviews(ctx)
+	if len(rv) != 1 || rv[0].Exhibit.ID != ex.ID || rv[0].Due || !rv[0].ReviewAt.Equal(ex.AddedAt.Add(30*24*time.Hour)) {
+		t.Fatalf("reviews of an open case = %+v", rv)
+	}
+	r.clock.Add(30 * 24 * time.Hour)
+	if rv, _ := r.svc.Reviews(ctx); len(rv) != 1 || !rv[0].Due {
+		t.Errorf("after the open-case review period: %+v", rv)
+	}
+	if _, err := r.svc.Prune(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.svc.View(ctx, c.ID, "a", "x"); err != nil {
+		t.Errorf("an exhibit due for review was pruned: %v", err)
+	}
+}

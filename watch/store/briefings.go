@@ -30,6 +30,10 @@ func (s *Store) AddBriefing(ctx context.Context, b watch.BriefingVersion) (watch
 		if b.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
+		if _, err := t.ExecContext(ctx, `INSERT INTO briefing_documents(sha256, last_created) VALUES(?,?)
+			ON CONFLICT(sha256) DO UPDATE SET last_created = excluded.last_created`, b.SHA256, fmtTime(b.Created)); err != nil {
+			return fmt.Errorf("add briefing document: %w", err)
+		}
 		return t.audit(ctx, watch.AuditEntry{Actor: b.Generator, Action: "briefing_generate",
 			Target: fmt.Sprintf("operation:%s", b.Operation), Detail: fmt.Sprintf("version=%d sha256=%s", b.Version, b.SHA256)})
 	})

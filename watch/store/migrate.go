@@ -547,6 +547,66 @@ CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
 	INSERT INTO items_fts(items_fts, rowid, title, text, author) VALUES ('delete', old.id, old.title, old.text, old.author);
 END;
 `,
+	// 19: retention by class and erasure (docs/retention.md). Officers'
+	// decisions outlive the hits they were made on, so annotations lose
+	// their cascading foreign keys (they are kept by their own class);
+	// each briefing document on disk has a row saying when it was last
+	// delivered; an erasure is recorded with what it touched, and the
+	// briefing versions that quote erased items are marked.
+	`
+CREATE TABLE annotations_new (
+	id INTEGER PRIMARY KEY,
+	hit_id INTEGER NOT NULL,  -- no foreign key: a decision outlives its hit
+	author TEXT NOT NULL,
+	note TEXT NOT NULL,
+	tags TEXT NOT NULL,
+	supersedes INTEGER,
+	at TEXT NOT NULL,
+	kind TEXT NOT NULL DEFAULT 'note',
+	team TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO annotations_new(id, hit_id, author, note, tags, supersedes, at, kind, team)
+	SELECT id, hit_id, author, note, tags, supersedes, at, kind, team FROM annotations;
+DROP TABLE annotations;
+ALTER TABLE annotations_new RENAME TO annotations;
+CREATE INDEX annotations_hit ON annotations(hit_id);
+CREATE INDEX annotations_at ON annotations(at);
+CREATE TRIGGER annotations_append_only BEFORE UPDATE ON annotations
+BEGIN SELECT RAISE(ABORT, 'annotations are append-only'); END;
+
+CREATE INDEX IF NOT EXISTS items_found ON items(found);
+CREATE INDEX IF NOT EXISTS items_author ON items(author);
+CREATE INDEX IF NOT EXISTS events_at ON events(at);
+CREATE INDEX IF NOT EXISTS seen_first ON seen(first_seen);
+CREATE INDEX IF NOT EXISTS briefings_created ON briefings(created);
+
+CREATE TABLE briefing_documents (
+	sha256 TEXT PRIMARY KEY,
+	last_created TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO briefing_documents(sha256, last_created)
+	SELECT sha256, MAX(created) FROM briefings GROUP BY sha256;
+
+CREATE TABLE erasures (
+	id INTEGER PRIMARY KEY,
+	at TEXT NOT NULL,
+	by TEXT NOT NULL,
+	reason TEXT NOT NULL,
+	scope TEXT NOT NULL,      -- item or author
+	target TEXT NOT NULL,     -- item:<id>, or a keyed hash of source and author
+	items INTEGER NOT NULL,
+	hits INTEGER NOT NULL,
+	events INTEGER NOT NULL,
+	briefings INTEGER NOT NULL
+);
+CREATE TRIGGER erasures_append_only BEFORE UPDATE ON erasures
+BEGIN SELECT RAISE(ABORT, 'erasures are append-only'); END;
+CREATE TABLE briefing_erasures (
+	briefing_id INTEGER NOT NULL,
+	erasure_id INTEGER NOT NULL REFERENCES erasures(id),
+	PRIMARY KEY (briefing_id, erasure_id)
+) WITHOUT ROWID;
+`,
 }
 
 // migrate brings the schema to version to (len(migrations) but in the

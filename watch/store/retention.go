@@ -8,42 +8,201 @@ import (
 	"github.com/watchroom/watchroom/watch"
 )
 
-// Pruned counts what one retention pass deleted.
-type Pruned struct {
-	Items, Events, Seen int64
+// Classes says how long each kind of record is kept (docs/retention.md).
+// A zero class is never pruned.
+type Classes struct {
+	Items       time.Duration // items, their search index and the timeline events that carry them
+	Hits        time.Duration
+	Seen        time.Duration // keys of items already seen
+	Annotations time.Duration // officers' decisions, kept after their hit is gone
+	Briefings   time.Duration // stored briefing versions
+	Documents   time.Duration // the delivered briefing documents (files named by SHA-256)
 }
 
-// Prune deletes collected content older than keep: items (with their hits
-// and annotations), and the timeline events that carried them. Keys of seen
-// items are kept twice as long, so an old post still in a feed is not
-// recorded again. Audited as done by the system.
-func (s *Store) Prune(ctx context.Context, keep time.Duration) (Pruned, error) {
+// Pruned counts what one retention run deleted, by class. Documents are
+// the SHA-256 names of the briefing documents whose time is up: the
+// caller removes the files.
+type Pruned struct {
+	Items, Hits, Events, Seen, Annotations, Briefings int64
+	Documents                                         []string
+}
+
+// Total is how many rows the run deleted.
+func (p Pruned) Total() int64 {
+	return p.Items + p.Hits + p.Events + p.Seen + p.Annotations + p.Briefings + int64(len(p.Documents))
+}
+
+// pruneChunk is how many rows one transaction deletes, so a large first
+// run never holds the writer (and ingest) for long.
+const pruneChunk = 2000
+
+// Prune deletes every record older than its class, class by class, in
+// transactions of at most pruneChunk rows; each transaction carries its
+// own audit entry ("retention_delete", the class and the count), so what
+// is gone is always accounted for.
+func (s *Store) Prune(ctx context.Context, c Classes) (Pruned, error) {
 	var p Pruned
+	steps := []struct {
+		class string
+		keep  time.Duration
+		count *int64
+		sql   string // deletes up to ? rows older than ?
+	}{
+		{"events", c.Items, &p.Events, `DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE at < ?1 ORDER BY seq LIMIT ?2)`},
+		{"hits", c.Hits, &p.Hits, `DELETE FROM hits WHERE id IN (SELECT id FROM hits WHERE found < ?1 ORDER BY id LIMIT ?2)`},
+		{"items", c.Items, &p.Items, `DELETE FROM items WHERE id IN (SELECT id FROM items WHERE found < ?1 ORDER BY id LIMIT ?2)`},
+		{"seen", c.Seen, &p.Seen, `DELETE FROM seen WHERE rowid IN (SELECT rowid FROM seen WHERE first_seen < ?1 LIMIT ?2)`},
+		{"annotations", c.Annotations, &p.Annotations, `DELETE FROM annotations WHERE id IN (SELECT id FROM annotations WHERE at < ?1 ORDER BY id LIMIT ?2)`},
+		{"briefings", c.Briefings, &p.Briefings, `DELETE FROM briefings WHERE id IN (SELECT id FROM briefings WHERE created < ?1 ORDER BY id LIMIT ?2)`},
+	}
+	for _, st := range steps {
+		if st.keep <= 0 {
+			continue
+		}
+		n, err := s.pruneClass(ctx, st.class, st.keep, st.sql)
+		*st.count += n
+		if err != nil {
+			return p, err
+		}
+	}
+	if c.Documents > 0 {
+		docs, err := s.pruneDocuments(ctx, c.Documents)
+		p.Documents = docs
+		if err != nil {
+			return p, err
+		}
+	}
 	err := s.write(ctx, func(t *tx) error {
-		cut := fmtTime(t.now.Add(-keep))
-		res, err := t.ExecContext(ctx, `DELETE FROM items WHERE found < ?`, cut)
-		if err != nil {
-			return fmt.Errorf("prune items: %w", err)
-		}
-		p.Items, _ = res.RowsAffected()
-		res, err = t.ExecContext(ctx, `DELETE FROM events WHERE at < ?`, cut)
-		if err != nil {
-			return fmt.Errorf("prune events: %w", err)
-		}
-		p.Events, _ = res.RowsAffected()
-		res, err = t.ExecContext(ctx, `DELETE FROM seen WHERE first_seen < ?`, fmtTime(t.now.Add(-2*keep)))
-		if err != nil {
-			return fmt.Errorf("prune seen: %w", err)
-		}
-		p.Seen, _ = res.RowsAffected()
-		if _, err := t.ExecContext(ctx, `DELETE FROM polls WHERE at < ?`, fmtTime(t.now.Add(-7*24*time.Hour))); err != nil {
-			return fmt.Errorf("prune polls: %w", err)
-		}
-		if p.Items+p.Events+p.Seen == 0 {
-			return nil
-		}
-		return t.audit(ctx, watch.AuditEntry{Actor: "system", Action: "retention_delete", Target: "items",
-			Detail: fmt.Sprintf("older_than=%s items=%d events=%d seen=%d", keep, p.Items, p.Events, p.Seen)})
+		_, err := t.ExecContext(ctx, `DELETE FROM polls WHERE at < ?`, fmtTime(t.now.Add(-7*24*time.Hour)))
+		return err
 	})
-	return p, err
+	if err != nil {
+		return p, fmt.Errorf("prune polls: %w", err)
+	}
+	return p, nil
+}
+
+// pruneClass deletes one class's old rows chunk by chunk. The seen table
+// is WITHOUT ROWID, so its chunks go by key.
+func (s *Store) pruneClass(ctx context.Context, class string, keep time.Duration, query string) (int64, error) {
+	if class == "seen" {
+		query = `DELETE FROM seen WHERE (source, key) IN (SELECT source, key FROM seen WHERE first_seen < ?1 LIMIT ?2)`
+	}
+	var total int64
+	for {
+		var n int64
+		err := s.write(ctx, func(t *tx) error {
+			res, err := t.ExecContext(ctx, query, fmtTime(t.now.Add(-keep)), pruneChunk)
+			if err != nil {
+				return err
+			}
+			if n, _ = res.RowsAffected(); n == 0 {
+				return nil
+			}
+			if class == "briefings" {
+				if _, err := t.ExecContext(ctx, `DELETE FROM briefing_erasures WHERE briefing_id NOT IN (SELECT id FROM briefings)`); err != nil {
+					return err
+				}
+			}
+			return t.audit(ctx, watch.AuditEntry{Actor: "system", Action: "retention_delete", Target: class,
+				Detail: fmt.Sprintf("class=%s older_than=%s rows=%d", class, keep, n)})
+		})
+		total += n
+		if err != nil {
+			return total, fmt.Errorf("prune %s: %w", class, err)
+		}
+		if n < pruneChunk {
+			return total, nil
+		}
+	}
+}
+
+// pruneDocuments forgets the briefing documents last delivered before the
+// class's cut and returns their names for the caller to remove.
+func (s *Store) pruneDocuments(ctx context.Context, keep time.Duration) ([]string, error) {
+	var docs []string
+	err := s.write(ctx, func(t *tx) error {
+		docs = nil
+		cut := fmtTime(t.now.Add(-keep))
+		rows, err := t.QueryContext(ctx, `SELECT sha256 FROM briefing_documents WHERE last_created < ? ORDER BY sha256`, cut)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var sha string
+			if err := rows.Scan(&sha); err != nil {
+				rows.Close()
+				return err
+			}
+			docs = append(docs, sha)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil || len(docs) == 0 {
+			return err
+		}
+		if _, err := t.ExecContext(ctx, `DELETE FROM briefing_documents WHERE last_created < ?`, cut); err != nil {
+			return err
+		}
+		return t.audit(ctx, watch.AuditEntry{Actor: "system", Action: "retention_delete", Target: "documents",
+			Detail: fmt.Sprintf("class=documents older_than=%s rows=%d", keep, len(docs))})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("prune documents: %w", err)
+	}
+	return docs, nil
+}
+
+// DocumentKept reports whether a briefing document is still kept (its
+// class has not removed it).
+func (s *Store) DocumentKept(ctx context.Context, sha256 string) (bool, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM briefing_documents WHERE sha256 = ?`, sha256).Scan(&n)
+	return n > 0, err
+}
+
+// Due is one class's state: how long it keeps, its oldest record, and how
+// many records are past their time now (the next run removes them).
+type Due struct {
+	Class  string
+	Keep   time.Duration
+	Oldest time.Time // zero: none stored
+	Rows   int64     // stored now
+	Due    int64     // older than Keep
+}
+
+// RetentionDue reports each class's state, for the retention page.
+func (s *Store) RetentionDue(ctx context.Context, c Classes) ([]Due, error) {
+	now := s.now()
+	classes := []struct {
+		name string
+		keep time.Duration
+		tbl  string
+		col  string
+	}{
+		{"items", c.Items, "items", "found"},
+		{"hits", c.Hits, "hits", "found"},
+		{"events", c.Items, "events", "at"},
+		{"seen", c.Seen, "seen", "first_seen"},
+		{"annotations", c.Annotations, "annotations", "at"},
+		{"briefings", c.Briefings, "briefings", "created"},
+		{"documents", c.Documents, "briefing_documents", "last_created"},
+	}
+	var out []Due
+	for _, k := range classes {
+		d := Due{Class: k.name, Keep: k.keep}
+		var oldest string
+		q := fmt.Sprintf(`SELECT COUNT(*), COALESCE(MIN(%s), ''), COALESCE(SUM(%s < ?), 0) FROM %s`, k.col, k.col, k.tbl)
+		cut := fmtTime(now.Add(-k.keep))
+		if k.keep <= 0 {
+			cut = "" // nothing is ever due
+		}
+		if err := s.r.QueryRowContext(ctx, q, cut).Scan(&d.Rows, &oldest, &d.Due); err != nil {
+			return nil, fmt.Errorf("retention %s: %w", k.name, err)
+		}
+		if oldest != "" {
+			d.Oldest = parseTime(oldest)
+		}
+		out = append(out, d)
+	}
+	return out, nil
 }

@@ -339,50 +339,6 @@ func TestHitCounts(t *testing.T) {
 	}
 }
 
-func TestPruneHonoursRetention(t *testing.T) {
-	s, c, _ := open(t)
-	ctx := context.Background()
-	_, old, _ := s.RecordItem(ctx, item("old", "t"), []watch.Hit{{ListID: "l", Operations: []string{"op"}}})
-	if _, err := s.Annotate(ctx, watch.Annotation{HitID: old[0].ID, Author: "pc1", Note: "n"}); err != nil {
-		t.Fatal(err)
-	}
-	c.Add(10 * 24 * time.Hour)
-	_, fresh, _ := s.RecordItem(ctx, item("new", "t"), []watch.Hit{{ListID: "l", Operations: []string{"op"}}})
-	p, err := s.Prune(ctx, 7*24*time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p.Items != 1 || p.Events != 2 || p.Seen != 0 {
-		t.Fatalf("pruned %+v", p)
-	}
-	if _, err := s.Hit(ctx, old[0].ID); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("old hit still there: %v", err)
-	}
-	if _, err := s.Hit(ctx, fresh[0].ID); err != nil {
-		t.Fatalf("fresh hit pruned: %v", err)
-	}
-	var n int
-	s.r.QueryRow(`SELECT COUNT(*) FROM annotations`).Scan(&n)
-	if n != 0 {
-		t.Fatalf("%d annotations of a pruned hit left", n)
-	}
-	if oldest, _ := s.Oldest(ctx); oldest != 3 {
-		t.Fatalf("oldest event %d, want 3", oldest)
-	}
-	// the old key is still remembered: the same post is not recorded again
-	if isNew, _, _ := s.RecordItem(ctx, item("old", "t"), []watch.Hit{{ListID: "l"}}); isNew {
-		t.Fatal("a pruned item's key was forgotten too early")
-	}
-	c.Add(10 * 24 * time.Hour)
-	if p, _ := s.Prune(ctx, 7*24*time.Hour); p.Seen != 1 {
-		t.Fatalf("second pass %+v", p)
-	}
-	log, _ := s.AuditLog(ctx, 1)
-	if log[0].Action != "retention_delete" {
-		t.Fatalf("audit %+v", log[0])
-	}
-}
-
 func TestItemFieldsAndCursorRoundTrip(t *testing.T) {
 	s, _, _ := open(t)
 	ctx := context.Background()

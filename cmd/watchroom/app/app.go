@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"os"
@@ -314,14 +315,27 @@ func (a *App) schedule(srcs []watch.Source) error {
 }
 
 func (a *App) prune(ctx context.Context) {
-	p, err := a.store.Prune(ctx, a.cfg.Retention.Items)
+	p, err := a.store.Prune(ctx, retentionClasses(a.cfg.Retention))
+	for _, sha := range p.Documents {
+		// the store has forgotten the document; its file goes too
+		if rerr := os.Remove(filepath.Join(a.blobDir, sha+".html")); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+			a.log.Warn("retention: briefing document not removed", "sha256", sha, "err", rerr)
+		}
+	}
 	if err != nil {
 		a.log.Error("retention", "err", err)
 		return
 	}
-	if p.Items+p.Events+p.Seen > 0 {
-		a.log.Info("retention", "items", p.Items, "events", p.Events, "seen", p.Seen)
+	if p.Total() > 0 {
+		a.log.Info("retention", "items", p.Items, "hits", p.Hits, "events", p.Events, "seen", p.Seen,
+			"annotations", p.Annotations, "briefings", p.Briefings, "documents", len(p.Documents))
 	}
+}
+
+// retentionClasses turns the config's retention section into the store's.
+func retentionClasses(r config.Retention) store.Classes {
+	return store.Classes{Items: r.Items, Hits: r.Hits, Seen: r.Seen, Annotations: r.Annotations,
+		Briefings: r.Briefings, Documents: r.Documents}
 }
 
 // followOperations makes the watch lists (and so the matcher), the alert

@@ -21,7 +21,8 @@ import (
 // flight at Stop.
 func newEvidence(f *config.File, st *store.Store, client *fetch.Client, logger *slog.Logger, now func() time.Time) (*evidence.Service, *renderGate, error) {
 	opts := evidence.Options{DataDir: f.Server.DataDir, Now: now, UnattachedKeep: f.Evidence.Captures,
-		Retention: map[string]time.Duration{evidence.RetentionStandard: f.Evidence.Standard, evidence.RetentionExtended: f.Evidence.Extended}}
+		Retention:      map[string]time.Duration{evidence.RetentionStandard: f.Evidence.Standard, evidence.RetentionExtended: f.Evidence.Extended},
+		OpenCaseReview: f.Retention.OpenCase}
 	gate := newRenderGate()
 	if b, err := newBrowser(f, client); err == nil {
 		gate.r = b
