@@ -29,6 +29,15 @@ type briefingDoc struct {
 	ChartJSON         template.JS
 	CSS               template.CSS
 	EchartsJS, InitJS template.JS
+	// Erasures marks a stored version that quoted items since erased;
+	// Withheld is how many of its key hits the console no longer shows.
+	Erasures []erasureMark
+	Withheld int
+}
+
+type erasureMark struct {
+	ID             int64
+	At, By, Reason string
 }
 
 type keyHit struct {

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/store"
 )
 
 // BriefingGenerator makes and stores a new briefing version for an operation.
@@ -92,19 +93,54 @@ func (s *Server) briefing(c echo.Context) error {
 		Target: fmt.Sprintf("briefing:%d", sb.ID)}); err != nil {
 		return err
 	}
-	doc, err := s.renderStored(sb)
+	marks, err := s.store.BriefingErasures(c.Request().Context(), sb.ID)
+	if err != nil {
+		return err
+	}
+	withheld := 0
+	if len(marks) > 0 {
+		// the version quoted items since erased: it is kept as the record
+		// of what was delivered, but the console no longer shows them
+		if sb.Doc.KeyHits, withheld, err = s.withoutErased(c, sb.Doc.KeyHits); err != nil {
+			return err
+		}
+	}
+	doc, err := s.renderStored(sb, marks, withheld)
 	if err != nil {
 		return err
 	}
 	return c.HTMLBlob(http.StatusOK, doc)
 }
 
-func (s *Server) renderStored(sb watch.BriefingVersion) ([]byte, error) {
+// withoutErased leaves out the key hits whose item is no longer stored.
+func (s *Server) withoutErased(c echo.Context, hits []watch.HitView) ([]watch.HitView, int, error) {
+	ids := make([]int64, len(hits))
+	for i, h := range hits {
+		ids[i] = h.Item.ID
+	}
+	kept, err := s.store.ExistingItems(c.Request().Context(), ids)
+	if err != nil {
+		return nil, 0, err
+	}
+	var out []watch.HitView
+	for _, h := range hits {
+		if kept[h.Item.ID] {
+			out = append(out, h)
+		}
+	}
+	return out, len(hits) - len(out), nil
+}
+
+func (s *Server) renderStored(sb watch.BriefingVersion, marks []store.Erasure, withheld int) ([]byte, error) {
 	d, err := s.briefingDoc(sb.Doc, sb.Version, false)
 	if err != nil {
 		return nil, err
 	}
 	d.ID, d.SHA256 = sb.ID, sb.SHA256
+	for _, m := range marks {
+		d.Erasures = append(d.Erasures, erasureMark{ID: m.ID, At: formatTime(m.At, s.opts.Location), By: m.By, Reason: m.Reason})
+	}
+	d.Withheld = withheld
 	return s.execBriefing(d)
 }
 
@@ -115,6 +151,18 @@ func (s *Server) downloadBriefing(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	ctx := c.Request().Context()
+	if kept, err := s.store.DocumentKept(ctx, sb.SHA256); err != nil {
+		return err
+	} else if !kept {
+		return echo.NewHTTPError(http.StatusGone, "This briefing's delivered document is past its retention class and was deleted; the version's record is still shown online.")
+	}
+	u, _ := userFrom(c)
+	if marks, err := s.store.BriefingErasures(ctx, sb.ID); err != nil {
+		return err
+	} else if len(marks) > 0 && u.Role != watch.RoleAdmin {
+		return echo.NewHTTPError(http.StatusGone, "This briefing's delivered document quotes material erased since; only an admin may download it, as the record of what was delivered.")
+	}
 	path := filepath.Join(s.opts.BlobDir, sb.SHA256+".html")
 	doc, err := os.ReadFile(path)
 	if err != nil {
@@ -123,7 +171,6 @@ func (s *Server) downloadBriefing(c echo.Context) error {
 	if sum := sha256Hex(doc); sum != sb.SHA256 {
 		return fmt.Errorf("briefing %d document does not match its SHA-256 (%s, stored %s)", sb.ID, sum, sb.SHA256)
 	}
-	u, _ := userFrom(c)
 	if err := s.store.Audit(c.Request().Context(), watch.AuditEntry{Actor: u.Name, Action: "briefing_export",
 		Target: fmt.Sprintf("briefing:%d", sb.ID), Detail: "sha256=" + sb.SHA256}); err != nil {
 		return err

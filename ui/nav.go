@@ -37,6 +37,7 @@ func (s *Server) nav(c echo.Context, u watch.User) []navLink {
 	add("/requests", "Requests", "/requests", s.opts.Tasking != nil)
 	add("/tasking", "Tasking", "/tasking", s.opts.Tasking != nil && u.Role.AtLeast(watch.RoleAnalyst))
 	add("/demand", "Demand", "/demand", s.opts.Tasking != nil && u.Role.AtLeast(watch.RoleAnalyst))
+	add("/retention", "Retention", "/retention", u.Role.AtLeast(watch.RoleAdmin))
 	return out
 }
 

@@ -82,6 +82,9 @@ type Options struct {
 	// Map and Wall: the board's map tiles and the wall's rotation (map.go).
 	Map  MapOptions
 	Wall WallOptions
+	// Retention is how long each kind of record is kept (the retention
+	// page shows it; the app prunes).
+	Retention store.Classes
 	// Tasking is the request types, teams and service levels; nil: no
 	// requests (/requests, /tasking, /demand).
 	Tasking *tasking.Config
@@ -244,6 +247,7 @@ func (s *Server) routes() {
 	if s.opts.Tasking != nil {
 		s.taskingRoutes(a)
 	}
+	s.retentionRoutes(a)
 }
 
 // securityHeaders sets a strict CSP (no inline script, no plugins, no
@@ -351,6 +355,7 @@ type page struct {
 	Lists      watchListsPage
 	Referrals  referralsPage
 	Evidence   evidencePage
+	Retention  retentionPage
 }
 
 func (s *Server) render(c echo.Context, code int, name string, p page) error {

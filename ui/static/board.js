@@ -635,6 +635,26 @@
     annotate: function (hitID, li) { li = li || (hitCard[hitID] && hitCard[hitID].el); if (li) annotateCard(li); },
     cardOf: function (hitID) { return hitEls[hitID] || null; }, isPaused: function () { return paused; } };
 
+  // erase takes erased hits off the board (docs/retention.md): their
+  // cards (a cluster's card goes with its last hit), search results and
+  // the paused queue.
+  function erase(ids) {
+    ids.forEach(function (id) {
+      queued = queued.filter(function (h) { return h.id !== id; });
+      if (resultEls[id]) { resultEls[id].remove(); delete resultEls[id]; }
+      var card = hitCard[id];
+      delete hitEls[id];
+      delete hitCard[id];
+      if (!card) return;
+      card.hits = card.hits.filter(function (x) { return x !== id; });
+      if (!card.hits.length) {
+        card.el.remove();
+        Object.keys(cards).forEach(function (k) { if (cards[k] === card) delete cards[k]; });
+      }
+    });
+    showQueued();
+  }
+
   function handle(msg) {
     lastSeq = msg.seq;
     root.dataset.seq = lastSeq;
@@ -655,6 +675,8 @@
       if (window.watchroomReferrals) window.watchroomReferrals.update(msg.data, hitEls);
     } else if (msg.type === "source") {
       renderSource(msg.data);
+    } else if (msg.type === "erased") {
+      erase(msg.data.hit_ids || []);
     } else if (msg.type === "operation") {
       // the operation was edited in the console: its name, as text
       var op = msg.data && msg.data.operation;

@@ -300,3 +300,16 @@ func int64s(ctx context.Context, t *tx, q string, args ...any) ([]int64, error) 
 	}
 	return out, rows.Err()
 }
+
+// ExistingItems reports which of the given items are still stored.
+func (s *Store) ExistingItems(ctx context.Context, ids []int64) (map[int64]bool, error) {
+	out := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		var n int
+		if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM items WHERE id = ?`, id).Scan(&n); err != nil {
+			return nil, fmt.Errorf("items: %w", err)
+		}
+		out[id] = n > 0
+	}
+	return out, nil
+}

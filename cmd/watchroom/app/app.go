@@ -263,6 +263,7 @@ func New(ctx context.Context, f *config.File, logger *slog.Logger, o Options) (_
 		Wall:           ui.WallOptions{Rotate: f.UI.WallRotate},
 		Tasking:        &a.tasking,
 		TrustedProxies: f.Server.TrustedProxies,
+		Retention:      retentionClasses(f.Retention),
 	})
 	if err != nil {
 		return nil, err
