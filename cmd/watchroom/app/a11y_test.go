@@ -177,5 +177,13 @@ func TestBrowserAxeEveryPage(t *testing.T) {
 			}
 		}
 	}
+	// the admin's own pages (the pages above look the same to an admin
+	// as to an analyst)
+	addUser(t, a, "u-admin", watch.RoleAdmin)
+	admin := newTab(t)
+	admin.signIn(t, base, "u-admin", "op1")
+	for _, p := range []pg{{"/retention", watch.RoleAdmin, `#classes`}} {
+		check(admin, "admin", p.path, p.ready)
+	}
 	check(newTab(t), "signed out", "/login", `#username`)
 }
