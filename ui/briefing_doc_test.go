@@ -81,3 +81,26 @@ func TestBriefingDocumentGolden(t *testing.T) {
 		t.Error(`an officer's line ends in ":" with nothing after`)
 	}
 }
+
+// A key hit's title, text and link written with direction and invisible
+// characters show them as tokens in the document, as on the board.
+func TestBriefingDocumentRevealsDirection(t *testing.T) {
+	e := newEnvWith(t, nil)
+	b := goldenBriefing()
+	b.KeyHits[0].Item.Title = "rave flyer safe\u202egnp.exe"
+	b.KeyHits[0].Item.Text = "ra\u200bve tonight"
+	b.KeyHits[0].Item.URL = "https://example.org/\u202egpj.exe"
+	got, err := e.srv.RenderBriefing(b, 2, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(got)
+	for _, want := range []string{"rave flyer safe[RLO]gnp.exe", "ra[ZWSP]ve tonight", "https://example.org/[RLO]gpj.exe"} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("the document lacks %q", want)
+		}
+	}
+	if strings.ContainsAny(doc, "\u202e\u200b") {
+		t.Error("a raw direction or invisible character is in the document")
+	}
+}

@@ -131,6 +131,8 @@ func New(opts Options) (*Server, error) {
 	loc := opts.Location
 	tmpl, err := template.New("").Funcs(template.FuncMap{
 		"when": func(t time.Time) string { return formatTime(t, loc) }, // the one time format
+		// direction and invisible characters in what a source wrote, made visible
+		"reveal": watch.Reveal,
 	}).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err

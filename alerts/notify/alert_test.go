@@ -198,3 +198,11 @@ func TestAlertNotificationCapsTheList(t *testing.T) {
 		t.Fatalf("payload lists %d alerts", len(p.Alerts))
 	}
 }
+
+// A summary that names a post's author keeps neither line breaks nor
+// invisible direction controls in the mail: they are shown.
+func TestOneLineReveals(t *testing.T) {
+	if got := OneLine("new author admin\u202egnp.exe\r\nBcc: x@example.org po\u200blice"); got != "new author admin[RLO]gnp.exe Bcc: x@example.org po[ZWSP]lice" {
+		t.Fatalf("OneLine = %q", got)
+	}
+}

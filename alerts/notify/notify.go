@@ -8,6 +8,8 @@ import (
 	"errors"
 	"strings"
 	"unicode"
+
+	"github.com/watchroom/watchroom/watch"
 )
 
 // Notification is one message for the outside world: an alert change or a
@@ -57,9 +59,11 @@ const (
 )
 
 // OneLine folds control characters and runs of space into single spaces, so
-// a name or summary cannot break a header or forge a line of the text.
+// a name or summary cannot break a header or forge a line of the text, and
+// makes direction and invisible characters visible (watch.Reveal), so a
+// name written right to left cannot pass for another in a mail.
 func OneLine(s string) string {
-	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+	return watch.Reveal(strings.Join(strings.FieldsFunc(s, func(r rune) bool {
 		return unicode.IsSpace(r) || unicode.IsControl(r)
-	}), " ")
+	}), " "))
 }

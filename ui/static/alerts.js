@@ -72,7 +72,7 @@
         var card = window.watchroomBoard ? window.watchroomBoard.cardOf(id) : document.getElementById("hit-" + id);
         if (card) { card.scrollIntoView({ block: "center" }); card.classList.add("focused"); card.focus && card.focus(); return; }
         fetch("/api/hits/" + id, { credentials: "same-origin" }).then(function (r) { return r.json(); })
-          .then(function (h) { if (h.item) li.appendChild(el("div", "small", h.item.title + " (" + h.item.source + ")")); });
+          .then(function (h) { if (h.item) li.appendChild(el("div", "small", window.watchroomReveal(h.item.title + " (" + h.item.source + ")"))); });
       });
       li.appendChild(b);
       box.appendChild(li);
@@ -104,7 +104,7 @@
       var labels = a.labels || {};
       if (labels.author) li.appendChild(el("div", "small author-label", "author " + labels.author));
       if (labels.source) li.appendChild(el("div", "small", "source " + labels.source));
-      li.appendChild(el("div", "summary", a.summary));
+      li.appendChild(el("div", "summary", window.watchroomReveal(a.summary))); // may name a post's author
       var who = [];
       if (a.acked_by) who.push("acknowledged by " + a.acked_by);
       if (a.assignee) who.push("assigned to " + a.assignee);

@@ -65,7 +65,7 @@
   function notify(h, severity) {
     if (!window.Notification || Notification.permission !== "granted" || looking()) return;
     try {
-      var n = new Notification(severity + " hit on " + h.list, { body: (h.item && h.item.title) || "", tag: "hit-" + h.id });
+      var n = new Notification(severity + " hit on " + h.list, { body: window.watchroomReveal((h.item && h.item.title) || ""), tag: "hit-" + h.id });
       n.onclick = function () { window.focus(); var c = window.watchroomBoard && window.watchroomBoard.cardOf(h.id); if (c) c.focus(); };
       root.dataset.notified = Number(root.dataset.notified || 0) + 1;
     } catch (e) { /* notifications refused */ }

@@ -42,17 +42,9 @@
     statusEl.className = "status " + (cls || "");
   }
 
-  // reveal makes invisible direction and width controls visible in names
-  // and links, so "gnp.exe" written right-to-left cannot pass for
-  // something else: each becomes a visible token such as [RLO].
-  var controls = {
-    "\u202a": "[LRE]", "\u202b": "[RLE]", "\u202c": "[PDF]", "\u202d": "[LRO]", "\u202e": "[RLO]",
-    "\u2066": "[LRI]", "\u2067": "[RLI]", "\u2068": "[FSI]", "\u2069": "[PDI]", "\u200e": "[LRM]", "\u200f": "[RLM]",
-    "\u061c": "[ALM]", "\u200b": "[ZWSP]", "\u200c": "[ZWNJ]", "\u200d": "[ZWJ]", "\u2060": "[WJ]", "\ufeff": "[BOM]",
-    "\u00ad": "[SHY]"
-  };
-  var controlRe = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b-\u200d\u2060\ufeff\u00ad]/g;
-  function reveal(s) { return (s || "").replace(controlRe, function (c) { return controls[c]; }); }
+  // reveal (reveal.js) makes direction and invisible characters visible in
+  // every field that came from a source.
+  var reveal = window.watchroomReveal;
 
   function readableURL(u) { try { return decodeURI(u); } catch (e) { return u; } }
 
@@ -75,13 +67,15 @@
     var pos = 0;
     mine.forEach(function (s) {
       if (s.start < pos || s.end > bytes.length || s.start >= s.end) return;
-      el.appendChild(document.createTextNode(dec.decode(bytes.subarray(pos, s.start))));
+      // each piece is revealed once cut out, so the spans' offsets still
+      // point into the text as the source wrote it
+      el.appendChild(document.createTextNode(reveal(dec.decode(bytes.subarray(pos, s.start)))));
       var m = document.createElement("mark");
-      m.textContent = dec.decode(bytes.subarray(s.start, s.end));
+      m.textContent = reveal(dec.decode(bytes.subarray(s.start, s.end)));
       el.appendChild(m);
       pos = s.end;
     });
-    el.appendChild(document.createTextNode(dec.decode(bytes.subarray(pos))));
+    el.appendChild(document.createTextNode(reveal(dec.decode(bytes.subarray(pos)))));
   }
 
   // A card may show several hits (see clusterKey): an annotation made on
@@ -125,7 +119,7 @@
     showTime(when, a.at);
     var note = document.createElement("span");
     note.className = "note";
-    note.textContent = a.note;
+    note.textContent = reveal(a.note); // a note may quote the post
     li.appendChild(who);
     li.appendChild(document.createTextNode(" · "));
     li.appendChild(when);
@@ -300,7 +294,7 @@
     li.dataset.source = h.item.source;
     li.dataset.annotated = "no";
     li.tabIndex = -1;
-    li.querySelector(".source").textContent = h.item.source;
+    li.querySelector(".source").textContent = reveal(h.item.source);
     var by = li.querySelector(".author");
     if (h.item.author) { by.textContent = reveal(h.item.author); } else { by.parentNode.removeChild(by.previousSibling); by.remove(); }
     showTime(li.querySelector(".published"), h.item.published);

@@ -18,7 +18,7 @@
 
   function label(text) {
     var s = document.createElement("span");
-    s.textContent = text;
+    s.textContent = window.watchroomReveal(text);
     return s;
   }
   function outline() {

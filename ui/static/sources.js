@@ -31,7 +31,7 @@
     tr.appendChild(cell(s.kind || ""));
     tr.appendChild(cell(state(s)));
     tr.appendChild(cell(when(s.last_success)));
-    tr.appendChild(cell(s.last_error ? (s.error_class || "error") + ": " + s.last_error + " (" + when(s.last_error_at) + ")" : ""));
+    tr.appendChild(cell(s.last_error ? (s.error_class || "error") + ": " + window.watchroomReveal(s.last_error) + " (" + when(s.last_error_at) + ")" : ""));
     tr.appendChild(cell(s.cadence ? s.cadence + " (" + s.cadence_why + ")" : ""));
     tr.appendChild(cell(s.next_run ? when(s.next_run) : ""));
     tr.appendChild(cell(String(s.new_items_24h || 0)));
