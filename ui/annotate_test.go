@@ -140,7 +140,7 @@ func TestLoginLogoutAndAudit(t *testing.T) {
 	r.Body.Close()
 	var cookie *http.Cookie
 	for _, c := range r.Cookies() {
-		if c.Name == sessionCookie {
+		if c.Name == sessionCookieName {
 			cookie = c
 		}
 	}

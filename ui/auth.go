@@ -17,8 +17,6 @@ import (
 	"github.com/watchroom/watchroom/watch/store"
 )
 
-const sessionCookie = "wr_session"
-
 // PasswordCost is bcrypt's work factor for stored passwords.
 const PasswordCost = 12
 
@@ -69,7 +67,7 @@ func userFrom(c echo.Context) (watch.User, bool) {
 // redirect to the sign-in page, the API answers 401.
 func (s *Server) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		ck, err := c.Cookie(sessionCookie)
+		ck, err := c.Cookie(s.cookieName(sessionCookieName))
 		if err == nil && ck.Value != "" {
 			u, err := s.store.SessionUser(c.Request().Context(), tokenHash(ck.Value))
 			if err == nil {

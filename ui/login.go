@@ -63,8 +63,8 @@ func (s *Server) login(c echo.Context) error {
 	if err := s.store.CreateSession(ctx, tokenHash(tok), u, s.opts.SessionTTL, addr); err != nil {
 		return err
 	}
-	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: tok, Path: "/", HttpOnly: true,
-		Secure: s.opts.Secure, SameSite: http.SameSiteStrictMode, MaxAge: int(s.opts.SessionTTL.Seconds())})
+	s.setCookie(c, sessionCookieName, tok, int(s.opts.SessionTTL.Seconds()))
+	s.setCookie(c, preCookieName, "", -1) // the token of the form just used dies with it
 	return c.Redirect(http.StatusSeeOther, "/")
 }
 
@@ -109,7 +109,6 @@ func (s *Server) logout(c echo.Context) error {
 			return err
 		}
 	}
-	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true,
-		Secure: s.opts.Secure, SameSite: http.SameSiteStrictMode, MaxAge: -1})
+	s.setCookie(c, sessionCookieName, "", -1)
 	return c.Redirect(http.StatusSeeOther, "/login")
 }

@@ -109,6 +109,7 @@ type Server struct {
 	// trySlots bounds how many "try it" scans run at once.
 	trySlots chan struct{}
 
+	csrfKey   []byte // the installation's key for CSRF tokens (csrf.go)
 	dummyOnce sync.Once
 	dummy     []byte
 	nameKey   nameKey // keys the hash of names that are no account (login.go)
@@ -140,6 +141,11 @@ func New(opts Options) (*Server, error) {
 	s := &Server{e: echo.New(), opts: opts, store: opts.Store, hub: opts.Hub,
 		log: opts.Logger.With("component", "ui"), tmpl: tmpl, throttle: newSignInThrottle(opts.Now),
 		reg: opts.Registry, ingest: newIngester(opts.Webhooks), trySlots: make(chan struct{}, trySlots)}
+	if opts.Store != nil {
+		if s.csrfKey, err = opts.Store.Secret(context.Background(), "csrf"); err != nil {
+			return nil, err
+		}
+	}
 	if s.reg == nil {
 		s.reg = watch.NewRegistry(opts.Operations)
 	}
@@ -172,18 +178,10 @@ func (s *Server) routes() {
 	e.Use(securityHeadersFor(s.opts.Map.tileOrigin(), s.opts.HSTS))
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "64K",
 		Skipper: func(c echo.Context) bool { return c.Path() == "/ingest/:source" }})) // ingest caps its body itself, with a message for the sender
-	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
-		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
-		CookieName:     "wr_csrf",
-		CookiePath:     "/",
-		CookieHTTPOnly: true,
-		CookieSecure:   s.opts.Secure,
-		CookieSameSite: http.SameSiteStrictMode,
-		Skipper: func(c echo.Context) bool {
-			p := c.Path()
-			// ingest: a push bears the source's token, not a session (ingest.go)
-			return p == "/favicon.ico" || p == "/healthz" || p == "/readyz" || p == "/metrics" || p == "/static/*" || p == "/ingest/:source"
-		},
+	e.Use(s.csrf(func(c echo.Context) bool {
+		p := c.Path()
+		// ingest: a push bears the source's token, not a session (ingest.go)
+		return p == "/favicon.ico" || p == "/healthz" || p == "/readyz" || p == "/metrics" || p == "/static/*" || p == "/ingest/:source"
 	}))
 
 	static, _ := fs.Sub(staticFS, "static")
