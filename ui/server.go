@@ -185,7 +185,7 @@ func (s *Server) routes() {
 	}))
 
 	static, _ := fs.Sub(staticFS, "static")
-	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", cacheStatic(http.FileServer(http.FS(static))))))
+	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", cacheStatic(http.FileServer(filesOnly{http.FS(static)})))))
 	e.GET("/favicon.ico", favicon) // for clients that ask before reading the page's icon link
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
@@ -277,6 +277,9 @@ func securityHeadersWith(img string, hsts bool, next echo.HandlerFunc) echo.Hand
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		// Pages, API answers, briefings and exports carry personal data:
+		// no browser or proxy keeps a copy. Static assets say otherwise.
+		h.Set("Cache-Control", "no-store")
 		return next(c)
 	}
 }
@@ -292,11 +295,31 @@ func favicon(c echo.Context) error {
 	return c.Blob(http.StatusOK, "image/svg+xml", b)
 }
 
+// cacheStatic lets browsers keep the embedded assets but ask each time
+// whether they are still current: their names carry no version, so an
+// upgraded console must not be met with last week's script. They hold no
+// personal data.
 func cacheStatic(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-cache")
 		h.ServeHTTP(w, r)
 	})
+}
+
+// filesOnly serves files and nothing else: a directory is not found, so
+// /static/ lists nothing.
+type filesOnly struct{ fs http.FileSystem }
+
+func (f filesOnly) Open(name string) (http.File, error) {
+	file, err := f.fs.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := file.Stat(); err != nil || st.IsDir() {
+		file.Close()
+		return nil, fs.ErrNotExist
+	}
+	return file, nil
 }
 
 // errorHandler keeps internal errors out of what a person is told.
