@@ -10,7 +10,8 @@ import (
 	"github.com/watchroom/watchroom/watch"
 )
 
-// opsColumn encodes operation ids so a board filter is one LIKE.
+// opsColumn encodes operation ids so a board filter is one substring test
+// (",op1," in ",op1,op2,").
 func opsColumn(ops []string) string {
 	if len(ops) == 0 {
 		return ","
@@ -46,12 +47,14 @@ func (t *tx) appendEvent(ctx context.Context, typ string, ops []string, data any
 	return ev, nil
 }
 
-// boardFilter returns a WHERE fragment and its argument for a board.
+// boardFilter returns a WHERE fragment and its argument for a board. The
+// id is found with instr, not LIKE: an id is text, and "_" or "%" in it
+// must match only themselves (board x_y is not board xzy).
 func boardFilter(board, opsCol string) (string, []any) {
 	if board == watch.BoardAll || board == "" {
 		return "1", nil
 	}
-	return opsCol + ` LIKE ?`, []any{"%," + board + ",%"}
+	return `instr(` + opsCol + `, ?) > 0`, []any{"," + board + ","}
 }
 
 // eventFilter is the timeline's board filter (watch.Event.VisibleOn): a
@@ -59,7 +62,7 @@ func boardFilter(board, opsCol string) (string, []any) {
 // never show request events.
 func eventFilter(board string) (string, []any) {
 	if watch.IsTaskingBoard(board) {
-		return `type = '` + watch.EventRequest + `' AND operations LIKE ?`, []any{"%," + board + ",%"}
+		return `type = '` + watch.EventRequest + `' AND instr(operations, ?) > 0`, []any{"," + board + ","}
 	}
 	where, args := boardFilter(board, "operations")
 	return `type <> '` + watch.EventRequest + `' AND (type = 'source' OR ` + where + `)`, args
