@@ -66,7 +66,7 @@ FUZZ_TARGETS := \
 	./watch/source:FuzzTelegramParse ./watch/source:FuzzPageParse \
 	./watch/source:FuzzICalParse ./watch/source:FuzzWebhookParse \
 	./watch/match:FuzzParse ./watch/match:FuzzMatch ./config:FuzzParse \
-	./watch/evidence:FuzzVerifyReader ./watch:FuzzAuditCheckpoints ./watch/store:FuzzSearch
+	./watch/evidence:FuzzVerifyReader ./watch:FuzzAuditCheckpoints ./watch/store:FuzzSearch ./ui:FuzzCheckJSON
 
 fuzz:
 	@test -d $(CORPUS) || { echo "fuzz: corpus $(CORPUS) is missing" >&2; exit 1; }

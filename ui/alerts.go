@@ -55,8 +55,8 @@ func (s *Server) alertAction(c echo.Context) error {
 		}
 	case "resolve":
 		var req alertRequest
-		if err := c.Bind(&req); err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, "The request is not valid JSON.")
+		if err := decodeJSON(c, &req, "The request"); err != nil {
+			return err
 		}
 		if len(req.Reason) > 1000 {
 			return reasonError("A reason may have at most 1000 characters.")

@@ -35,8 +35,8 @@ func (s *Server) annotate(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, "The hit id is not valid.")
 	}
 	var req annotateRequest
-	if err := c.Bind(&req); err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, "The annotation is not valid JSON.")
+	if err := decodeJSON(c, &req, "The annotation"); err != nil {
+		return err
 	}
 	req.Note = strings.TrimSpace(req.Note)
 	if utf8.RuneCountInString(req.Note) > maxNote {

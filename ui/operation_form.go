@@ -238,6 +238,8 @@ func (s *Server) readOperationForm(c echo.Context, f *opFormPage, op *watch.Oper
 		t, err := time.ParseInLocation(formTime, val, s.opts.Location)
 		if err != nil {
 			bad(field, "want a date and time such as 2026-08-29T10:00")
+		} else if why := s.dateProblem(t); why != "" {
+			bad(field, "want "+why)
 		}
 		return t
 	}

@@ -24,8 +24,8 @@ func (s *Server) boardPrefs(c echo.Context) error {
 func (s *Server) setBoardPrefs(c echo.Context) error {
 	u, _ := userFrom(c)
 	var p watch.BoardPrefs
-	if err := c.Bind(&p); err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, "The preferences are not valid JSON.")
+	if err := decodeJSON(c, &p, "The preferences"); err != nil {
+		return err
 	}
 	if p.Sound == nil {
 		p.Sound = []string{}

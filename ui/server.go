@@ -178,6 +178,15 @@ func (s *Server) routes() {
 	e.Use(securityHeadersFor(s.opts.Map.tileOrigin(), s.opts.HSTS))
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "64K",
 		Skipper: func(c echo.Context) bool { return c.Path() == "/ingest/:source" }})) // ingest caps its body itself, with a message for the sender
+	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+		nul := refuseNUL(next)
+		return func(c echo.Context) error {
+			if c.Path() == "/ingest/:source" {
+				return next(c) // a push's body is the source's to parse
+			}
+			return nul(c)
+		}
+	})
 	e.Use(s.csrf(func(c echo.Context) bool {
 		p := c.Path()
 		// ingest: a push bears the source's token, not a session (ingest.go)

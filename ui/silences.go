@@ -94,6 +94,9 @@ func (s *Server) addSilence(c echo.Context) error {
 		if err != nil {
 			return fail("The start is not a date and time such as 2026-08-29T10:00.")
 		}
+		if why := s.dateProblem(t); why != "" {
+			return fail("The start must be " + why + ".")
+		}
 		start = t
 	}
 	d, err := time.ParseDuration(p.For)

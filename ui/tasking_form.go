@@ -58,6 +58,8 @@ func (s *Server) readForm(c echo.Context) (requestForm, tasking.Request, tasking
 		t, err := time.ParseInLocation(formDate, val, s.opts.Location)
 		if err != nil {
 			p = append(p, tasking.Problem{Field: field, Message: "a date such as 2026-08-29"})
+		} else if why := s.dateProblem(t); why != "" {
+			p = append(p, tasking.Problem{Field: field, Message: why})
 		}
 		return t
 	}

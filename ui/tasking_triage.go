@@ -70,6 +70,8 @@ func (s *Server) decision(c echo.Context, u watch.User) (tasking.Decision, taski
 		t, err := time.ParseInLocation(formDate, due, s.opts.Location)
 		if err != nil {
 			p = append(p, tasking.Problem{Field: "due", Message: "a date such as 2026-08-29"})
+		} else if why := s.dateProblem(t); why != "" {
+			p = append(p, tasking.Problem{Field: "due", Message: why})
 		}
 		d.Due = t.Add(24*time.Hour - time.Second) // the end of the day named
 	}

@@ -48,8 +48,8 @@ func (s *Server) checkQuery(c echo.Context) error {
 	var req struct {
 		Query string `json:"query"`
 	}
-	if err := c.Bind(&req); err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, "The request is not valid JSON.")
+	if err := decodeJSON(c, &req, "The request"); err != nil {
+		return err
 	}
 	return c.JSON(http.StatusOK, checkQueryText(req.Query))
 }

@@ -129,8 +129,8 @@ func auditDetail(old, new *auditList) string {
 // createList stores a new list made in the web.
 func (s *Server) createList(c echo.Context) error {
 	var req listRequest
-	if err := c.Bind(&req); err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, "The request is not valid JSON.")
+	if err := decodeJSON(c, &req, "The request"); err != nil {
+		return err
 	}
 	if !listIDRe.MatchString(req.ID) {
 		return listError(http.StatusBadRequest, "The id is 1 to 64 of a-z, 0-9, _ and -, starting with a letter or digit.", nil)
@@ -152,8 +152,8 @@ func (s *Server) createList(c echo.Context) error {
 // kept in the database, which wins over the file until it is reverted.
 func (s *Server) editList(c echo.Context, e watch.ListEntry) error {
 	var req listRequest
-	if err := c.Bind(&req); err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, "The request is not valid JSON.")
+	if err := decodeJSON(c, &req, "The request"); err != nil {
+		return err
 	}
 	l, ops, err := s.draft(req, e.List)
 	if err != nil {
@@ -179,8 +179,8 @@ func (s *Server) listAction(c echo.Context) error {
 	var req struct {
 		Rev int64 `json:"rev"`
 	}
-	if err := c.Bind(&req); err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, "The request is not valid JSON.")
+	if err := decodeJSON(c, &req, "The request"); err != nil {
+		return err
 	}
 	u, _ := userFrom(c)
 	audit := watch.AuditEntry{Actor: u.Name, Target: "watchlist:" + e.List.ID}

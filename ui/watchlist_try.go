@@ -55,8 +55,8 @@ type tryReply struct {
 // compiled once; the items are scanned once.
 func (s *Server) tryList(c echo.Context) error {
 	var req tryRequest
-	if err := c.Bind(&req); err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, "The request is not valid JSON.")
+	if err := decodeJSON(c, &req, "The request"); err != nil {
+		return err
 	}
 	if req.Days <= 0 {
 		req.Days = tryDaysDefault
