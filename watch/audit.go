@@ -65,12 +65,30 @@ type AuditFinding struct {
 // AuditReport is the result of checking the audit log's chain and
 // checkpoints against its rows.
 type AuditReport struct {
-	Rows        int64
+	Rows        int64 // rows ever written up to the head (kept and removed by retention)
+	Removed     int64 // of which removed by the audit log's retention class
+	Prunes      []AuditPrune
 	HeadID      int64
 	HeadHash    string
 	Checkpoints int // how many were checked
 	Findings    []AuditFinding
 }
+
+// AuditPrune is one removal of the audit log's oldest rows by its
+// retention class: rows up to ThroughID (the newest removed, written at
+// ThroughAt, hash ThroughHash) went, Rows of them, at At.
+type AuditPrune struct {
+	At          time.Time     `json:"at"`
+	OlderThan   time.Duration `json:"older_than"`
+	ThroughID   int64         `json:"through_id"`
+	ThroughHash string        `json:"through_hash"`
+	ThroughAt   time.Time     `json:"through_at"`
+	Rows        int64         `json:"rows"`
+}
+
+// AuditUnlawful is a finding: rows removed from the start of the log that
+// were younger than the class the removal claims.
+const AuditUnlawful = "removed-too-young"
 
 // OK reports whether nothing was found wrong.
 func (r AuditReport) OK() bool { return len(r.Findings) == 0 }

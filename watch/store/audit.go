@@ -66,7 +66,10 @@ func (s *Store) VerifyAudit(ctx context.Context) error {
 		return fmt.Errorf("verify audit: %w", err)
 	}
 	defer rows.Close()
-	prev := ""
+	prev := "" // or, after the log's retention removed its oldest rows, the last removed row's hash
+	if err := s.r.QueryRowContext(ctx, `SELECT COALESCE((SELECT through_hash FROM audit_prunes ORDER BY id DESC LIMIT 1), '')`).Scan(&prev); err != nil {
+		return fmt.Errorf("verify audit: %w", err)
+	}
 	for rows.Next() {
 		var e watch.AuditEntry
 		var at, p string

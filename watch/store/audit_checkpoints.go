@@ -20,7 +20,8 @@ func (s *Store) AddAuditCheckpoint(ctx context.Context, sign func(*watch.AuditCh
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("audit checkpoint: %w", err)
 		}
-		if err := t.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit`).Scan(&c.Rows); err != nil {
+		// rows ever written: those kept and those the log's retention removed
+		if err := t.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM audit) + (SELECT COALESCE(SUM(rows), 0) FROM audit_prunes)`).Scan(&c.Rows); err != nil {
 			return fmt.Errorf("audit checkpoint: %w", err)
 		}
 		sign(&c)
@@ -67,10 +68,23 @@ func (s *Store) CheckAudit(ctx context.Context, cps []watch.AuditCheckpoint) (wa
 		id   int64
 		hash string
 	}
+	prunes, err := s.AuditPrunes(ctx)
+	if err != nil {
+		return watch.AuditReport{}, err
+	}
+	// rows removed by the log's retention: the chain now starts from the
+	// last removed row's hash, and row numbers count the removed rows
+	r := watch.AuditReport{Checkpoints: len(cps), Prunes: prunes}
+	prev, removedThrough := "", int64(0)
+	for _, p := range prunes {
+		r.Removed += p.Rows
+		prev, removedThrough = p.ThroughHash, p.ThroughID
+	}
+	r.Findings = append(r.Findings, pruneFindings(prunes, cps)...)
 	want := map[int64]*head{} // by row count
 	heads := map[int64]bool{} // the checkpoints' head ids: found?
 	for _, c := range cps {
-		if c.Rows > 0 {
+		if c.Rows > 0 && c.HeadID > removedThrough { // else its head was removed: pruneFindings judged it
 			want[c.Rows] = nil
 			heads[c.HeadID] = false
 		}
@@ -80,9 +94,8 @@ func (s *Store) CheckAudit(ctx context.Context, cps []watch.AuditCheckpoint) (wa
 		return watch.AuditReport{}, fmt.Errorf("check audit: %w", err)
 	}
 	defer rows.Close()
-	r := watch.AuditReport{Checkpoints: len(cps)}
 	brokenAt := int64(0) // the count at which the chain first broke; 0: it holds
-	prev := ""
+	r.Rows = r.Removed
 	for rows.Next() {
 		var e watch.AuditEntry
 		var at, p string
@@ -109,7 +122,7 @@ func (s *Store) CheckAudit(ctx context.Context, cps []watch.AuditCheckpoint) (wa
 	}
 	var truncated, rewritten []watch.AuditCheckpoint
 	for _, c := range cps {
-		if c.Rows == 0 {
+		if c.Rows == 0 || c.HeadID <= removedThrough {
 			continue
 		}
 		h := want[c.Rows]

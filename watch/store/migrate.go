@@ -607,6 +607,24 @@ CREATE TABLE briefing_erasures (
 	PRIMARY KEY (briefing_id, erasure_id)
 ) WITHOUT ROWID;
 `,
+	// 20: the audit log's own retention: each removal of its oldest rows
+	// is kept (append-only) with the last row removed, its hash and time,
+	// and how many went, so a verifier tells it from a truncation.
+	`
+CREATE TABLE audit_prunes (
+	id INTEGER PRIMARY KEY,
+	at TEXT NOT NULL,
+	older_than TEXT NOT NULL,   -- the class, a Go duration
+	through_id INTEGER NOT NULL,
+	through_hash TEXT NOT NULL,
+	through_at TEXT NOT NULL,
+	rows INTEGER NOT NULL
+);
+CREATE TRIGGER audit_prunes_no_update BEFORE UPDATE ON audit_prunes
+BEGIN SELECT RAISE(ABORT, 'audit prunes are append-only'); END;
+CREATE TRIGGER audit_prunes_no_delete BEFORE DELETE ON audit_prunes
+BEGIN SELECT RAISE(ABORT, 'audit prunes are append-only'); END;
+`,
 }
 
 // migrate brings the schema to version to (len(migrations) but in the

@@ -331,6 +331,17 @@ func (a *App) prune(ctx context.Context) {
 		a.log.Info("retention", "items", p.Items, "hits", p.Hits, "events", p.Events, "seen", p.Seen,
 			"annotations", p.Annotations, "briefings", p.Briefings, "documents", len(p.Documents))
 	}
+	ap, err := a.store.PruneAudit(ctx, a.cfg.Retention.Audit)
+	if err != nil {
+		a.log.Error("audit retention", "err", err)
+		return
+	}
+	if ap.Rows > 0 {
+		// a signed checkpoint at once, so the file out of the owner's reach
+		// holds the log as it is after the removal
+		a.checkpoint(ctx)
+		a.log.Info("audit retention", "rows", ap.Rows, "through_row", ap.ThroughID)
+	}
 }
 
 // retentionClasses turns the config's retention section into the store's.

@@ -159,6 +159,11 @@ func VerifyAudit(ctx context.Context, f *config.File, checkpointFile string, w i
 		}
 	}
 	fmt.Fprintf(w, "audit log: %d rows, head row %d\n", rep.Rows, rep.HeadID)
+	if len(rep.Prunes) > 0 {
+		last := rep.Prunes[len(rep.Prunes)-1]
+		fmt.Fprintf(w, "removed by the log's retention class: %d rows in %d removal(s), the last at %s (rows up to %d, older than %s)\n",
+			rep.Removed, len(rep.Prunes), last.At.Format(time.RFC3339), last.ThroughID, last.OlderThan)
+	}
 	fmt.Fprintf(w, "checkpoints: %d in the database", inDB)
 	if checkpointFile != "" {
 		fmt.Fprintf(w, ", %d in %s", len(cps)-inDB, checkpointFile)
