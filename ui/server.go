@@ -95,17 +95,17 @@ type Options struct {
 
 // Server is the console's HTTP server.
 type Server struct {
-	e       *echo.Echo
-	opts    Options
-	store   *store.Store
-	hub     *live.Hub
-	log     *slog.Logger
-	tmpl    *template.Template
+	e        *echo.Echo
+	opts     Options
+	store    *store.Store
+	hub      *live.Hub
+	log      *slog.Logger
+	tmpl     *template.Template
 	throttle *signInThrottle
-	up      *websocket.Upgrader
-	reg     *watch.Registry
-	lists   *watch.Lists
-	ingest  *ingester
+	up       *websocket.Upgrader
+	reg      *watch.Registry
+	lists    *watch.Lists
+	ingest   *ingester
 	// trySlots bounds how many "try it" scans run at once.
 	trySlots chan struct{}
 
