@@ -178,7 +178,7 @@ func (h *Hub) joined(c *client) {
 			cl.gone = time.Time{}
 		}
 	}
-	if h.claimsOut.pm == nil {
+	if h.claimsOut.frame == nil {
 		out, err := h.encodeEphemeral(ephemeralMessage{Type: TypeClaims, At: h.opts.Now().UTC(), Data: claimsData{Claims: h.claimList()}})
 		if err != nil {
 			h.logger.Error("encode claims", "err", err)

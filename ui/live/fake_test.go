@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -107,15 +108,26 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 func newHubEnv(t testing.TB, opts live.Options) *hubEnv {
 	t.Helper()
+	return newHubEnvOn(t, opts, nil)
+}
+
+// newHubEnvOn is newHubEnv with the server's listener wrapped by wrap
+// (nil: as it is).
+func newHubEnvOn(t testing.TB, opts live.Options, wrap func(net.Listener) net.Listener) *hubEnv {
+	t.Helper()
 	l := newFakeLog()
 	h := live.NewHub(l, quiet, opts)
 	up := &websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096,
 		CheckOrigin: func(r *http.Request) bool { return r.Header.Get("Origin") == "http://"+r.Host }}
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
 		h.Serve(w, r, up, live.Position{Board: q.Get("board"), After: after, Epoch: q.Get("epoch")})
 	}))
+	if wrap != nil {
+		ts.Listener = wrap(ts.Listener)
+	}
+	ts.Start()
 	t.Cleanup(func() { h.CloseAll(); ts.Close() })
 	return &hubEnv{log: l, hub: h, ts: ts}
 }

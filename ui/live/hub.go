@@ -115,6 +115,9 @@ type Hub struct {
 	// frame that is not prepared (a reset); prepared messages and control
 	// frames need none, so an idle connection holds no write buffer.
 	writeBufs sync.Pool
+	// frameLists lends writers the list of frames for one write, and
+	// gatherBufs the buffer that gathers them.
+	frameLists, gatherBufs sync.Pool
 
 	present      presence       // guarded by mu
 	perViewer    map[string]int // board connections held or being opened per person; guarded by mu
@@ -134,7 +137,8 @@ func NewHub(log Log, logger *slog.Logger, opts Options) *Hub {
 	opts.defaults()
 	return &Hub{log: log, logger: logger.With("component", "live"), opts: opts, clients: map[*client]struct{}{},
 		recent: newRecent(opts.Recent), present: presence{}, dirty: map[string]bool{}, claims: map[int64]*Claim{},
-		perViewer: map[string]int{}}
+		perViewer: map[string]int{}, frameLists: sync.Pool{New: func() any { return new([][]byte) }},
+		gatherBufs: sync.Pool{New: func() any { return new([]byte) }}}
 }
 
 // message is one event as it goes over the wire.
@@ -146,10 +150,11 @@ type message struct {
 	Data  json.RawMessage `json:"data"`
 }
 
-// outgoing is an encoded event ready for any number of connections.
+// outgoing is an encoded event ready for any number of connections: the
+// whole websocket frame, shared by every client.
 type outgoing struct {
 	seq       int64
-	pm        *websocket.PreparedMessage
+	frame     []byte
 	ephemeral bool // presence or claims: no seq, never skipped as a duplicate
 }
 
@@ -158,8 +163,7 @@ func (h *Hub) encode(ev watch.Event) (outgoing, error) {
 	if err != nil {
 		return outgoing{}, err
 	}
-	pm, err := websocket.NewPreparedMessage(websocket.TextMessage, b)
-	return outgoing{seq: ev.Seq, pm: pm}, err
+	return outgoing{seq: ev.Seq, frame: textFrame(b)}, nil
 }
 
 // Publish hands committed events to every client whose board shows them.

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"sort"
 	"time"
-
-	"github.com/gorilla/websocket"
 )
 
 // Message types that carry no seq: they describe who is here now, are not
@@ -172,8 +170,7 @@ func (h *Hub) encodeEphemeral(m ephemeralMessage) (outgoing, error) {
 	if err != nil {
 		return outgoing{}, err
 	}
-	pm, err := websocket.NewPreparedMessage(websocket.TextMessage, b)
-	return outgoing{pm: pm, ephemeral: true}, err
+	return outgoing{frame: textFrame(b), ephemeral: true}, nil
 }
 
 // sendEphemeral queues an encoded message for every signed-in client that

@@ -39,7 +39,7 @@ func (r *recent) get(seq int64) (outgoing, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	s := r.slots[seq%int64(len(r.slots))]
-	return s.out, s.out.pm != nil && s.ev.Seq == seq
+	return s.out, s.out.frame != nil && s.ev.Seq == seq
 }
 
 // span returns the events in (after, head] that board shows, if the ring
@@ -53,7 +53,7 @@ func (r *recent) span(board string, after, head int64) ([]outgoing, bool) {
 	var outs []outgoing
 	for seq := after + 1; seq <= head; seq++ {
 		s := r.slots[seq%int64(len(r.slots))]
-		if s.ev.Seq != seq || s.out.pm == nil {
+		if s.ev.Seq != seq || s.out.frame == nil {
 			return nil, false
 		}
 		if s.ev.VisibleOn(board) {

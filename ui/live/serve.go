@@ -25,6 +25,8 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, up *websocket.Upgrad
 	if u.WriteBufferPool == nil {
 		u.WriteBufferPool = &h.writeBufs
 	}
+	// Frames are built once for every client (textFrame): no compression.
+	u.EnableCompression = false
 	if h.shut.Load() {
 		http.Error(w, "The server is shutting down.", http.StatusServiceUnavailable)
 		return
@@ -132,17 +134,57 @@ func (h *Hub) readPump(conn *websocket.Conn, c *client) {
 	}
 }
 
-func (h *Hub) write(conn *websocket.Conn, c *client, pm *websocket.PreparedMessage) error {
-	_ = conn.SetWriteDeadline(time.Now().Add(h.opts.WriteWait))
-	if err := conn.WritePreparedMessage(pm); err != nil {
+// writeChunk is the most one write gathers (the send buffer's size).
+const writeChunk = 64 << 10
+
+// writeFrames writes whole frames straight to the socket under one
+// deadline, gathered into one write (up to writeChunk bytes each): a
+// writer that finds several events queued pays for one system call (and
+// under TLS one record), not one each. Only the connection's writer calls
+// it, so it never interleaves with gorilla's own writes (pings, the close).
+func (h *Hub) writeFrames(conn *websocket.Conn, c *client, frames [][]byte) error {
+	if len(frames) == 0 {
+		return nil
+	}
+	nc := conn.NetConn()
+	_ = nc.SetWriteDeadline(time.Now().Add(h.opts.WriteWait))
+	if err := h.gather(nc, frames); err != nil {
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() && c.markSlow() {
 			h.slow.Add(1) // it stopped reading: as slow as a full queue
 		}
 		return err
 	}
-	h.sent.Add(1)
+	h.sent.Add(int64(len(frames)))
 	return nil
+}
+
+// gather writes frames in as few writes as writeChunk allows; a lone
+// frame is written as it is.
+func (h *Hub) gather(nc net.Conn, frames [][]byte) error {
+	if len(frames) == 1 {
+		_, err := nc.Write(frames[0])
+		return err
+	}
+	bp := h.gatherBufs.Get().(*[]byte)
+	buf := (*bp)[:0]
+	defer func() {
+		if cap(buf) <= 2*writeChunk {
+			*bp = buf[:0]
+			h.gatherBufs.Put(bp)
+		}
+	}()
+	for _, f := range frames {
+		if len(buf) > 0 && len(buf)+len(f) > writeChunk {
+			if _, err := nc.Write(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+		buf = append(buf, f...)
+	}
+	_, err := nc.Write(buf)
+	return err
 }
 
 func (h *Hub) closeWith(conn *websocket.Conn, code int, text string) {
@@ -199,15 +241,17 @@ func (h *Hub) writePump(conn *websocket.Conn, c *client, replay []outgoing, last
 		h.remove(c)
 		close(c.finished)
 	}()
+	frames := make([][]byte, 0, len(replay))
 	for _, out := range replay {
-		if err := h.write(conn, c, out.pm); err != nil {
-			c.stop(websocket.CloseAbnormalClosure, "")
-			_ = conn.Close()
-			return
-		}
+		frames = append(frames, out.frame)
 		last = out.seq
 	}
-	replay = nil
+	if err := h.writeFrames(conn, c, frames); err != nil {
+		c.stop(websocket.CloseAbnormalClosure, "")
+		_ = conn.Close()
+		return
+	}
+	replay, frames = nil, nil
 	ping := time.NewTicker(h.opts.PingPeriod)
 	defer ping.Stop()
 	for {
@@ -232,26 +276,37 @@ func (h *Hub) writePump(conn *websocket.Conn, c *client, replay []outgoing, last
 	}
 }
 
-// drain writes what is queued, in order, and returns the last seq written.
-// A stopped client gets no more events: the close comes next.
+// drain writes what is queued, in order, in one write, and returns the
+// last seq written. A stopped client gets no more events: the close
+// comes next.
 func (h *Hub) drain(conn *websocket.Conn, c *client, last int64) (int64, error) {
 	batch := c.take()
 	defer c.giveBack(batch)
-	for i, out := range batch {
-		if c.stopped() {
-			c.queued.Add(-int32(len(batch) - i))
-			return last, nil
+	defer c.queued.Add(-int32(len(batch)))
+	if c.stopped() {
+		return last, nil
+	}
+	fp := h.frameLists.Get().(*[][]byte)
+	frames := (*fp)[:0]
+	defer func() {
+		clear(frames) // let the frames go
+		if cap(frames) <= 256 {
+			*fp = frames[:0]
+			h.frameLists.Put(fp)
 		}
-		c.queued.Add(-1)
-		if !out.ephemeral && out.seq <= last {
+	}()
+	next := last
+	for _, out := range batch {
+		if !out.ephemeral && out.seq <= next {
 			continue // already replayed
 		}
-		if err := h.write(conn, c, out.pm); err != nil {
-			return last, err
-		}
+		frames = append(frames, out.frame)
 		if !out.ephemeral {
-			last = out.seq
+			next = out.seq
 		}
 	}
-	return last, nil
+	if err := h.writeFrames(conn, c, frames); err != nil {
+		return last, err
+	}
+	return next, nil
 }

@@ -32,6 +32,8 @@ type fanOptions struct {
 	role         string
 	peer         bool
 	rounds       int
+	cpuProfile   string
+	memProfile   string
 	// clientsCommand makes the command that runs the clients' process
 	// (default: this executable, `bench fanout --role clients ...`).
 	clientsCommand func(ctx context.Context, args []string) (*exec.Cmd, error)
@@ -54,6 +56,8 @@ func parseFanOptions(args []string, stderr io.Writer) (fanOptions, error) {
 	fs.StringVar(&o.role, "role", "", `"clients": be the load generator's process, driven by the bench over stdin and stdout (the bench starts it itself)`)
 	fs.BoolVar(&o.peer, "peer", true, "also run the same load against the centrifuge peer, alternating with watchroom (steady load only)")
 	fs.IntVar(&o.rounds, "rounds", 1, "watchroom then peer, this many times")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the server's process while watchroom publishes (first round) to this file")
+	fs.StringVar(&o.memProfile, "memprofile", "", "write a heap profile of the server's process with every client connected to watchroom, idle (first round), to this file")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net/netip"
 	"os"
+	"runtime"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -127,7 +129,11 @@ func runFanout(ctx context.Context, o fanOptions, out, stderr io.Writer) (*fanRe
 		if err != nil {
 			return nil, err
 		}
-		w, err := fanPhase(ctx, o, rem, console, out)
+		prof := fanProfiles{}
+		if round == 1 {
+			prof = fanProfiles{cpu: o.cpuProfile, mem: o.memProfile}
+		}
+		w, err := fanPhase(ctx, o, rem, console, prof, out)
 		if err != nil {
 			return nil, err
 		}
@@ -149,7 +155,7 @@ func runFanout(ctx context.Context, o fanOptions, out, stderr io.Writer) (*fanRe
 				return nil, fmt.Errorf("peer: %w", err)
 			}
 		}
-		p, err := fanPhase(ctx, o, rem, fanPeerSide{peer}, out)
+		p, err := fanPhase(ctx, o, rem, fanPeerSide{peer}, fanProfiles{}, out)
 		if err != nil {
 			return nil, err
 		}
@@ -177,7 +183,7 @@ type fanPhaseResult struct {
 // fanPhase connects every client to side, measures what an idle
 // connection costs the server, publishes, lets every client catch up,
 // checks what each got and disconnects them all.
-func fanPhase(ctx context.Context, o fanOptions, rem *fanRemote, side fanSide, out io.Writer) (*fanPhaseResult, error) {
+func fanPhase(ctx context.Context, o fanOptions, rem *fanRemote, side fanSide, prof fanProfiles, out io.Writer) (*fanPhaseResult, error) {
 	res := &fanPhaseResult{side: side.label(), contiguous: true}
 	if _, err := rem.call(fanReq{Op: "reset"}); err != nil {
 		return res, err
@@ -201,9 +207,17 @@ func fanPhase(ctx context.Context, o fanOptions, rem *fanRemote, side fanSide, o
 	fmt.Fprintf(out, "%s: %d clients connected in %s; server heap in use %+.1f MB, stacks %+.1f MB: %.1f KB per idle connection\n",
 		side.label(), o.clients, time.Since(t0).Round(time.Millisecond),
 		float64(int64(m1.heapInuse)-int64(m0.heapInuse))/(1<<20), float64(int64(m1.stack)-int64(m0.stack))/(1<<20), res.kbPerConn)
+	if err := prof.heap(out); err != nil {
+		return res, err
+	}
+	stopCPU, err := prof.startCPU(out)
+	if err != nil {
+		return res, err
+	}
 	c0 := rem.counts()
 	cpu0 := cpuTime()
 	run, err := fanPublish(ctx, o, rem, side, out)
+	stopCPU()
 	if err != nil {
 		return res, err
 	}
@@ -222,6 +236,47 @@ func fanPhase(ctx context.Context, o fanOptions, rem *fanRemote, side fanSide, o
 	err = fanWait(ctx, time.Minute, func() bool { return side.clients() == 0 },
 		func() string { return fmt.Sprintf("the %s server still has %d clients", side.label(), side.clients()) })
 	return res, err
+}
+
+// fanProfiles are the profiles a phase writes ("": none).
+type fanProfiles struct{ cpu, mem string }
+
+// heap writes a heap profile of this process (after a collection).
+func (p fanProfiles) heap(out io.Writer) error {
+	if p.mem == "" {
+		return nil
+	}
+	f, err := os.Create(p.mem)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	fmt.Fprintf(out, "profile: heap in use with every client idle written to %s (go tool pprof -sample_index=inuse_space)\n", p.mem)
+	return f.Close()
+}
+
+// startCPU starts a CPU profile of this process; the function stops it.
+func (p fanProfiles) startCPU(out io.Writer) (func(), error) {
+	if p.cpu == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(p.cpu)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+		fmt.Fprintf(out, "profile: the server's CPU while publishing written to %s\n", p.cpu)
+	}, nil
 }
 
 func perThousandMs(d time.Duration, n int64) float64 {
