@@ -89,5 +89,8 @@ func (s *Server) hit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.consulted(c, actHitView, "hit:"+strconv.FormatInt(id, 10), "item="+strconv.FormatInt(v.ItemID, 10)); err != nil {
+		return err
+	}
 	return c.JSON(http.StatusOK, v)
 }

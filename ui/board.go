@@ -3,6 +3,7 @@ package ui
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -66,6 +67,9 @@ func (s *Server) board(c echo.Context) error {
 			}
 		}
 	}
+	if err := s.consulted(c, actBoardView, "board:"+id, ""); err != nil {
+		return err
+	}
 	return s.render(c, http.StatusOK, "board.html", page{Title: name, Wall: wall, Board: bp})
 }
 
@@ -77,6 +81,9 @@ func (s *Server) snapshot(c echo.Context) error {
 	}
 	snap, err := s.store.BoardSnapshot(c.Request().Context(), id, 200)
 	if err != nil {
+		return err
+	}
+	if err := s.consulted(c, actBoardSnapshot, "board:"+id, "head="+strconv.FormatInt(snap.Head, 10)+" "+idList(hitIDs(snap.Hits))); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, snap)

@@ -33,5 +33,8 @@ func (s *Server) hitsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.consulted(c, actBoardHits, "board:"+id, "before="+strconv.FormatInt(before, 10)+" "+idList(hitIDs(hits))); err != nil {
+		return err
+	}
 	return c.JSON(http.StatusOK, map[string]any{"hits": hits, "more": len(hits) == limit})
 }

@@ -106,6 +106,13 @@ func (s *Server) boardMap(c echo.Context) error {
 			hits = append(hits, mapHit{ID: h.ID, Title: h.Item.Title, Lists: []string{h.ListID}, Place: h.Item.Location, Lat: p.Lat, Lon: p.Lon})
 		}
 	}
+	shown := make([]int64, len(hits))
+	for i, h := range hits {
+		shown[i] = h.ID
+	}
+	if err := s.consulted(c, actBoardMap, "board:"+id, idList(shown)); err != nil {
+		return err
+	}
 	return c.JSON(http.StatusOK, map[string]any{
 		"tiles": s.opts.Map.Tiles, "attribution": s.opts.Map.Attribution, "operations": ops, "hits": hits,
 	})

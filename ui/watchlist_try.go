@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"net/http"
 	"time"
 
@@ -142,6 +143,13 @@ func (s *Server) tryList(c echo.Context) error {
 		}
 	}
 	out.Shown = len(out.Items)
+	shown := make([]int64, len(out.Items))
+	for i, x := range out.Items {
+		shown[i] = x.Item.ID
+	}
+	if err := s.consulted(c, actWatchlistTry, "watchlist:"+id, fmt.Sprintf("days=%d scanned=%d items %s", req.Days, out.Scanned, idList(shown))); err != nil {
+		return err
+	}
 	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return c.JSON(http.StatusOK, out)
 }

@@ -154,7 +154,9 @@ func (s *Service) deliver(op watch.Operation, b watch.BriefingVersion, doc []byt
 	if _, ok := s.o.Router.Team(op.Team); !ok {
 		return
 	}
-	s.o.Router.ToTeam(op.Team, fmt.Sprintf("briefing %d", b.ID), Message(op, b, doc, s.o.Router.BoardURL()))
+	msg := Message(op, b, doc, s.o.Router.BoardURL())
+	msg.Record = fmt.Sprintf("briefing:%d operation=%s version=%d", b.ID, op.ID, b.Version)
+	s.o.Router.ToTeam(op.Team, fmt.Sprintf("briefing %d", b.ID), msg)
 }
 
 // Message is the notification that carries a briefing version.

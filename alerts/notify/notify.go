@@ -24,6 +24,8 @@ type Notification struct {
 	// Attachments go with an e-mail as files (a briefing's document). A
 	// webhook carries what it needs of them in JSON.
 	Attachments []Attachment
+	// Record names what is sent by id, for the audit log: never content.
+	Record string
 }
 
 // Attachment is a file sent with a notification.

@@ -35,6 +35,9 @@ type RouterOptions struct {
 	// one send (default 5 minutes).
 	MaxInFlight int
 	SendTimeout time.Duration
+	// Disclosed is told of every send once it is over, delivered or not
+	// (for the audit log); nil tells nobody.
+	Disclosed func(Disclosure)
 }
 
 // Router sends alerts and team notifications to the configured notifiers
@@ -100,7 +103,9 @@ func (r *Router) send(what string, to Notifier, msg Notification) {
 		defer func() { <-r.sem }()
 		ctx, cancel := context.WithTimeout(r.ctx, r.o.SendTimeout)
 		defer cancel()
-		if err := to.Notify(ctx, msg); err != nil {
+		err := to.Notify(ctx, msg)
+		r.disclosed(to, msg, err)
+		if err != nil {
 			r.log.Error("notification not delivered", "what", what, "err", err)
 			return
 		}
@@ -138,6 +143,7 @@ func (r *Router) Alert(n alerts.Notice, opName string) {
 		board = r.o.BoardURL + "/board/" + op
 	}
 	msg := AlertNotification(n, opName, board)
+	msg.Record = alertRecord(n)
 	for _, to := range r.o.Alerts {
 		r.send("alert group "+groupID(n.Key), to, msg)
 	}

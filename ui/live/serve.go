@@ -51,6 +51,14 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, up *websocket.Upgrad
 		return
 	}
 	replay, ok := h.replay(r.Context(), conn, pos)
+	if ok {
+		// no record of who was replayed what, no replay
+		if err := h.auditReplay(r.Context(), pos, replay); err != nil {
+			h.logger.Error("audit replay", "err", err)
+			h.closeWith(conn, websocket.CloseInternalServerErr, "timeline unavailable")
+			ok = false
+		}
+	}
 	if !ok {
 		h.remove(c)
 		close(c.finished)

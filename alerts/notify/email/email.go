@@ -128,6 +128,18 @@ func New(opts Options) (*Notifier, error) {
 		log: log.With("component", "notify_smtp", "smtp_server", opts.Addr)}, nil
 }
 
+// Recipients are n.To, or the default recipients when it names none.
+func (s *Notifier) Recipients(n notify.Notification) (string, []string) {
+	if len(n.To) > 0 {
+		return "email", n.To
+	}
+	to := make([]string, len(s.to))
+	for i, a := range s.to {
+		to[i] = a.Address
+	}
+	return "email", to
+}
+
 // Notify sends n to n.To, or to the default recipients when it names none.
 func (s *Notifier) Notify(ctx context.Context, n notify.Notification) error {
 	to := s.to

@@ -296,3 +296,14 @@ func VerifySignature(secret []byte, ts, sig string, body []byte, now time.Time, 
 	}
 	return nil
 }
+
+// Recipients is the webhook's name and its URL without query or user
+// (which may carry a credential).
+func (n *Notifier) Recipients(notify.Notification) (string, []string) {
+	to := n.opts.URL
+	if u, err := url.Parse(to); err == nil {
+		u.User, u.RawQuery, u.Fragment = nil, "", ""
+		to = u.String()
+	}
+	return "webhook:" + n.name, []string{to}
+}

@@ -206,7 +206,7 @@ func New(ctx context.Context, f *config.File, logger *slog.Logger, o Options) (_
 	a.hub = live.NewHub(st, logger, hubOpts)
 	a.onStop("board connections", a.hub.Shutdown)
 	m.watchHub(o.Registry, a.hub)
-	if a.notify, err = newRouter(f, o.Getenv, logger); err != nil {
+	if a.notify, err = newRouter(f, o.Getenv, logger, a.disclosed); err != nil {
 		return nil, err
 	}
 	a.onStop("notifications", a.notify.Shutdown)

@@ -9,9 +9,11 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/watchroom/watchroom/alerts/notify"
 	"github.com/watchroom/watchroom/config"
 	"github.com/watchroom/watchroom/watch"
 	"github.com/watchroom/watchroom/watch/evidence"
@@ -100,6 +102,38 @@ func (a *App) checkpoint(ctx context.Context) {
 // own on its schedule and at Stop).
 func (a *App) AuditCheckpoint(ctx context.Context) (watch.AuditCheckpoint, error) {
 	return a.anchor.write(ctx)
+}
+
+// disclosed records a notification sent, or failed, after its send is
+// over: what (by id), how and to whom.
+func (a *App) disclosed(d notify.Disclosure) {
+	action, detail := "disclose", ""
+	if d.Err != nil {
+		action = "disclose_failed"
+	}
+	target, what, _ := strings.Cut(d.What, " ")
+	if target == "" {
+		target = d.Kind
+	}
+	detail = fmt.Sprintf("kind=%s via=%s to=%s", d.Kind, d.Via, strings.Join(d.To, ","))
+	if what != "" {
+		detail += " " + what
+	}
+	if d.Err != nil {
+		detail += " error=" + truncate(d.Err.Error(), 300)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := a.store.Audit(ctx, watch.AuditEntry{Actor: "system", Action: action, Target: target, Detail: detail}); err != nil {
+		a.log.Error("audit disclosure", "err", err, "what", d.What)
+	}
+}
+
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }
 
 // VerifyAudit checks the audit log of the config's database: its chain,

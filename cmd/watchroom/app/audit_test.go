@@ -13,6 +13,8 @@ import (
 
 	_ "github.com/mattn/go-sqlite3"
 
+	"github.com/watchroom/watchroom/alerts/notify"
+	"github.com/watchroom/watchroom/alerts/notify/smtptest"
 	"github.com/watchroom/watchroom/config"
 	"github.com/watchroom/watchroom/watch"
 	"github.com/watchroom/watchroom/watch/store"
@@ -187,4 +189,51 @@ func TestAuditVerifyFindsEditTruncationRewrite(t *testing.T) {
 			t.Fatalf("a forged checkpoint:\n%s", out)
 		}
 	})
+}
+
+// assertDisclosed finds an audit entry of action whose target starts with
+// target and whose detail holds every want.
+func assertDisclosed(t *testing.T, a *App, action, target string, wants ...string) {
+	t.Helper()
+	log, err := a.store.AuditLog(context.Background(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range log {
+		if e.Action != action || e.Actor != "system" || !strings.HasPrefix(e.Target, target) {
+			continue
+		}
+		ok := true
+		for _, w := range wants {
+			ok = ok && strings.Contains(e.Detail, w)
+		}
+		if ok {
+			return
+		}
+	}
+	t.Errorf("no %s of %s with %q in the audit log:\n%+v", action, target, wants, log)
+}
+
+// A send that fails is recorded as such, with its recipients and why.
+func TestFailedDisclosureIsAudited(t *testing.T) {
+	addr, _, _, caPEM := smtptest.Start(t, smtptest.Options{NoTLS: true}) // the console insists on STARTTLS
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, caPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	feed := newFeedServer(t)
+	cfg, err := config.Parse("notify.yaml", []byte(fmt.Sprintf(notifyConfig, tempDataDir(t), feed.url, addr, ca)), ConfigOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := New(context.Background(), cfg, quietLogger(), Options{Unscheduled: true, Getenv: func(string) string { return "correct horse" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Stop(context.Background())
+	a.notify.ToTeam("North SNT", "briefing 7", notify.Notification{Kind: notify.KindBriefing, Subject: "B", Record: "briefing:7 operation=op1 version=2"})
+	if err := a.notify.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	assertDisclosed(t, a, "disclose_failed", "briefing:7", "kind=briefing via=email to=north-snt@force.example,north-inspector@force.example operation=op1 version=2 error=")
 }

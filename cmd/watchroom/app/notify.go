@@ -15,8 +15,8 @@ import (
 
 // newRouter builds the configured notifiers and the router that sends
 // alerts and briefings to them, and to nothing else.
-func newRouter(f *config.File, getenv func(string) string, logger *slog.Logger) (*notify.Router, error) {
-	o := notify.RouterOptions{Logger: logger, BoardURL: f.Notifiers.BoardURL,
+func newRouter(f *config.File, getenv func(string) string, logger *slog.Logger, disclosed func(notify.Disclosure)) (*notify.Router, error) {
+	o := notify.RouterOptions{Logger: logger, BoardURL: f.Notifiers.BoardURL, Disclosed: disclosed,
 		Webhooks: map[string]notify.Notifier{}, WebhookKinds: map[string][]string{}}
 	if o.BoardURL == "" {
 		o.BoardURL = "http://" + f.Server.Listen

@@ -112,6 +112,9 @@ func TestBriefingAndAlertDeliveredByEmail(t *testing.T) {
 	if strings.Contains(alertMail, "Rave at the warehouse") {
 		t.Error("collected content was sent out with the alert")
 	}
+	// each send is in the audit log: what (by id), how, to whom
+	assertDisclosed(t, a, "disclose", fmt.Sprintf("briefing:%d", vs[0].ID), "kind=briefing via=email to=north-snt@force.example,north-inspector@force.example operation=op1 version=1")
+	assertDisclosed(t, a, "disclose", "alert_group:", "kind=alert via=email to=duty@force.example", "event=firing alerts=")
 }
 
 func TestNotifierSecretsMustBeSet(t *testing.T) {
