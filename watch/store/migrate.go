@@ -625,6 +625,17 @@ BEGIN SELECT RAISE(ABORT, 'audit prunes are append-only'); END;
 CREATE TRIGGER audit_prunes_no_delete BEFORE DELETE ON audit_prunes
 BEGIN SELECT RAISE(ABORT, 'audit prunes are append-only'); END;
 `,
+	// 21: the FTS5 index again, with prefix indexes of four and five
+	// characters too: every word typed is a prefix, and FTS5 merges the
+	// whole lists of a prefix it has no index for before reading the
+	// newest, so a common four-letter word ("that") cost as much as on
+	// FTS4. The triggers of 18 stay: the table keeps its name.
+	`
+DROP TABLE items_fts;
+CREATE VIRTUAL TABLE items_fts USING fts5(title, text, author, content='items', content_rowid='id',
+	tokenize='unicode61', prefix='2 3 4 5', columnsize=0);
+INSERT INTO items_fts(items_fts) VALUES ('rebuild');
+`,
 }
 
 // migrate brings the schema to version to (len(migrations) but in the
