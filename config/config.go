@@ -128,6 +128,11 @@ type Server struct {
 	// the client (for the sign-in throttle and the audit log); empty:
 	// the header is never read.
 	TrustedProxies []netip.Prefix
+	// SessionIdle ends a session after this long without a person's
+	// activity; SessionIdleByRole overrides it for a role (keys are role
+	// names), e.g. shorter for officers on shared desks.
+	SessionIdle       time.Duration
+	SessionIdleByRole map[string]time.Duration
 }
 
 // Fetch is how sources are fetched.
@@ -281,6 +286,7 @@ const (
 	DefaultTimezone       = "Europe/London"
 	DefaultSessionTTL     = 12 * time.Hour
 	DefaultClaimTimeout   = 10 * time.Minute
+	DefaultSessionIdle    = 30 * time.Minute
 	// A request's head and body have 20 s to arrive; a console's own
 	// largest body is 64 KB (ingest's and evidence's caps are their own).
 	DefaultReadHeaderTimeout = 10 * time.Second
@@ -356,6 +362,7 @@ func defaults() *File {
 			Timezone:     DefaultTimezone,
 			SessionTTL:   DefaultSessionTTL,
 			ClaimTimeout: DefaultClaimTimeout,
+			SessionIdle:  DefaultSessionIdle,
 
 			ReadHeaderTimeout: DefaultReadHeaderTimeout,
 			ReadTimeout:       DefaultReadTimeout,

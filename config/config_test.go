@@ -35,7 +35,7 @@ func TestParseValid(t *testing.T) {
 			check: func(t *testing.T, f *File) {
 				want := Server{Listen: "127.0.0.1:8080", DataDir: "./data", Timezone: "Europe/London", SessionTTL: 12 * time.Hour,
 					ClaimTimeout: 10 * time.Minute, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 20 * time.Second,
-					IdleTimeout: 2 * time.Minute, MaxConnsPerAddr: 256}
+					IdleTimeout: 2 * time.Minute, MaxConnsPerAddr: 256, SessionIdle: 30 * time.Minute}
 				got := f.Server
 				got.Location = nil
 				if !reflect.DeepEqual(got, want) {
@@ -102,7 +102,7 @@ func TestParseValid(t *testing.T) {
 				want := Server{Listen: ":0", BaseURL: "https://watch.example.org/", DataDir: "/var/lib/watchroom", Timezone: "UTC",
 					TLSCert: "/etc/watchroom/cert.pem", TLSKey: "/etc/watchroom/key.pem", SessionTTL: 8 * time.Hour,
 					ClaimTimeout: 5 * time.Minute, ReadHeaderTimeout: 2 * time.Second, ReadTimeout: 5 * time.Second,
-					IdleTimeout: 30 * time.Second}
+					IdleTimeout: 30 * time.Second, SessionIdle: 30 * time.Minute}
 				if !reflect.DeepEqual(s, want) {
 					t.Errorf("server = %+v, want %+v", s, want)
 				}

@@ -55,7 +55,8 @@ func (d *decoder) file(root *yaml.Node, f *File) {
 
 func (d *decoder) server(sec field, s *Server) {
 	fs, ok := d.fields(sec.val, sec.path, "listen", "base_url", "data_dir", "timezone", "tls_cert", "tls_key", "tls_proxy", "session_ttl", "claim_timeout",
-		"read_header_timeout", "read_timeout", "idle_timeout", "max_conns_per_addr", "trusted_proxies")
+		"read_header_timeout", "read_timeout", "idle_timeout", "max_conns_per_addr", "trusted_proxies",
+		"session_idle_timeout", "session_idle_timeout_by_role")
 	if !ok {
 		return
 	}

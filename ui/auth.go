@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net/http"
 	"unicode/utf8"
@@ -14,7 +13,6 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/watchroom/watchroom/watch"
-	"github.com/watchroom/watchroom/watch/store"
 )
 
 // PasswordCost is bcrypt's work factor for stored passwords.
@@ -61,29 +59,6 @@ func tokenHash(tok string) string {
 func userFrom(c echo.Context) (watch.User, bool) {
 	u, ok := c.Get("user").(watch.User)
 	return u, ok
-}
-
-// requireSession lets a request through only with a live session; pages
-// redirect to the sign-in page, the API answers 401.
-func (s *Server) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		ck, err := c.Cookie(s.cookieName(sessionCookieName))
-		if err == nil && ck.Value != "" {
-			u, err := s.store.SessionUser(c.Request().Context(), tokenHash(ck.Value))
-			if err == nil {
-				c.Set("user", u)
-				c.Set("session", tokenHash(ck.Value))
-				return next(c)
-			}
-			if !errors.Is(err, store.ErrNotFound) {
-				return err
-			}
-		}
-		if isAPI(c) {
-			return echo.NewHTTPError(http.StatusUnauthorized, "sign in first")
-		}
-		return c.Redirect(http.StatusSeeOther, "/login")
-	}
 }
 
 // requireRole refuses users below min.

@@ -19,7 +19,11 @@ import (
 )
 
 func (s *Server) loginPage(c echo.Context) error {
-	return s.render(c, http.StatusOK, "login.html", page{Title: "Sign in"})
+	p := page{Title: "Sign in"}
+	if c.QueryParam("ended") == "idle" {
+		p.Error = "You were signed out after a time without activity. Sign in again."
+	}
+	return s.render(c, http.StatusOK, "login.html", p)
 }
 
 func (s *Server) login(c echo.Context) error {

@@ -91,6 +91,11 @@ type Options struct {
 	// TrustedProxies are the proxies whose X-Forwarded-For names the
 	// client (server.trusted_proxies); none: the connection's peer is.
 	TrustedProxies []netip.Prefix
+	// SessionIdle is how long a session lasts without activity (default
+	// DefaultSessionIdle); SessionIdleByRole overrides it per role, e.g.
+	// shorter for officers on shared desks.
+	SessionIdle       time.Duration
+	SessionIdleByRole map[watch.Role]time.Duration
 }
 
 // Server is the console's HTTP server.
@@ -119,6 +124,9 @@ type Server struct {
 func New(opts Options) (*Server, error) {
 	if opts.SessionTTL <= 0 {
 		opts.SessionTTL = 12 * time.Hour
+	}
+	if opts.SessionIdle <= 0 {
+		opts.SessionIdle = DefaultSessionIdle
 	}
 	if opts.Location == nil {
 		opts.Location = time.UTC
@@ -207,6 +215,8 @@ func (s *Server) routes() {
 
 	a := e.Group("", s.requireSession, s.requesterFence)
 	a.POST("/logout", s.logout)
+	a.GET("/api/session", s.sessionState)
+	a.POST("/api/activity", s.sessionState)
 	a.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/board/all") })
 	a.GET("/board/:id", s.board)
 	a.GET("/operations", s.operations)
@@ -365,6 +375,19 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	_ = s.render(c, code, "error.html", page{Title: http.StatusText(code), Error: msg})
 }
 
+// fillPage sets what every page shows whatever it is: the person, their
+// navigation, the CSRF token, when the session ends if idle, the zone.
+func (s *Server) fillPage(c echo.Context, p *page) {
+	p.Demo = s.opts.Demo
+	p.CSRF, _ = c.Get("csrf").(string)
+	if u, ok := userFrom(c); ok {
+		p.User, p.SignedIn = u, true
+		p.Nav = s.nav(c, u)
+		p.Idle, _ = c.Get("idle").(idleInfo)
+	}
+	p.TimeZone = s.opts.Location.String()
+}
+
 // page is what every template gets.
 type page struct {
 	Title    string
@@ -377,6 +400,7 @@ type page struct {
 	Board    boardPage
 	Wall     bool // wall mode: the board on a big screen
 	Nav      []navLink
+	Idle     idleInfo // when the session ends if idle; zero when signed out
 	TimeZone string // the zone every time is shown in (time.js reads it)
 
 	Operations operationsPage
@@ -391,13 +415,7 @@ type page struct {
 }
 
 func (s *Server) render(c echo.Context, code int, name string, p page) error {
-	p.Demo = s.opts.Demo
-	p.CSRF, _ = c.Get("csrf").(string)
-	if u, ok := userFrom(c); ok {
-		p.User, p.SignedIn = u, true
-		p.Nav = s.nav(c, u)
-	}
-	p.TimeZone = s.opts.Location.String()
+	s.fillPage(c, &p)
 	c.Response().Header().Set("Content-Type", "text/html; charset=utf-8")
 	c.Response().WriteHeader(code)
 	return s.tmpl.ExecuteTemplate(c.Response(), name, p)

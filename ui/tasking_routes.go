@@ -105,14 +105,13 @@ func (s *Server) liveHead(c echo.Context) (int64, error) {
 }
 
 func (s *Server) renderTasking(c echo.Context, code int, name, title string, p taskingPage) error {
-	p.page.Title, p.page.Demo = title, s.opts.Demo
-	p.page.CSRF, _ = c.Get("csrf").(string)
+	p.page.Title = title
+	s.fillPage(c, &p.page)
 	if u, ok := userFrom(c); ok {
-		p.page.User, p.page.SignedIn, p.Me = u, true, u
-		p.page.Nav = s.nav(c, u)
+		p.Me = u
 		p.Hub, p.Supervisor = u.Role.AtLeast(watch.RoleAnalyst), u.Role.AtLeast(watch.RoleSupervisor)
 	}
-	p.Cfg, p.Epoch, p.page.TimeZone = *s.opts.Tasking, s.store.Epoch(), s.opts.Location.String()
+	p.Cfg, p.Epoch = *s.opts.Tasking, s.store.Epoch()
 	p.States, p.LinkKinds, p.Priorities, p.Reasons, p.Urgencies = tasking.States, tasking.LinkKinds, tasking.Priorities, tasking.DeclineReasons, tasking.Urgencies
 	p.Grades = [3][]string{tasking.SourceGrades, tasking.IntelligenceGrades, tasking.HandlingCodes}
 	c.Response().Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -47,7 +47,8 @@ func newEnvWith(t *testing.T, edit func(*Options)) *testEnv {
 func newEnvWithAt(t *testing.T, path string, edit func(*Options)) *testEnv {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, path, testLogger, store.Options{})
+	now := time.Now // the store keeps the server's clock, set by edit below
+	st, err := store.Open(ctx, path, testLogger, store.Options{Now: func() time.Time { return now() }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,6 +60,9 @@ func newEnvWithAt(t *testing.T, path string, edit func(*Options)) *testEnv {
 		Location:   time.UTC, PasswordCost: bcrypt.MinCost}
 	if edit != nil {
 		edit(&opts)
+	}
+	if opts.Now != nil {
+		now = opts.Now
 	}
 	srv, err := New(opts)
 	if err != nil {

@@ -263,7 +263,8 @@ func New(ctx context.Context, f *config.File, logger *slog.Logger, o Options) (_
 		Wall:           ui.WallOptions{Rotate: f.UI.WallRotate},
 		Tasking:        &a.tasking,
 		TrustedProxies: f.Server.TrustedProxies,
-		Retention:      retentionClasses(f.Retention),
+		SessionIdle:    f.Server.SessionIdle, SessionIdleByRole: idleByRole(f.Server.SessionIdleByRole),
+		Retention: retentionClasses(f.Retention),
 	})
 	if err != nil {
 		return nil, err
@@ -506,4 +507,14 @@ func (a *App) Hub() *live.Hub { return a.hub }
 func FileID(path string, data []byte) string {
 	sum := sha256.Sum256(data)
 	return path + " sha256=" + hex.EncodeToString(sum[:])
+}
+
+// idleByRole turns the config's idle timeouts by role name into the
+// console's, by role.
+func idleByRole(m map[string]time.Duration) map[watch.Role]time.Duration {
+	out := make(map[watch.Role]time.Duration, len(m))
+	for r, d := range m {
+		out[watch.Role(r)] = d
+	}
+	return out
 }
