@@ -401,7 +401,7 @@ type page struct {
 	Wall     bool // wall mode: the board on a big screen
 	Nav      []navLink
 	Idle     idleInfo // when the session ends if idle; zero when signed out
-	TimeZone string // the zone every time is shown in (time.js reads it)
+	TimeZone string   // the zone every time is shown in (time.js reads it)
 
 	Operations operationsPage
 	OpForm     opFormPage
