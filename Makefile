@@ -64,7 +64,7 @@ FUZZ_TARGETS := \
 	./watch/source:FuzzFeedParse ./watch/source:FuzzRedditParse \
 	./watch/source:FuzzMastodonParse ./watch/source:FuzzBlueskyParse \
 	./watch/source:FuzzTelegramParse ./watch/source:FuzzPageParse \
-	./watch/source:FuzzICalParse ./watch/source:FuzzWebhookParse \
+	./watch/source:FuzzICalParse ./watch/source:FuzzWebhookParse ./watch/source:FuzzWall \
 	./watch/match:FuzzParse ./watch/match:FuzzMatch ./config:FuzzParse \
 	./watch/evidence:FuzzVerifyReader ./watch:FuzzAuditCheckpoints ./watch/store:FuzzSearch ./ui:FuzzCheckJSON
 

@@ -500,6 +500,9 @@ func FuzzFeedParse(f *testing.F) {
 			}
 		}
 	}
+	// declared UTF-8 with broken bytes, and Latin-1 that says it is UTF-8
+	f.Add(rssWith("<item><guid>1</guid><title>Café \xff\xfe\xfd party</title></item>"))
+	f.Add(rssWith("<item><guid>1</guid><title>Caf\xe9</title></item>"))
 	p := feedParser(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		items, err := p.Parse(context.Background(), body, source.Meta{SourceID: "src", URL: "https://fuzz.example/feed", Found: found})
