@@ -30,8 +30,9 @@ type WebhookSource struct {
 	Burst  int
 }
 
-// Recorder records items that came without a poll (watch.Pipeline.Record).
-type Recorder func(ctx context.Context, src watch.Source, items []watch.Item) (watch.PollReport, error)
+// Recorder records items that came without a poll (watch.Pipeline.Record),
+// with the audit entry audit makes of the report in the same transaction.
+type Recorder func(ctx context.Context, src watch.Source, items []watch.Item, audit func(watch.PollReport) watch.AuditEntry) (watch.PollReport, error)
 
 // ingester holds the webhook sources and their rate limiters; both maps
 // are fixed at start (a rate.Limiter is safe for concurrent use).
@@ -77,7 +78,8 @@ func bearer(r *http.Request) string {
 // "Authorization: Bearer <token>" and a JSON body (see source.ParsePush).
 // The token is the authentication: no session and no CSRF token, since
 // the sender is a tool, not a browser (a browser cannot be made to send
-// the header across sites). Each push is audited.
+// the header across sites). Each push is audited in the transaction that
+// records its items.
 func (s *Server) ingestPush(c echo.Context) error {
 	id := c.Param("source")
 	hook, ok := s.ingest.sources[id]
@@ -115,15 +117,15 @@ func (s *Server) ingestPush(c echo.Context) error {
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, strings.TrimPrefix(err.Error(), source.ErrUnparseable.Error()+": "))
 	}
-	rep, err := s.opts.Record(ctx, hook.Source, items)
+	sum := source.BodyHash(body)
+	rep, err := s.opts.Record(ctx, hook.Source, items, func(rep watch.PollReport) watch.AuditEntry {
+		return watch.AuditEntry{Actor: "webhook:" + id, Action: "ingest", Target: "source:" + id,
+			Detail: fmt.Sprintf("%d items, %d new, %d hits; body sha256 %s", rep.Items, rep.New, rep.Hits, sum)}
+	})
 	if errors.Is(err, watch.ErrPaused) {
 		return echo.NewHTTPError(http.StatusConflict, "The source is paused; an analyst can resume it on the sources page.")
 	}
 	if err != nil {
-		return err
-	}
-	if err := s.store.Audit(ctx, watch.AuditEntry{Actor: "webhook:" + id, Action: "ingest", Target: "source:" + id,
-		Detail: fmt.Sprintf("%d items, %d new, %d hits; body sha256 %s", rep.Items, rep.New, rep.Hits, source.BodyHash(body))}); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]int{"items": rep.Items, "new": rep.New, "hits": rep.Hits})

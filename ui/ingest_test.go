@@ -41,7 +41,7 @@ func TestIngestRefusalsDoNotFloodTheLog(t *testing.T) {
 	e := newEnvWith(t, func(o *Options) {
 		o.Logger = slog.New(slog.NewTextHandler(logs, nil))
 		o.Webhooks = []WebhookSource{{Source: watch.Source{ID: "hook", Kind: "webhook"}, Token: strings.Repeat("s", 32), Rate: rate.Inf, Burst: 1}}
-		o.Record = func(context.Context, watch.Source, []watch.Item) (watch.PollReport, error) {
+		o.Record = func(context.Context, watch.Source, []watch.Item, func(watch.PollReport) watch.AuditEntry) (watch.PollReport, error) {
 			return watch.PollReport{}, nil
 		}
 	})

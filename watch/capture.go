@@ -16,5 +16,9 @@ func (p *Pipeline) Capture(ctx context.Context, it Item) (bool, []HitView, error
 	if len(hits) == 0 {
 		hits = []Hit{{ListID: ListManual, Terms: []string{}, Spans: []Span{}, Operations: []string{}}}
 	}
-	return p.rec.RecordItem(ctx, it, hits)
+	rs, err := p.rec.RecordItems(ctx, []Finding{{Item: it, Hits: hits}}, nil)
+	if err != nil {
+		return false, nil, err
+	}
+	return rs[0].New, rs[0].Hits, nil
 }

@@ -10,9 +10,11 @@ import (
 // store as polled ones: found by the pipeline's clock, deduped by key,
 // matched, stored with their hits and timeline events. On success the
 // source's health says so, as after a poll; the report counts new items and
-// hits. Record on one source waits for no poll: pushed sources are not
-// polled.
-func (p *Pipeline) Record(ctx context.Context, src Source, items []Item) (PollReport, error) {
+// hits. The items and the audit entry audit makes of the report (when audit
+// is not nil) are written in one transaction: a push is kept with its audit
+// entry or not at all. Record on one source waits for no poll: pushed
+// sources are not polled.
+func (p *Pipeline) Record(ctx context.Context, src Source, items []Item, audit func(PollReport) AuditEntry) (PollReport, error) {
 	start := p.now()
 	rep := PollReport{Source: src.ID, Items: len(items), Pushed: true}
 	defer func() { rep.Duration = p.now().Sub(start); p.onPoll(rep) }()
@@ -25,7 +27,7 @@ func (p *Pipeline) Record(ctx context.Context, src Source, items []Item) (PollRe
 		rep.Err = ErrPaused
 		return rep, ErrPaused
 	}
-	if err := p.record(ctx, items, &rep); err != nil {
+	if err := p.record(ctx, items, &rep, audit); err != nil {
 		rep.Err = err
 		return rep, err
 	}

@@ -15,7 +15,7 @@ func TestPipelineRecordPushed(t *testing.T) {
 	ctx := context.Background()
 	src := watch.Source{ID: "scanner", Kind: "webhook"}
 	items := []watch.Item{{SourceID: "scanner", Key: "a", Title: "Free party tonight"}, {SourceID: "scanner", Key: "b", Title: "Bake sale"}}
-	rep, err := r.p.Record(ctx, src, items)
+	rep, err := r.p.Record(ctx, src, items, nil)
 	if err != nil || rep.Items != 2 || rep.New != 2 || rep.Hits != 1 {
 		t.Fatalf("record: %+v %v", rep, err)
 	}
@@ -25,14 +25,14 @@ func TestPipelineRecordPushed(t *testing.T) {
 	if h, _ := r.st.SourceHealth(ctx, "scanner"); h.State != "ok" || h.LastSuccess.IsZero() {
 		t.Errorf("health %+v", h)
 	}
-	if rep, err := r.p.Record(ctx, src, items); err != nil || rep.New != 0 {
+	if rep, err := r.p.Record(ctx, src, items, nil); err != nil || rep.New != 0 {
 		t.Errorf("again: %+v %v, want nothing new", rep, err)
 	}
 	if _, err := r.st.SetSourcePaused(ctx, "scanner", true, "ann"); err != nil {
 		t.Fatal(err)
 	}
 	more := []watch.Item{{SourceID: "scanner", Key: "c", Title: "Rave at the mill"}}
-	if _, err := r.p.Record(ctx, src, more); !errors.Is(err, watch.ErrPaused) {
+	if _, err := r.p.Record(ctx, src, more, nil); !errors.Is(err, watch.ErrPaused) {
 		t.Fatalf("paused: %v", err)
 	}
 	if r.hits(t) != 1 {

@@ -43,7 +43,10 @@ type Poller interface {
 
 // Recorder keeps what the pipeline finds.
 type Recorder interface {
-	RecordItem(ctx context.Context, it Item, hits []Hit) (bool, []HitView, error)
+	// RecordItems records items with their hits in one transaction; when
+	// audit is not nil, the entry it returns for what was recorded is
+	// written in the same transaction (audit must not call the Recorder).
+	RecordItems(ctx context.Context, fs []Finding, audit func([]Recorded) AuditEntry) ([]Recorded, error)
 	SourceHealth(ctx context.Context, id string) (SourceHealth, error)
 	SaveSourceHealth(ctx context.Context, h SourceHealth) error
 	RecordPoll(ctx context.Context, source string, at time.Time, outcome string, newItems int) error
@@ -200,7 +203,7 @@ func (p *Pipeline) poll(ctx context.Context, src Source, force bool) error {
 	res, err := p.poller.Poll(ctx, src, h)
 	if err == nil {
 		rep.NotModified, rep.Items = res.NotModified, len(res.Items)
-		err = p.record(ctx, res.Items, &rep)
+		err = p.record(ctx, res.Items, &rep, nil)
 	}
 	now := p.now().UTC()
 	if err != nil {
@@ -239,22 +242,46 @@ func (p *Pipeline) poll(ctx context.Context, src Source, force bool) error {
 	return nil
 }
 
-func (p *Pipeline) record(ctx context.Context, items []Item, rep *PollReport) error {
+// record matches a poll's or a push's items and records them in one
+// transaction, with the audit entry audit makes of the report when audit
+// is not nil.
+func (p *Pipeline) record(ctx context.Context, items []Item, rep *PollReport, audit func(PollReport) AuditEntry) error {
+	if len(items) == 0 && audit == nil {
+		return nil
+	}
 	found := p.now().UTC()
-	for _, it := range items {
+	fs := make([]Finding, len(items))
+	for i, it := range items {
 		it.Found = found // the pipeline's clock says when an item was found
-		hits := p.match.Match(it)
-		isNew, views, err := p.rec.RecordItem(ctx, it, hits)
-		if err != nil {
-			return fmt.Errorf("record item: %w", err)
+		fs[i] = Finding{Item: it, Hits: p.match.Match(it)}
+	}
+	var withAudit func([]Recorded) AuditEntry
+	if audit != nil {
+		withAudit = func(rs []Recorded) AuditEntry {
+			r := *rep
+			count(&r, rs)
+			return audit(r)
 		}
-		if isNew {
-			rep.New++
-			rep.Hits += len(views)
-		}
-		if p.onItem != nil {
-			p.onItem(ctx, it, views, isNew)
+	}
+	rs, err := p.rec.RecordItems(ctx, fs, withAudit)
+	if err != nil {
+		return fmt.Errorf("record items: %w", err)
+	}
+	count(rep, rs)
+	if p.onItem != nil {
+		for i, r := range rs {
+			p.onItem(ctx, fs[i].Item, r.Hits, r.New)
 		}
 	}
 	return nil
+}
+
+// count adds what was recorded to a report.
+func count(rep *PollReport, rs []Recorded) {
+	for _, r := range rs {
+		if r.New {
+			rep.New++
+			rep.Hits += len(r.Hits)
+		}
+	}
 }

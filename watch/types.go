@@ -269,3 +269,17 @@ type AuditEntry struct {
 	Detail string    `json:"detail"`
 	Hash   string    `json:"hash"`
 }
+
+// Finding is an item with the hits the matcher found in it, to record.
+type Finding struct {
+	Item Item
+	Hits []Hit
+}
+
+// Recorded is what recording one Finding did: New is false when the source
+// had an item with the same key (nothing written); Hits are the stored hits.
+type Recorded struct {
+	Item Item
+	New  bool
+	Hits []HitView
+}

@@ -26,7 +26,7 @@ func (t *tx) audit(ctx context.Context, e watch.AuditEntry) error {
 	}
 	e.At = t.now
 	h := auditHash(prev, e)
-	if _, err := t.ExecContext(ctx, `INSERT INTO audit(at, actor, action, target, detail, prev_hash, hash) VALUES(?,?,?,?,?,?,?)`,
+	if _, err := t.exec(`INSERT INTO audit(at, actor, action, target, detail, prev_hash, hash) VALUES(?,?,?,?,?,?,?)`,
 		fmtTime(e.At), e.Actor, e.Action, e.Target, e.Detail, prev, h); err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}

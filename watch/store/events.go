@@ -33,8 +33,7 @@ func (t *tx) appendEvent(ctx context.Context, typ string, ops []string, data any
 	if err != nil {
 		return watch.Event{}, fmt.Errorf("encode %s event: %w", typ, err)
 	}
-	res, err := t.ExecContext(ctx, `INSERT INTO events(type, at, operations, data) VALUES(?,?,?,?)`,
-		typ, fmtTime(t.now), opsColumn(ops), string(raw))
+	res, err := t.exec(`INSERT INTO events(type, at, operations, data) VALUES(?,?,?,?)`, typ, fmtTime(t.now), opsColumn(ops), string(raw))
 	if err != nil {
 		return watch.Event{}, fmt.Errorf("append %s event: %w", typ, err)
 	}

@@ -163,7 +163,7 @@ func (s *Store) CloseCase(ctx context.Context, id int64, by string, at time.Time
 	var c evidence.Case
 	err := s.write(ctx, func(t *tx) error {
 		var err error
-		if c, err = caseByID(ctx, t.Tx, id); err != nil {
+		if c, err = caseByID(ctx, t, id); err != nil {
 			return err
 		}
 		if !c.Open() {
@@ -230,7 +230,7 @@ func (s *Store) EvidenceCases(ctx context.Context) ([]evidence.Case, error) {
 // audit entries, in one transaction.
 func (s *Store) AddExhibit(ctx context.Context, e evidence.Exhibit, initials string, act evidence.Act) (evidence.Exhibit, error) {
 	err := s.write(ctx, func(t *tx) error {
-		c, err := caseByID(ctx, t.Tx, e.CaseID)
+		c, err := caseByID(ctx, t, e.CaseID)
 		if err != nil {
 			return err
 		}

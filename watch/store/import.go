@@ -21,24 +21,14 @@ type ImportedItem struct {
 // are skipped.
 func (s *Store) ImportItems(ctx context.Context, items []ImportedItem) error {
 	return s.write(ctx, func(t *tx) error {
-		insItem, err := t.PrepareContext(ctx, `INSERT OR IGNORE INTO items(source, key, url, author, title, text, published, found,
-			media, language, body_sha256, event_start, event_end, location) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
-		if err != nil {
-			return fmt.Errorf("import: %w", err)
-		}
-		defer insItem.Close()
-		insHit, err := t.PrepareContext(ctx, `INSERT INTO hits(item_id, list, terms, spans, operations, found) VALUES(?,?,?,?,?,?)`)
-		if err != nil {
-			return fmt.Errorf("import: %w", err)
-		}
-		defer insHit.Close()
 		for _, x := range items {
 			it := x.Item
 			if it.Found.IsZero() {
 				it.Found = t.now
 			}
 			media, _ := json.Marshal(nonNil(it.MediaLinks))
-			res, err := insItem.ExecContext(ctx, it.SourceID, it.Key, it.URL, it.Author, it.Title, it.Text, fmtTime(it.Published),
+			res, err := t.exec(`INSERT OR IGNORE INTO items(source, key, url, author, title, text, published, found,
+				media, language, body_sha256, event_start, event_end, location) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, it.SourceID, it.Key, it.URL, it.Author, it.Title, it.Text, fmtTime(it.Published),
 				fmtTime(it.Found), string(media), it.Language, it.BodySHA256, fmtTime(it.EventStart), fmtTime(it.EventEnd), it.Location)
 			if err != nil {
 				return fmt.Errorf("import item: %w", err)
@@ -53,7 +43,7 @@ func (s *Store) ImportItems(ctx context.Context, items []ImportedItem) error {
 			for _, h := range x.Hits {
 				terms, _ := json.Marshal(nonNil(h.Terms))
 				spans, _ := json.Marshal(nonNilSpans(h.Spans))
-				if _, err := insHit.ExecContext(ctx, id, h.ListID, string(terms), string(spans), opsColumn(h.Operations), fmtTime(it.Found)); err != nil {
+				if _, err := t.exec(insertHit, id, h.ListID, string(terms), string(spans), opsColumn(h.Operations), fmtTime(it.Found)); err != nil {
 					return fmt.Errorf("import hit: %w", err)
 				}
 			}

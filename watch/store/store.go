@@ -28,6 +28,9 @@ var ErrNotFound = errors.New("not found")
 type Options struct {
 	Now     func() time.Time // clock; default time.Now
 	Readers int              // read pool size; default 4
+	// MaxBatch is how many queued writes at most share one transaction
+	// (group commit); default 256. 1 gives every write its own transaction.
+	MaxBatch int
 }
 
 // Store is the database.
@@ -36,9 +39,16 @@ type Store struct {
 	log     *slog.Logger
 	now     func() time.Time
 	epoch   string
-	mu      sync.Mutex // serialises write transactions with their publishing
+	mu      sync.Mutex // held by the writer over a batch and its publishing
 	publish func([]watch.Event)
-	demand  demandCache // the demand rows, kept up to date by rev (tasking.go)
+
+	// The writer goroutine and its queue (writer.go).
+	qmu        sync.RWMutex // closing, and sends on queue
+	closing    bool
+	queue      chan *request
+	writerDone chan struct{}
+	maxBatch   int
+	demand     demandCache // the demand rows, kept up to date by rev (tasking.go)
 }
 
 // Open opens (creating if needed) the database at path and migrates it.
@@ -56,6 +66,9 @@ func openAt(ctx context.Context, path string, logger *slog.Logger, opts Options,
 	if opts.Readers <= 0 {
 		opts.Readers = 4
 	}
+	if opts.MaxBatch <= 0 {
+		opts.MaxBatch = defaultMaxBatch
+	}
 	// before the file is touched: a build without FTS5 writes nothing
 	if err := CheckFTS5(ctx); err != nil {
 		return nil, err
@@ -71,7 +84,7 @@ func openAt(ctx context.Context, path string, logger *slog.Logger, opts Options,
 		w.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	s := &Store{w: w, log: logger.With("component", "store"), now: opts.Now}
+	s := &Store{w: w, log: logger.With("component", "store"), now: opts.Now, maxBatch: opts.MaxBatch}
 	if err := s.migrate(ctx, version); err != nil {
 		w.Close()
 		return nil, err
@@ -87,11 +100,17 @@ func openAt(ctx context.Context, path string, logger *slog.Logger, opts Options,
 		s.Close()
 		return nil, err
 	}
+	s.queue, s.writerDone = make(chan *request, 4*opts.MaxBatch), make(chan struct{})
+	go s.runWriter()
 	return s, nil
 }
 
-// Close closes both pools.
+// Close lets the writes already queued finish, refuses later ones
+// (ErrClosed), and closes both pools.
 func (s *Store) Close() error {
+	if s.queue != nil {
+		s.stopWriter()
+	}
 	var errR error
 	if s.r != nil {
 		errR = s.r.Close()
@@ -106,9 +125,9 @@ func (s *Store) Ping(ctx context.Context) error { return s.r.PingContext(ctx) }
 // another epoch knows its position in the timeline means nothing here.
 func (s *Store) Epoch() string { return s.epoch }
 
-// SetPublisher sets the function that receives committed events. It is
-// called after commit while the write lock is still held, so calls arrive in
-// seq order; it must not block.
+// SetPublisher sets the function that receives committed events. The
+// writer goroutine calls it after each commit, before it answers the
+// writers, so calls arrive in seq order; it must not block.
 func (s *Store) SetPublisher(fn func([]watch.Event)) {
 	s.mu.Lock()
 	s.publish = fn
@@ -133,36 +152,6 @@ func (s *Store) loadEpoch(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("store epoch: %w", err)
 	}
 	return epoch, nil
-}
-
-// tx is a write transaction that collects the timeline events it appends.
-type tx struct {
-	*sql.Tx
-	now    time.Time
-	events []watch.Event
-}
-
-// write runs fn in one write transaction; after commit it publishes the
-// events fn appended.
-func (s *Store) write(ctx context.Context, fn func(t *tx) error) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sqlTx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	t := &tx{Tx: sqlTx, now: s.now().UTC()}
-	if err := fn(t); err != nil {
-		_ = sqlTx.Rollback()
-		return err
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	if s.publish != nil && len(t.events) > 0 {
-		s.publish(t.events)
-	}
-	return nil
 }
 
 const timeLayout = "2006-01-02T15:04:05.000000000Z"

@@ -23,6 +23,14 @@ const hookToken = "s3cret-token-of-the-scanner"
 // from the environment, 2 pushes a minute, burst 3) over real HTTP.
 func startWebhookApp(t *testing.T, clock *watchtest.Clock) (*App, string) {
 	t.Helper()
+	a, srv := startWebhookServer(t, clock)
+	return a, srv.URL
+}
+
+// startWebhookServer is startWebhookApp with the test server itself, whose
+// Close waits for the requests under way.
+func startWebhookServer(t *testing.T, clock *watchtest.Clock) (*App, *httptest.Server) {
+	t.Helper()
 	text := fmt.Sprintf(e2eConfig, tempDataDir(t), "http://127.0.0.1:1/feed")
 	text = strings.Replace(text, "watchlists:\n", `  - id: scanner
     name: Scanner tool
@@ -42,7 +50,7 @@ watchlists:
 	}
 	srv := httptest.NewServer(a.Handler())
 	t.Cleanup(func() { srv.Close(); a.Stop(context.Background()) })
-	return a, srv.URL
+	return a, srv
 }
 
 type pushReply struct {
