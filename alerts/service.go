@@ -39,7 +39,11 @@ type ServiceOptions struct {
 	QueueSize int           // events held in memory before reading back from the timeline (default 10000)
 	PageSize  int           // events evaluated at once, and read back a page at a time (default 1000)
 	SaveEvery time.Duration // how often the position is saved while evaluating (default 1s)
-	Silences  SilenceKeeper // where silences made in the console are kept; nil: not kept
+	// Pace is the least time between two evaluations by Run (default
+	// 100ms): under load, events gather into pages rather than each
+	// evaluating, and recording, every alert's new counts on its own.
+	Pace     time.Duration
+	Silences SilenceKeeper // where silences made in the console are kept; nil: not kept
 }
 
 // SilenceKeeper keeps silences (and their audit and timeline entries).
@@ -96,6 +100,9 @@ func NewService(eng *Engine, rec Recorder, logger *slog.Logger, opts ServiceOpti
 	}
 	if opts.SaveEvery <= 0 {
 		opts.SaveEvery = time.Second
+	}
+	if opts.Pace <= 0 {
+		opts.Pace = 100 * time.Millisecond
 	}
 	if opts.Notify == nil {
 		opts.Notify = func(context.Context, Notice) {}
@@ -205,15 +212,24 @@ func (s *Service) Run(ctx context.Context) {
 			s.log.Error("save alert position", "err", err)
 		}
 	}()
+	pace := time.NewTimer(0)
+	defer pace.Stop()
 	for {
 		if err := s.Drain(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("evaluate events", "err", err)
 		}
+		pace.Reset(s.opts.Pace)
 		wake.Reset(s.untilDue())
 		select {
 		case <-ctx.Done():
 			return
 		case <-s.wake:
+			// let the events of the next Pace gather into one page
+			select {
+			case <-ctx.Done():
+				return
+			case <-pace.C:
+			}
 		case <-wake.C:
 			if err := s.Flush(ctx); err != nil {
 				s.log.Error("alert notifications", "err", err)

@@ -36,6 +36,12 @@ const benchUsage = `Usage:
   watchroom bench demand [--requests N] [--runs R] [--dir DIR]
       N tasking requests over two years in a new store, then the demand
       page (/demand over all of them) rendered R times through the console
+  watchroom bench alerts [--hits N] [--rules R] [--lists L] [--operations O] [--authors A] [--dir DIR]
+      N hits (L an item) recorded through the store's write path as fast as
+      it takes them, evaluated live by the alert service through R rules on
+      O operations; reports hits not evaluated, the evaluation lag and the
+      RSS from the first to the last quarter, against the same writes with
+      nothing evaluating
   watchroom bench search [--items N] [--corpus DIR] [--runs R] [--dir DIR]
       N items built from the sample corpus in a new store, then common,
       rare, phrase, prefix and board-filtered queries through the board's
@@ -65,6 +71,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return benchEvidence(ctx, args[1:], stdout, stderr)
 	case "demand":
 		return benchDemand(ctx, args[1:], stdout, stderr)
+	case "alerts":
+		return benchAlerts(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, benchUsage)
 		return 0
