@@ -41,6 +41,8 @@ Usage:
   watchroom bench fanout [--clients N --rate R --duration D --stall-percent P --restart]
                                              load the live boards over real websockets
   watchroom bench search [--items N]         time the board's full-text search on N stored items against a LIKE scan
+  watchroom bench ingest [--items N --senders S --per-call C]
+                                             record N corpus items through the ingest path, against one transaction per item
   watchroom bench poll [--sources N --duration D --every E --unchanged U]
                                              poll N loopback feeds with the real scheduler and fetcher
   watchroom bench evidence [--captures N --exhibits N]

@@ -46,6 +46,11 @@ const benchUsage = `Usage:
       N items built from the sample corpus in a new store, then common,
       rare, phrase, prefix and board-filtered queries through the board's
       search (Store.Search), against a LIKE scan of the same queries
+  watchroom bench ingest [--items N] [--baseline-items B] [--senders S] [--per-call C] [--corpus DIR] [--dir DIR]
+      N items built from the corpus recorded through the real ingest path
+      (watch.Pipeline.Record: matching, store with full-text index, hits,
+      events, an audit entry a call) by S sources at once, C items a call,
+      against B items recorded one transaction per item, in the same run
   watchroom bench poll [--sources N] [--duration D] [--every E] [--unchanged U] [--hosts H] [--cap C]
       N RSS feeds built from the corpus on loopback under H host names (a
       share U answering 304 to conditional GETs), polled every E for D by
@@ -67,6 +72,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return benchSearch(ctx, args[1:], stdout, stderr)
 	case "poll":
 		return benchPoll(ctx, args[1:], stdout, stderr)
+	case "ingest":
+		return benchIngest(ctx, args[1:], stdout, stderr)
 	case "evidence":
 		return benchEvidence(ctx, args[1:], stdout, stderr)
 	case "demand":
