@@ -38,6 +38,7 @@ func (s *Server) nav(c echo.Context, u watch.User) []navLink {
 	add("/tasking", "Tasking", "/tasking", s.opts.Tasking != nil && u.Role.AtLeast(watch.RoleAnalyst))
 	add("/demand", "Demand", "/demand", s.opts.Tasking != nil && u.Role.AtLeast(watch.RoleAnalyst))
 	add("/retention", "Retention", "/retention", u.Role.AtLeast(watch.RoleAdmin))
+	add("/admin/users", "Accounts", "/admin/users", u.Role.AtLeast(watch.RoleAdmin))
 	return out
 }
 

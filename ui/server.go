@@ -139,7 +139,11 @@ func New(opts Options) (*Server, error) {
 	}
 	loc := opts.Location
 	tmpl, err := template.New("").Funcs(template.FuncMap{
-		"when": func(t time.Time) string { return formatTime(t, loc) }, // the one time format
+		"when":         func(t time.Time) string { return formatTime(t, loc) }, // the one time format
+		"accountState": AccountState,
+		"accountAction": func(csrf, name, action, label string) map[string]string {
+			return map[string]string{"CSRF": csrf, "Name": name, "Action": action, "Label": label}
+		},
 		// direction and invisible characters in what a source wrote, made visible
 		"reveal": watch.Reveal,
 	}).ParseFS(templateFS, "templates/*.html")
@@ -215,6 +219,9 @@ func (s *Server) routes() {
 
 	a := e.Group("", s.requireSession, s.requesterFence)
 	a.POST("/logout", s.logout)
+	a.GET("/account/password", s.passwordForm)
+	a.POST("/account/password", s.changePassword)
+	s.adminUserRoutes(a)
 	a.GET("/api/session", s.sessionState)
 	a.POST("/api/activity", s.sessionState)
 	a.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/board/all") })
@@ -400,6 +407,8 @@ type page struct {
 	Board    boardPage
 	Wall     bool // wall mode: the board on a big screen
 	Nav      []navLink
+	Password passwordPage
+	Accounts accountsPage
 	Idle     idleInfo // when the session ends if idle; zero when signed out
 	TimeZone string   // the zone every time is shown in (time.js reads it)
 
