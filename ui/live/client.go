@@ -69,7 +69,7 @@ func (c *client) take() []outgoing {
 // giveBack returns a written batch for reuse; a batch grown by a burst is
 // dropped so an idle client shrinks back.
 func (c *client) giveBack(batch []outgoing) {
-	clear(batch) // let the prepared messages go
+	clear(batch) // let the frames go
 	if cap(batch) > 16 {
 		batch = nil
 	}

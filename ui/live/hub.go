@@ -112,7 +112,7 @@ type Hub struct {
 	encoded atomic.Int64
 	recent  *recent
 	// writeBufs lends a write buffer to a connection only while it writes a
-	// frame that is not prepared (a reset); prepared messages and control
+	// frame that is not built by the hub (a reset); the hub's frames and control
 	// frames need none, so an idle connection holds no write buffer.
 	writeBufs sync.Pool
 	// frameLists lends writers the list of frames for one write, and

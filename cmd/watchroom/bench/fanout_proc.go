@@ -60,7 +60,7 @@ type fanResp struct {
 // fanClientsMain is the clients' process: it serves requests until quit or
 // the end of its input.
 func fanClientsMain(ctx context.Context, o fanOptions, in io.Reader, out io.Writer) error {
-	_, limit, err := fanRaiseFileLimit(uint64(o.clients + 1024))
+	_, limit, err := fanRaiseFileLimit(uint64(o.clients + 128))
 	if err != nil {
 		return err
 	}

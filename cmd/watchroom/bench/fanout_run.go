@@ -64,8 +64,11 @@ func (s fanPeerSide) publish(_ context.Context, i int, _ string) (fanCommit, err
 
 func runFanout(ctx context.Context, o fanOptions, out, stderr io.Writer) (*fanReport, error) {
 	rep := &fanReport{clients: o.clients, rate: o.rate}
+	if o.memProfile != "" {
+		runtime.MemProfileRate = 1 // every allocation, for figures per connection
+	}
 	// this process holds the server's side of each connection
-	from, to, err := fanRaiseFileLimit(uint64(o.clients + 1024))
+	from, to, err := fanRaiseFileLimit(uint64(o.clients + 128))
 	if err != nil {
 		return nil, err
 	}
