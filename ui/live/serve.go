@@ -145,18 +145,17 @@ func (h *Hub) readPump(conn *websocket.Conn, c *client) {
 // writeChunk is the most one write gathers (the send buffer's size).
 const writeChunk = 64 << 10
 
-// writeFrames writes whole frames straight to the socket under one
-// deadline, gathered into one write (up to writeChunk bytes each): a
-// writer that finds several events queued pays for one system call (and
-// under TLS one record), not one each. Only the connection's writer calls
+// writeFrames writes whole frames straight to the socket, gathered into
+// writes of up to writeChunk bytes, each under its own deadline: a writer
+// that finds several events queued pays for one system call and one
+// deadline (and under TLS one record), not one each, and a long replay
+// still gets WriteWait for every chunk. Only the connection's writer calls
 // it, so it never interleaves with gorilla's own writes (pings, the close).
 func (h *Hub) writeFrames(conn *websocket.Conn, c *client, frames [][]byte) error {
 	if len(frames) == 0 {
 		return nil
 	}
-	nc := conn.NetConn()
-	_ = nc.SetWriteDeadline(time.Now().Add(h.opts.WriteWait))
-	if err := h.gather(nc, frames); err != nil {
+	if err := h.gather(conn.NetConn(), frames); err != nil {
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() && c.markSlow() {
 			h.slow.Add(1) // it stopped reading: as slow as a full queue
@@ -167,12 +166,16 @@ func (h *Hub) writeFrames(conn *websocket.Conn, c *client, frames [][]byte) erro
 	return nil
 }
 
-// gather writes frames in as few writes as writeChunk allows; a lone
-// frame is written as it is.
+// gather writes frames in as few writes as writeChunk allows, each under
+// a deadline of WriteWait; a lone frame is written as it is.
 func (h *Hub) gather(nc net.Conn, frames [][]byte) error {
-	if len(frames) == 1 {
-		_, err := nc.Write(frames[0])
+	write := func(b []byte) error {
+		_ = nc.SetWriteDeadline(time.Now().Add(h.opts.WriteWait))
+		_, err := nc.Write(b)
 		return err
+	}
+	if len(frames) == 1 {
+		return write(frames[0])
 	}
 	bp := h.gatherBufs.Get().(*[]byte)
 	buf := (*bp)[:0]
@@ -184,15 +187,14 @@ func (h *Hub) gather(nc net.Conn, frames [][]byte) error {
 	}()
 	for _, f := range frames {
 		if len(buf) > 0 && len(buf)+len(f) > writeChunk {
-			if _, err := nc.Write(buf); err != nil {
+			if err := write(buf); err != nil {
 				return err
 			}
 			buf = buf[:0]
 		}
 		buf = append(buf, f...)
 	}
-	_, err := nc.Write(buf)
-	return err
+	return write(buf)
 }
 
 func (h *Hub) closeWith(conn *websocket.Conn, code int, text string) {
