@@ -42,10 +42,11 @@ const benchUsage = `Usage:
       O operations; reports hits not evaluated, the evaluation lag and the
       RSS from the first to the last quarter, against the same writes with
       nothing evaluating
-  watchroom bench search [--items N] [--corpus DIR] [--runs R] [--dir DIR]
-      N items built from the sample corpus in a new store, then common,
-      rare, phrase, prefix and board-filtered queries through the board's
-      search (Store.Search), against a LIKE scan of the same queries
+  watchroom bench search [--items N] [--corpus DIR] [--runs R] [--dir DIR] [--fresh]
+      N items built from the sample corpus in a store kept in DIR and
+      reused (--fresh: built again), then common, rare, phrase, prefix and
+      board-filtered queries through the board's search (Store.Search),
+      against a LIKE scan of the same queries; p50 and p99 per kind
   watchroom bench ingest [--items N] [--baseline-items B] [--senders S] [--per-call C] [--corpus DIR] [--dir DIR]
       N items built from the corpus recorded through the real ingest path
       (watch.Pipeline.Record: matching, store with full-text index, hits,
