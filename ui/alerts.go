@@ -14,8 +14,8 @@ import (
 // boardAlerts lists the open alerts on a board.
 func (s *Server) boardAlerts(c echo.Context) error {
 	id := c.Param("id")
-	if _, ok := s.boardName(id); !ok {
-		return echo.NewHTTPError(http.StatusNotFound, "There is no such board.")
+	if _, err := s.viewBoard(c, id); err != nil {
+		return err
 	}
 	out, err := s.store.OpenAlerts(c.Request().Context(), id)
 	if err != nil {
@@ -88,6 +88,9 @@ func (s *Server) hit(c echo.Context) error {
 	v, err := s.store.Hit(c.Request().Context(), id)
 	if err != nil {
 		return err
+	}
+	if u, _ := userFrom(c); !s.mayViewHit(u, v) {
+		return echo.NewHTTPError(http.StatusForbidden, "This hit is another team's; you see your own team's operations only.")
 	}
 	if err := s.consulted(c, actHitView, "hit:"+strconv.FormatInt(id, 10), "item="+strconv.FormatInt(v.ItemID, 10)); err != nil {
 		return err

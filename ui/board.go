@@ -42,14 +42,19 @@ func (s *Server) boardName(id string) (string, bool) {
 
 func (s *Server) board(c echo.Context) error {
 	id := c.Param("id")
-	name, ok := s.boardName(id)
-	if !ok {
-		return echo.NewHTTPError(http.StatusNotFound, "There is no such board.")
+	name, err := s.viewBoard(c, id)
+	if err != nil {
+		return err
 	}
 	u, _ := userFrom(c)
-	links := []boardLink{{ID: watch.BoardAll, Name: "All operations", Current: id == watch.BoardAll}}
+	var links []boardLink
+	if s.mayViewBoard(u, watch.BoardAll) {
+		links = append(links, boardLink{ID: watch.BoardAll, Name: "All operations", Current: id == watch.BoardAll})
+	}
 	for _, op := range s.reg.All() {
-		links = append(links, boardLink{ID: op.ID, Name: op.Name, Current: op.ID == id})
+		if s.mayViewBoard(u, op.ID) {
+			links = append(links, boardLink{ID: op.ID, Name: op.Name, Current: op.ID == id})
+		}
 	}
 	sevJSON, _ := json.Marshal(s.listSeverities())
 	bp := boardPage{
@@ -76,8 +81,8 @@ func (s *Server) board(c echo.Context) error {
 // snapshot is what a board loads before it goes live.
 func (s *Server) snapshot(c echo.Context) error {
 	id := c.Param("id")
-	if _, ok := s.boardName(id); !ok {
-		return echo.NewHTTPError(http.StatusNotFound, "There is no such board.")
+	if _, err := s.viewBoard(c, id); err != nil {
+		return err
 	}
 	snap, err := s.store.BoardSnapshot(c.Request().Context(), id, 200)
 	if err != nil {

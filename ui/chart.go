@@ -16,9 +16,9 @@ import (
 // source, and the terms matched in the last hour.
 func (s *Server) chart(c echo.Context) error {
 	id := c.Param("id")
-	name, ok := s.boardName(id)
-	if !ok {
-		return echo.NewHTTPError(http.StatusNotFound, "There is no such board.")
+	name, err := s.viewBoard(c, id)
+	if err != nil {
+		return err
 	}
 	st, err := s.store.Stats(c.Request().Context(), id, s.opts.Now().Add(-6*time.Hour), 15*time.Minute)
 	if err != nil {

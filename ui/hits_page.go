@@ -15,8 +15,8 @@ const maxHitsPage = 200
 // down from the oldest hit it holds; the live stream brings newer ones.
 func (s *Server) hitsPage(c echo.Context) error {
 	id := c.Param("id")
-	if _, ok := s.boardName(id); !ok {
-		return echo.NewHTTPError(http.StatusNotFound, "There is no such board.")
+	if _, err := s.viewBoard(c, id); err != nil {
+		return err
 	}
 	before, err := strconv.ParseInt(c.QueryParam("before"), 10, 64)
 	if err != nil || before <= 0 {

@@ -72,8 +72,8 @@ type mapHit struct {
 // board) and the newest hits that carry a place.
 func (s *Server) boardMap(c echo.Context) error {
 	id := c.Param("id")
-	if _, ok := s.boardName(id); !ok {
-		return echo.NewHTTPError(http.StatusNotFound, "There is no such board.")
+	if _, err := s.viewBoard(c, id); err != nil {
+		return err
 	}
 	now := s.opts.Now()
 	ops := []mapOperation{}

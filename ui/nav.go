@@ -26,7 +26,8 @@ func (s *Server) nav(c echo.Context, u watch.User) []navLink {
 		}
 	}
 	viewer := u.Role.AtLeast(watch.RoleViewer) // a requester sees their requests only
-	add("/board/all", "Boards", "/board/", viewer)
+	home := s.homeBoard(u)
+	add("/board/"+home, "Boards", "/board/", viewer && home != "")
 	add("/operations", "Operations", "/operations", viewer)
 	add("/briefings", "Briefings", "/briefings", s.opts.Briefings != nil && viewer)
 	add("/silences", "Silences", "/silences", s.opts.Alerts != nil && u.Role.AtLeast(watch.RoleOfficer))

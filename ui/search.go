@@ -13,8 +13,8 @@ import (
 // of collected content is audited like any other viewing of it.
 func (s *Server) search(c echo.Context) error {
 	id := c.Param("id")
-	if _, ok := s.boardName(id); !ok {
-		return echo.NewHTTPError(http.StatusNotFound, "There is no such board.")
+	if _, err := s.viewBoard(c, id); err != nil {
+		return err
 	}
 	q := strings.TrimSpace(c.QueryParam("q"))
 	if len(q) > 200 {

@@ -224,7 +224,7 @@ func (s *Server) routes() {
 	s.adminUserRoutes(a)
 	a.GET("/api/session", s.sessionState)
 	a.POST("/api/activity", s.sessionState)
-	a.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/board/all") })
+	a.GET("/", s.home)
 	a.GET("/board/:id", s.board)
 	a.GET("/operations", s.operations)
 	s.watchListRoutes(a)

@@ -48,8 +48,8 @@ func (s *Server) websocket(c echo.Context) error {
 		}
 	} else if !u.Role.AtLeast(watch.RoleViewer) {
 		return echo.NewHTTPError(http.StatusForbidden, "your role may not do this")
-	} else if _, ok := s.boardName(board); !ok {
-		return echo.NewHTTPError(http.StatusNotFound, "There is no such board.")
+	} else if _, err := s.viewBoard(c, board); err != nil {
+		return err
 	}
 	var after int64
 	if v := c.QueryParam("after"); v != "" {
