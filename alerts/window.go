@@ -15,7 +15,7 @@ import (
 // counted exactly.
 
 // maxBuckets caps the buckets a group keeps over its span.
-const maxBuckets = 3600
+const maxBuckets = 360
 
 // authorBuckets is how finely a group's distinct authors are timed: a
 // sixtieth of its window.
