@@ -40,6 +40,7 @@ func (s *Server) nav(c echo.Context, u watch.User) []navLink {
 	add("/demand", "Demand", "/demand", s.opts.Tasking != nil && u.Role.AtLeast(watch.RoleAnalyst))
 	add("/retention", "Retention", "/retention", u.Role.AtLeast(watch.RoleAdmin))
 	add("/admin/users", "Accounts", "/admin/users", u.Role.AtLeast(watch.RoleAdmin))
+	add("/audit", "Audit log", "/audit", u.Role.AtLeast(watch.RoleAdmin))
 	return out
 }
 

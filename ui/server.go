@@ -274,6 +274,7 @@ func (s *Server) routes() {
 		s.taskingRoutes(a)
 	}
 	s.retentionRoutes(a)
+	s.auditRoutes(a)
 }
 
 // securityHeaders sets a strict CSP (no inline script, no plugins, no
@@ -421,6 +422,7 @@ type page struct {
 	Referrals  referralsPage
 	Evidence   evidencePage
 	Retention  retentionPage
+	Audit      auditPage
 }
 
 func (s *Server) render(c echo.Context, code int, name string, p page) error {

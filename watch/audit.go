@@ -143,3 +143,13 @@ func AuditCheckpointLine(c AuditCheckpoint) []byte {
 	b, _ := json.Marshal(c) // plain fields: never fails
 	return append(b, '\n')
 }
+
+// AuditFilter picks audit entries: each set field must match. Target
+// matches a prefix ("hit:" or "board:op1"); From and To bound the time
+// (To excluded); Before pages back from an entry id (0: the newest).
+type AuditFilter struct {
+	Actor, Action, Target string
+	From, To              time.Time
+	Before                int64
+	Limit                 int
+}
