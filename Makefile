@@ -68,9 +68,9 @@ FUZZ_TARGETS := \
 	./watch/match:FuzzParse ./watch/match:FuzzMatch ./config:FuzzParse \
 	./watch/evidence:FuzzVerifyReader ./watch:FuzzAuditCheckpoints ./watch/store:FuzzSearch ./ui:FuzzCheckJSON
 
-# The acceptance scripts on their own (make test runs them too): slow
-# clients, the connection cap and the authorisation matrix, each against a
-# real server on loopback, in well under a minute.
+# The acceptance scripts on their own (make test runs them too): sign-in
+# throttling, slow clients, the connection cap and the authorisation
+# matrix, each against a real server on loopback, in well under a minute.
 acceptance:
 	$(GO) test -race -count=1 -timeout 5m -run '^TestAcceptance' ./cmd/watchroom/app
 
