@@ -102,5 +102,6 @@ func (s *Server) accountAction(c echo.Context) error {
 	case err != nil:
 		return err
 	}
+	s.CloseEndedSessions(ctx)
 	return s.renderAccounts(c, http.StatusOK, p)
 }

@@ -23,6 +23,9 @@ func (s *Server) loginPage(c echo.Context) error {
 	if c.QueryParam("ended") == "idle" {
 		p.Error = "You were signed out after a time without activity. Sign in again."
 	}
+	if c.QueryParam("ended") == "access" {
+		p.Error = "Your session ended or your access changed. Sign in again."
+	}
 	return s.render(c, http.StatusOK, "login.html", p)
 }
 

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -60,6 +62,31 @@ func (s *Server) websocket(c echo.Context) error {
 		after = n
 	}
 	s.hub.Serve(c.Response(), c.Request(), s.up, live.Position{Board: board, After: after, Epoch: c.QueryParam("epoch"),
-		Viewer: live.Viewer{Name: u.Name, Role: string(u.Role)}})
+		Viewer: live.Viewer{Name: u.Name, Role: string(u.Role), Team: u.Team, Session: sessionOf(c)}})
 	return nil
+}
+
+func sessionOf(c echo.Context) string {
+	h, _ := c.Get("session").(string)
+	return h
+}
+
+// CloseEndedSessions closes the live board connections whose session has
+// ended (expired, idle past its role's timeout, revoked, signed out, its
+// account disabled or deleted, a new password to choose) or whose person's
+// role or team changed since they connected: access taken away reaches an
+// open board at once, not at the page's next check. The app runs it every
+// few seconds (the command line changes accounts from another process);
+// the accounts page runs it after each change.
+func (s *Server) CloseEndedSessions(ctx context.Context) int {
+	now := s.opts.Now()
+	return s.hub.CloseEnded(func(v live.Viewer) bool {
+		ses, err := s.store.SessionByToken(ctx, v.Session)
+		if err != nil {
+			return errors.Is(err, context.Canceled) // a store error closes; a cancelled check keeps
+		}
+		u := ses.User
+		return now.Before(ses.Expires) && now.Sub(ses.LastSeen) < s.idleFor(u.Role) && !u.MustChange &&
+			string(u.Role) == v.Role && u.Team == v.Team
+	})
 }

@@ -216,6 +216,28 @@ func (h *Hub) CloseAll() {
 	_ = h.closeClients(context.Background(), cs)
 }
 
+// CloseEnded closes, with CloseSignedOut, every connection whose viewer
+// still says alive no longer: a session ended, revoked or disabled, or a
+// role or team changed since the connection was allowed. It does not wait
+// for the connections' goroutines; it returns how many it closed.
+func (h *Hub) CloseEnded(alive func(Viewer) bool) int {
+	h.mu.RLock()
+	cs := h.snapshot()
+	h.mu.RUnlock()
+	n := 0
+	for _, c := range cs {
+		if c.viewer.Session != "" && !alive(c.viewer) {
+			c.stop(CloseSignedOut, "signed out")
+			n++
+		}
+	}
+	return n
+}
+
+// CloseSignedOut is the close code of a connection whose session ended or
+// whose access changed: the page goes to the sign-in page.
+const CloseSignedOut = 4001
+
 // Shutdown closes the hub for good: it refuses new connections, closes
 // every client (going away) and waits until their reader and writer
 // goroutines have returned and no presence flush is pending or running.

@@ -23,6 +23,10 @@ const maxWatchers = 100
 type Viewer struct {
 	Name string
 	Role string
+	// Team and Session (the session token's hash) are what the connection
+	// was allowed on; CloseEnded closes it when they no longer hold.
+	Team    string
+	Session string
 }
 
 // Watcher is one person in a board's presence list.

@@ -32,6 +32,7 @@
       sock.onclose = function (ev) {
         if (sock !== ws) return; // an old socket, already replaced
         if (ev.code === 4009) { location.reload(); return; }
+        if (ev.code === 4001) { location.href = "/login?ended=access"; return; } // session ended or access changed
         o.onStatus(false);
         if (hidden) return;
         var cap = Math.min(15000, 500 * Math.pow(2, attempt++));

@@ -301,6 +301,9 @@ func (a *App) schedule(srcs []watch.Source) error {
 		{"briefings", "@every 1m", a.briefings.Scheduled},
 		// retention: collected content is kept only as long as the config says
 		{"retention", "@every 1h", a.prune},
+		// live boards of sessions ended, revoked or changed elsewhere (the
+		// command line) are closed within seconds
+		{"ended sessions", "@every 10s", func(ctx context.Context) { a.server.CloseEndedSessions(ctx) }},
 		// removal checks of referred content: a GET of each pending referral's URL
 		{"referral checks", a.cfg.Referrals.Check, a.checkReferrals},
 		// evidence: old captures that are no exhibit go; exhibits due for review are logged

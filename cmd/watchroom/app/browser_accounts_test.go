@@ -75,14 +75,19 @@ func TestBrowserAdminResetsAndRemovesAccess(t *testing.T) {
 		chromedp.WaitVisible(`#board[data-live="yes"]`, chromedp.ByQuery),
 	)
 
-	// disable: the officer's board is signed out at its next check
+	// disable: the officer's open board is closed at once and goes to sign in
 	admin.run(t, "disable pc1",
 		chromedp.Navigate(base+"/admin/users"),
 		chromedp.WaitVisible(`tr[data-user="pc1"] button.disable`, chromedp.ByQuery),
 		chromedp.Click(`tr[data-user="pc1"] button.disable`, chromedp.ByQuery),
 		chromedp.WaitVisible(`tr[data-user="pc1"] button.enable`, chromedp.ByQuery),
 	)
-	officer.run(t, "the board notices", chromedp.Evaluate(`window.watchroomIdle.check()`, nil), chromedp.WaitVisible("#username", chromedp.ByID))
+	var why string
+	officer.run(t, "the board is signed out", chromedp.WaitVisible("#username", chromedp.ByID),
+		chromedp.Text("main", &why, chromedp.ByQuery))
+	if !strings.Contains(why, "Your session ended or your access changed") {
+		t.Fatalf("the sign-in page says %q", why)
+	}
 
 	// delete, with the name typed to confirm
 	admin.run(t, "delete pc1",
