@@ -63,7 +63,19 @@ func (s *Server) release(c echo.Context) error {
 
 // claims lists the current claims.
 func (s *Server) claims(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string]any{"claims": s.hub.Claims()})
+	claims := s.hub.Claims()
+	if u, _ := userFrom(c); u.Role.AtLeast(watch.RoleOfficer) || u.Team == "" {
+		return c.JSON(http.StatusOK, map[string]any{"claims": claims})
+	}
+	// a viewer confined to a team learns of claims on their team's hits only
+	u, _ := userFrom(c)
+	kept := []live.Claim{}
+	for _, cl := range claims {
+		if h, err := s.store.Hit(c.Request().Context(), cl.HitID); err == nil && s.mayViewHit(u, h) {
+			kept = append(kept, cl)
+		}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"claims": kept})
 }
 
 // releaseOnAnnotate ends the author's claim once the hit is dealt with: an

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -52,9 +53,10 @@ func (s *Server) operations(c echo.Context) error {
 	fmtT := func(t time.Time) string { return formatTime(t, loc) }
 	var p operationsPage
 	p.TimeZone = loc.String()
-	if u, ok := userFrom(c); ok {
-		p.CanEditLists = u.Role.AtLeast(watch.RoleAnalyst)
-	}
+	u, _ := userFrom(c)
+	p.CanEditLists = u.Role.AtLeast(watch.RoleAnalyst)
+	// a viewer confined to a team sees their team's operations only
+	ops = slices.DeleteFunc(slices.Clone(ops), func(op watch.Operation) bool { return !s.mayViewBoard(u, op.ID) })
 	linked := map[string][]string{}
 	for _, op := range s.lists.Operations() {
 		linked[op.ID] = op.WatchLists
