@@ -55,7 +55,6 @@ func TestFivePostsOneNotification(t *testing.T) {
 	env := map[string]string{"TEST_SCANNER_TOKEN": hookToken, "HOOK_SECRET": "hook-secret"}
 	a, base, _ := newTestApp(t, groupsConfig(t, hook.srv.URL), clock, func(k string) string { return env[k] })
 	ctx := context.Background()
-	first := clock.Now()
 	for i, author := range []string{"@a", "@b", "@a", "@c", "@b"} {
 		pushPost(t, base, fmt.Sprintf("p%d", i+1), author)
 		clock.Add(time.Second)
@@ -73,6 +72,9 @@ func TestFivePostsOneNotification(t *testing.T) {
 		}
 		return true
 	})
+	// the alerts fired when they were evaluated: the clock stands still
+	// meanwhile, so now is their firing time, and the group's
+	fired := clock.Now()
 	flush := func() int {
 		t.Helper()
 		if err := a.alerts.Flush(ctx); err != nil {
@@ -84,7 +86,7 @@ func TestFivePostsOneNotification(t *testing.T) {
 	if n := flush(); n != 0 {
 		t.Fatalf("%d notifications within group_wait", n)
 	}
-	clock.Add(first.Add(30 * time.Second).Sub(clock.Now()))
+	clock.Add(fired.Add(30 * time.Second).Sub(clock.Now()))
 	if n := flush(); n != 1 {
 		t.Fatalf("%d notifications after group_wait, want one for the group", n)
 	}
@@ -113,13 +115,13 @@ func TestFivePostsOneNotification(t *testing.T) {
 	}
 
 	// a minute later, a fourth author: the group changed
-	clock.Add(first.Add(90 * time.Second).Sub(clock.Now()))
+	clock.Add(fired.Add(90 * time.Second).Sub(clock.Now()))
 	pushPost(t, base, "p6", "@d")
 	watchtest.WaitFor(t, "the fifth alert", 10*time.Second, func() bool { return len(a.alerts.Open()) == 5 })
 	if n := flush(); n != 1 {
 		t.Fatalf("%d notifications within group_interval", n)
 	}
-	clock.Add(first.Add(30*time.Second + 5*time.Minute).Sub(clock.Now()))
+	clock.Add(fired.Add(30*time.Second + 5*time.Minute).Sub(clock.Now()))
 	if n := flush(); n != 2 {
 		t.Fatalf("%d notifications after group_interval, want one more", n)
 	}
@@ -130,7 +132,7 @@ func TestFivePostsOneNotification(t *testing.T) {
 		t.Fatalf("second notification %+v", p)
 	}
 	// nothing more without a change, until the repeat
-	clock.Add(first.Add(time.Hour).Sub(clock.Now()))
+	clock.Add(fired.Add(time.Hour).Sub(clock.Now()))
 	if n := flush(); n != 2 {
 		t.Fatalf("%d notifications without a change", n)
 	}

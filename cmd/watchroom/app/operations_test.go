@@ -165,7 +165,9 @@ func TestOperationCreatedInTheWeb(t *testing.T) {
 	// the context typed in the form is in the briefing, as text
 	mustContain(t, "briefing document", string(doc), "Promoter &lt;b&gt;known&lt;/b&gt; to us", "51.5432, -0.0235", "within 500 m")
 
-	// an edit is audited with the old and the new values
+	// an edit is audited with the old and the new values (the analyst,
+	// back after four hours, signs in again: the session ended when idle)
+	analyst = signInHTTP(t, base, "analyst1")
 	if code, _ := analyst.PostForm(t, "/operations/gig/edit", opForm("gig", "Warehouse gig (moved)", start, end, loc, nil)); code != http.StatusSeeOther {
 		t.Fatalf("edit: HTTP %d", code)
 	}
