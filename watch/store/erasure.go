@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -304,12 +305,21 @@ func int64s(ctx context.Context, t *tx, q string, args ...any) ([]int64, error) 
 // ExistingItems reports which of the given items are still stored.
 func (s *Store) ExistingItems(ctx context.Context, ids []int64) (map[int64]bool, error) {
 	out := make(map[int64]bool, len(ids))
-	for _, id := range ids {
-		var n int
-		if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM items WHERE id = ?`, id).Scan(&n); err != nil {
+	if len(ids) == 0 {
+		return out, nil
+	}
+	raw, _ := json.Marshal(ids)
+	rows, err := s.r.QueryContext(ctx, `SELECT id FROM items WHERE id IN (SELECT value FROM json_each(?))`, string(raw))
+	if err != nil {
+		return nil, fmt.Errorf("items: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
 			return nil, fmt.Errorf("items: %w", err)
 		}
-		out[id] = n > 0
+		out[id] = true
 	}
-	return out, nil
+	return out, rows.Err()
 }

@@ -51,7 +51,8 @@ func (s *Store) Prune(ctx context.Context, c Classes) (Pruned, error) {
 		{"events", c.Items, &p.Events, `DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE at < ?1 ORDER BY seq LIMIT ?2)`},
 		{"hits", c.Hits, &p.Hits, `DELETE FROM hits WHERE id IN (SELECT id FROM hits WHERE found < ?1 ORDER BY id LIMIT ?2)`},
 		{"items", c.Items, &p.Items, `DELETE FROM items WHERE id IN (SELECT id FROM items WHERE found < ?1 ORDER BY id LIMIT ?2)`},
-		{"seen", c.Seen, &p.Seen, `DELETE FROM seen WHERE rowid IN (SELECT rowid FROM seen WHERE first_seen < ?1 LIMIT ?2)`},
+		// seen is WITHOUT ROWID: its chunks go by key
+		{"seen", c.Seen, &p.Seen, `DELETE FROM seen WHERE (source, key) IN (SELECT source, key FROM seen WHERE first_seen < ?1 LIMIT ?2)`},
 		{"annotations", c.Annotations, &p.Annotations, `DELETE FROM annotations WHERE id IN (SELECT id FROM annotations WHERE at < ?1 ORDER BY id LIMIT ?2)`},
 		{"briefings", c.Briefings, &p.Briefings, `DELETE FROM briefings WHERE id IN (SELECT id FROM briefings WHERE created < ?1 ORDER BY id LIMIT ?2)`},
 	}
@@ -82,12 +83,8 @@ func (s *Store) Prune(ctx context.Context, c Classes) (Pruned, error) {
 	return p, nil
 }
 
-// pruneClass deletes one class's old rows chunk by chunk. The seen table
-// is WITHOUT ROWID, so its chunks go by key.
+// pruneClass deletes one class's old rows chunk by chunk.
 func (s *Store) pruneClass(ctx context.Context, class string, keep time.Duration, query string) (int64, error) {
-	if class == "seen" {
-		query = `DELETE FROM seen WHERE (source, key) IN (SELECT source, key FROM seen WHERE first_seen < ?1 LIMIT ?2)`
-	}
 	var total int64
 	for {
 		var n int64
