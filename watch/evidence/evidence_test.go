@@ -18,6 +18,7 @@ import (
 	"github.com/nlnwa/gowarc/v3"
 
 	"github.com/watchroom/watchroom/watch/evidence"
+	"github.com/watchroom/watchroom/watch/evidence/evidencetest"
 	"github.com/watchroom/watchroom/watch/fetch"
 )
 
@@ -149,7 +150,7 @@ func TestPackageVerifies(t *testing.T) {
 	if rep.Exhibits != 2 || rep.Case != "42/1234/26" || rep.KeyFingerprint != key.Fingerprint || rep.FilesChecked < 9 {
 		t.Errorf("report = %+v", rep)
 	}
-	_, files := unzip(t, p)
+	_, files := evidencetest.Unzip(t, p)
 	for _, want := range []string{"README.txt", "manifest.json", "SHA256SUMS", "SHA256SUMS.sig", "manifest.json.sig", "public_key.pem",
 		"exhibits/JS-1/capture.warc", "exhibits/JS-1/custody.jsonl", "exhibits/JS-1/exhibit-sheet.pdf",
 		"exhibits/JS-2/capture.warc", "statements/01-JS-draft.pdf"} {
@@ -200,7 +201,7 @@ func TestVerifyNamesWhatDiffers(t *testing.T) {
 		t.Fatal(err)
 	}
 	otherPkg, _ := exportCase(t, other)
-	_, otherFiles := unzip(t, otherPkg)
+	_, otherFiles := evidencetest.Unzip(t, otherPkg)
 
 	cases := []struct {
 		name   string
@@ -240,9 +241,9 @@ func TestVerifyNamesWhatDiffers(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			order, files := unzip(t, p)
+			order, files := evidencetest.Unzip(t, p)
 			tc.alter(&order, files)
-			rep, err := evidence.Verify(rezip(t, order, files), tc.opts)
+			rep, err := evidence.Verify(evidencetest.Rezip(t, order, files), tc.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -266,8 +267,8 @@ func TestVerifyNamesWhatDiffers(t *testing.T) {
 	}
 
 	// Unaltered, repacked: still verifies (the check is of content, not of the zip's bytes).
-	order, files := unzip(t, p)
-	rep, _ := evidence.Verify(rezip(t, order, files), evidence.VerifyOptions{Key: key.PEM})
+	order, files := evidencetest.Unzip(t, p)
+	rep, _ := evidence.Verify(evidencetest.Rezip(t, order, files), evidence.VerifyOptions{Key: key.PEM})
 	if err := rep.Err(); err != nil {
 		t.Errorf("repacked, unaltered: %v", err)
 	}

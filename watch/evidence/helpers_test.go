@@ -6,10 +6,8 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -18,6 +16,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/watchroom/watchroom/watch/evidence"
+	"github.com/watchroom/watchroom/watch/evidence/evidencetest"
 	"github.com/watchroom/watchroom/watch/fetch"
 	"github.com/watchroom/watchroom/watch/store"
 )
@@ -69,19 +68,6 @@ func newFetcher(tb testing.TB, allowLoopback bool) *fetch.Client {
 	return f
 }
 
-// site serves the pages the tests capture.
-func site() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("/post/1", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/p/1", http.StatusMovedPermanently)
-	})
-	mux.HandleFunc("/p/", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		io.WriteString(w, "<!doctype html><title>Post</title><p>Meet at the car park, bring everyone. "+r.URL.Path+"</p>")
-	})
-	return mux
-}
-
 func newRig(tb testing.TB, opts evidence.Options) *rig {
 	tb.Helper()
 	ctx := context.Background()
@@ -92,7 +78,7 @@ func newRig(tb testing.TB, opts evidence.Options) *rig {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { st.Close() })
-	srv := httptest.NewServer(site())
+	srv := httptest.NewServer(evidencetest.Site())
 	tb.Cleanup(srv.Close)
 	opts.DataDir = dir
 	opts.Now = clk.Now
@@ -114,58 +100,6 @@ func (r *rig) capture(tb testing.TB, path string) evidence.Capture {
 		tb.Fatalf("Capture %s: %v", path, err)
 	}
 	return c
-}
-
-// unzip reads a package into a map of its files, in zip order.
-func unzip(tb testing.TB, path string) ([]string, map[string][]byte) {
-	tb.Helper()
-	zr, err := zip.OpenReader(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer zr.Close()
-	var order []string
-	files := map[string][]byte{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			tb.Fatal(err)
-		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			tb.Fatal(err)
-		}
-		order = append(order, f.Name)
-		files[f.Name] = b
-	}
-	return order, files
-}
-
-// rezip writes files back as a package at a new path.
-func rezip(tb testing.TB, order []string, files map[string][]byte) string {
-	tb.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, n := range order {
-		data, ok := files[n]
-		if !ok {
-			continue
-		}
-		w, err := zw.Create(n)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		w.Write(data)
-	}
-	if err := zw.Close(); err != nil {
-		tb.Fatal(err)
-	}
-	p := filepath.Join(tb.TempDir(), "altered.zip")
-	if err := os.WriteFile(p, buf.Bytes(), 0o600); err != nil {
-		tb.Fatal(err)
-	}
-	return p
 }
 
 // unzipBytes reads a package held in memory.
