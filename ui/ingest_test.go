@@ -1,43 +1,24 @@
 package ui
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"golang.org/x/time/rate"
 
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
-
-// syncBuffer is a log sink tests read while the server writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // Pushes with a wrong token are refused, and however many come, the log
 // gets one line about them a minute, with how many were refused: anyone
 // who can reach the endpoint cannot fill the disk with warnings. The
 // token sent is never written.
 func TestIngestRefusalsDoNotFloodTheLog(t *testing.T) {
-	logs := &syncBuffer{}
+	logs := &watchtest.SyncBuffer{}
 	e := newEnvWith(t, func(o *Options) {
 		o.Logger = slog.New(slog.NewTextHandler(logs, nil))
 		o.Webhooks = []WebhookSource{{Source: watch.Source{ID: "hook", Kind: "webhook"}, Token: strings.Repeat("s", 32), Rate: rate.Inf, Burst: 1}}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -18,7 +17,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -41,24 +39,6 @@ func TestCheckAndServeRefusePlainHTTPBeyondLoopback(t *testing.T) {
 	if code, out, stderr := runCmd(t, "", "check", "--config", p); code != 0 {
 		t.Fatalf("check behind a proxy: exit %d\n%s%s", code, out, stderr)
 	}
-}
-
-// syncBuffer is a log the server writes while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // selfSigned writes a certificate for 127.0.0.1 and its key, PEM.
@@ -100,7 +80,7 @@ func TestServeUnderTLSSaysHTTPSAndSendsHSTS(t *testing.T) {
 		filepath.Join(dir, "data"), cert, key))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var logs syncBuffer
+	var logs watchtest.SyncBuffer
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"serve", "--config", p}, strings.NewReader(""), &logs, &logs) }()
 	browse := regexp.MustCompile(`browse=(\S+)`)

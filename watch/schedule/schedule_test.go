@@ -1,30 +1,18 @@
 package schedule
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
 func TestAddRejectsBadSpecsAndDuplicates(t *testing.T) {
-	s := New(slog.New(slog.NewTextHandler(&syncBuffer{}, nil)), time.UTC)
+	s := New(slog.New(slog.NewTextHandler(&watchtest.SyncBuffer{}, nil)), time.UTC)
 	if err := s.Add("a", "every 5m", func(context.Context) {}); err == nil {
 		t.Fatal("bad spec accepted")
 	}
@@ -42,7 +30,7 @@ func TestAddRejectsBadSpecsAndDuplicates(t *testing.T) {
 // A job still running when its next tick comes is skipped, never run twice
 // at once; Stop cancels the running job's context and waits for it.
 func TestJobNeverOverlapsItselfAndStopCancels(t *testing.T) {
-	logs := &syncBuffer{}
+	logs := &watchtest.SyncBuffer{}
 	s := New(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), time.UTC)
 	var running, maxRunning, runs atomic.Int32
 	started := make(chan struct{}, 10)
@@ -92,7 +80,7 @@ func (s *switchable) Next(t time.Time) time.Time { return t.Add(time.Duration(s.
 // operation) runs on its new schedule once rescheduled, not after the
 // run the old schedule had planned.
 func TestRescheduleTakesEffectAtOnce(t *testing.T) {
-	s := New(slog.New(slog.NewTextHandler(&syncBuffer{}, nil)), time.UTC)
+	s := New(slog.New(slog.NewTextHandler(&watchtest.SyncBuffer{}, nil)), time.UTC)
 	sw := &switchable{}
 	sw.every.Store(int64(time.Hour))
 	ran := make(chan struct{}, 10)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/watchtest"
 )
 
 func spreadFixture() []watch.Source {
@@ -125,7 +126,7 @@ func TestSpreadKeepsSurge(t *testing.T) {
 
 // The scheduler's runner places a spread source's next run at its offset.
 func TestAddSourceAtRunsAtTheOffset(t *testing.T) {
-	s := New(slog.New(slog.NewTextHandler(&syncBuffer{}, nil)), time.UTC)
+	s := New(slog.New(slog.NewTextHandler(&watchtest.SyncBuffer{}, nil)), time.UTC)
 	const off = 23*time.Second + 500*time.Millisecond
 	if err := s.AddSourceAt("a", "@every 1m", off, nil, nil, func(context.Context) {}); err != nil {
 		t.Fatal(err)
