@@ -42,7 +42,11 @@ func TestBrowserConcurrentAnnotationsAndKinds(t *testing.T) {
 		wg.Add(1)
 		go func(tb *tab) {
 			defer wg.Done()
-			errs <- chromedp.Run(tb.ctx, chromedp.Click(`#hits li.hit form.annotate button[type=submit]`, chromedp.ByQuery))
+			// submitted as the button does, but not by a click at the
+			// button's coordinates: the other officer's note arriving live
+			// can move the button between locating it and clicking there
+			errs <- chromedp.Run(tb.ctx, chromedp.Evaluate(`document.querySelector('#hits li.hit form.annotate').requestSubmit(
+				document.querySelector('#hits li.hit form.annotate button[type=submit]'))`, nil))
 		}(tb)
 	}
 	wg.Wait()
