@@ -81,11 +81,18 @@ type Engine struct {
 	referral map[int64]ReferralStatus // referrals without an outcome
 	overdue  []tasking.Overdue
 	alerts   map[string]*Alert
-	quiet    map[string]time.Time // a group resolved by hand ignores evidence up to then
-	silences map[string]Silence
-	horizon  time.Duration
-	grouping GroupOptions
-	groups   map[string]*group // by group key
+	// an alert's counts move with every hit: its "updated" changes are
+	// recorded at most once an updateEvery, the last one held back until
+	// then (see evaluate); shown is when each open alert last changed on
+	// the record, heldBack those with a change not yet recorded
+	updateEvery time.Duration
+	shown       map[string]time.Time
+	heldBack    map[string]bool
+	quiet       map[string]time.Time // a group resolved by hand ignores evidence up to then
+	silences    map[string]Silence
+	horizon     time.Duration
+	grouping    GroupOptions
+	groups      map[string]*group // by group key
 }
 
 type opState struct {
@@ -133,7 +140,7 @@ func New(rules []Rule, ops []Operation, now func() time.Time) (*Engine, error) {
 	}
 	e := &Engine{now: now, ops: map[string]*opState{}, series: map[groupKey]*series{}, newbies: map[groupKey][]newcomer{}, sources: map[string]SourceStatus{}, referral: map[int64]ReferralStatus{},
 		alerts: map[string]*Alert{}, quiet: map[string]time.Time{}, silences: map[string]Silence{},
-		groups: map[string]*group{}}
+		groups: map[string]*group{}, updateEvery: DefaultUpdateEvery, shown: map[string]time.Time{}, heldBack: map[string]bool{}}
 	e.grouping.defaults()
 	e.grouping.Wait = DefaultGroupWait
 	ids := map[string]bool{}
@@ -355,6 +362,19 @@ func (e *Engine) SeedOverdue(list []tasking.Overdue) {
 	e.overdue = append([]tasking.Overdue(nil), list...)
 }
 
+// DefaultUpdateEvery is how often, at most, an open alert's moving counts
+// are recorded as an "updated" change (and shown on the boards).
+const DefaultUpdateEvery = time.Second
+
+// SetUpdateEvery sets how often, at most, an alert whose counts or evidence
+// move is recorded as "updated"; 0 records every move. A change of
+// severity, state or silence is recorded at once whatever this says.
+func (e *Engine) SetUpdateEvery(d time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.updateEvery = max(d, 0)
+}
+
 // SetLag tells the engine how far evaluation is behind the timeline, for
 // evaluation_lag rules; the next evaluation sees it.
 func (e *Engine) SetLag(d time.Duration) {
@@ -442,6 +462,8 @@ func (e *Engine) Resolve(fp, by, reason string) (Change, error) {
 		}
 	}
 	delete(e.alerts, fp)
+	delete(e.shown, fp)
+	delete(e.heldBack, fp)
 	e.left(a)
 	return Change{Alert: a.Clone(), Event: "resolved"}, nil
 }

@@ -2,6 +2,7 @@ package alerts
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,6 +46,7 @@ func TestDedupeAndOperationsChangeWhileRunning(t *testing.T) {
 	if err := e.SetOperations([]Operation{testOp, gig}); err != nil {
 		t.Fatal(err)
 	}
+	c.Add(time.Second)
 	if got := summary(e.ObserveHit(Hit{ID: 11, At: c.Now(), Operations: []string{"op"}, Author: "@a"})); got != "updated" {
 		t.Fatalf("op's authors were forgotten: %q", got)
 	}
@@ -92,5 +94,61 @@ func TestExpireSilenceEarly(t *testing.T) {
 	}
 	if got := summaryOf(e, e.Tick()); got != "notified!" {
 		t.Fatalf("repeat muted by an expired silence: %q", got)
+	}
+}
+
+// Under load an alert's counts move with every page of hits. Each move is
+// recorded as "updated" at most once a second: the first at once, the
+// ones after it held, the last of them recorded when the second is up
+// (NextDue says when, so the service wakes for it), with the evidence as
+// it then stands. Nothing else waits: firing, resolving and a change of
+// severity are recorded at once.
+func TestUpdatesAreRecordedAtMostOnceASecond(t *testing.T) {
+	c := newClock()
+	e := engine(t, c, Rule{ID: "busy", Kind: KindCount, Threshold: 2, Window: time.Hour})
+	e.ObserveHit(Hit{ID: 1, At: c.Now(), Operations: []string{"op"}})
+	if got := summary(e.ObserveHit(Hit{ID: 2, At: c.Now(), Operations: []string{"op"}})); got != "firing" {
+		t.Fatalf("second hit: %q", got)
+	}
+	if due, ok := e.NextDue(); ok && due.After(c.Now()) {
+		t.Fatalf("nothing held yet, but due at %v", due)
+	}
+	e.Flush()
+	c.Add(time.Second)
+	if got := summary(e.ObserveHit(Hit{ID: 3, At: c.Now(), Operations: []string{"op"}})); got != "updated" {
+		t.Fatalf("first move after a second: %q", got)
+	}
+	for i := int64(4); i <= 40; i++ {
+		c.Add(20 * time.Millisecond)
+		if got := summary(e.ObserveHit(Hit{ID: i, At: c.Now(), Operations: []string{"op"}})); got != "" {
+			t.Fatalf("hit %d within the second recorded %q", i, got)
+		}
+	}
+	due, ok := e.NextDue()
+	if want := at(2 * time.Second); !ok || !due.Equal(want) {
+		t.Fatalf("held update due %v %v, want %v", due, ok, want)
+	}
+	c.Set(due)
+	chs := e.Tick()
+	if summary(chs) != "updated" {
+		t.Fatalf("when due: %q", summary(chs))
+	}
+	if ev := chs[0].Alert.Evidence; ev[len(ev)-1] != 40 || !strings.Contains(chs[0].Alert.Summary, "40") {
+		t.Fatalf("held update carries %v %q, want hit 40 counted", ev, chs[0].Alert.Summary)
+	}
+	if got := summary(e.Tick()); got != "" {
+		t.Fatalf("nothing moved, yet %q", got)
+	}
+	if _, ok := e.NextDue(); ok {
+		if d, _ := e.NextDue(); !d.After(c.Now()) {
+			t.Fatalf("nothing held, yet due %v", d)
+		}
+	}
+	// every move recorded, as before, with 0
+	e.SetUpdateEvery(0)
+	for i := int64(41); i <= 43; i++ {
+		if got := summary(e.ObserveHit(Hit{ID: i, At: c.Now(), Operations: []string{"op"}})); got != "updated" {
+			t.Fatalf("hit %d with no limit: %q", i, got)
+		}
 	}
 }

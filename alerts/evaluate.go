@@ -203,6 +203,8 @@ func (e *Engine) evaluate() []Change {
 	emit := func(a *Alert, event string) {
 		touched[a.Fingerprint] = len(changes)
 		changes = append(changes, Change{Alert: a.Clone(), Event: event})
+		e.shown[a.Fingerprint] = now
+		delete(e.heldBack, a.Fingerprint)
 	}
 	for _, fp := range fps {
 		c := conds[fp]
@@ -221,13 +223,21 @@ func (e *Engine) evaluate() []Change {
 			}
 		}
 		// new evidence changes what the alert says: the boards show it
-		updated := a.Summary != c.summary || a.Severity != sev || !sameIDs(a.Evidence, lastN(c.evidence, maxEvidence))
+		severity := a.Severity != sev
+		updated := severity || a.Summary != c.summary || !sameIDs(a.Evidence, lastN(c.evidence, maxEvidence))
 		a.Summary, a.Severity, a.Evidence = c.summary, sev, lastN(c.evidence, maxEvidence)
 		if a.State == StatePending && !now.Before(a.Started.Add(c.rule.For)) {
 			a.State, a.FiredAt = StateFiring, now
 			emit(a, "firing")
-		} else if _, done := touched[fp]; updated && !done {
-			emit(a, "updated")
+		} else if _, done := touched[fp]; (updated || e.heldBack[fp]) && !done {
+			// counts that move with every hit are recorded at most once an
+			// updateEvery: under load each would otherwise be a timeline
+			// event a page of hits; the last is held and recorded when due
+			if severity || e.updateEvery == 0 || !now.Before(e.shown[fp].Add(e.updateEvery)) {
+				emit(a, "updated")
+			} else {
+				e.heldBack[fp] = true
+			}
 		}
 	}
 	for fp, a := range e.alerts {
@@ -238,6 +248,7 @@ func (e *Engine) evaluate() []Change {
 		delete(e.alerts, fp)
 		e.left(a)
 		emit(a, "resolved")
+		delete(e.shown, fp)
 	}
 	// silences start and end with the clock: the boards show it
 	for _, fp := range e.sortedOpen() {

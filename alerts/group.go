@@ -239,8 +239,9 @@ func (e *Engine) Flush() ([]Notice, []Change) {
 	return notices, changes
 }
 
-// NextDue returns when the next group notification falls due, if any is
-// to come: the service wakes then rather than on the next tick.
+// NextDue returns when the next group notification, or a held "updated"
+// change, falls due, if any is to come: the service wakes then rather than
+// on the next tick.
 func (e *Engine) NextDue() (time.Time, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -252,6 +253,12 @@ func (e *Engine) NextDue() (time.Time, bool) {
 		}
 	}
 	var next time.Time
+	// an "updated" change held back falls due a moment after the last
+	for fp := range e.heldBack {
+		if at := e.shown[fp].Add(e.updateEvery); next.IsZero() || at.Before(next) {
+			next = at
+		}
+	}
 	for k, g := range e.groups {
 		if event, at := e.due(g, act[k]); event != "" && (next.IsZero() || at.Before(next)) {
 			next = at

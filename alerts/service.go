@@ -231,6 +231,10 @@ func (s *Service) Run(ctx context.Context) {
 			case <-pace.C:
 			}
 		case <-wake.C:
+			// held "updated" changes and notifications fall due with the clock
+			if err := s.Tick(ctx); err != nil {
+				s.log.Error("alerts tick", "err", err)
+			}
 			if err := s.Flush(ctx); err != nil {
 				s.log.Error("alert notifications", "err", err)
 			}
