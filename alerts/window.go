@@ -121,6 +121,10 @@ type series struct {
 func newSeries(fp string, window, baseline time.Duration) *series {
 	s := &series{fp: fp, window: int64(window), baseline: int64(baseline)}
 	s.width = bucketWidth(window+baseline, maxBuckets)
+	// every bucket the span can hold, at once: the group's memory is
+	// fixed when it is made, not grown as its span fills (a bucket more
+	// for each end, which may be partly outside the span)
+	s.buckets = make([]bucket, 0, int64(window+baseline)/s.width+2)
 	s.authors = authorSet{width: bucketWidth(window, authorBuckets), m: map[uint64]int64{}}
 	s.fk, s.bk = -1<<62, -1<<62
 	s.authors.fk = -1 << 62
