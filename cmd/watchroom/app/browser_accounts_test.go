@@ -93,7 +93,9 @@ func TestBrowserAdminResetsAndRemovesAccess(t *testing.T) {
 	admin.run(t, "delete pc1",
 		chromedp.SendKeys(`tr[data-user="pc1"] input[name="confirm"]`, "pc1", chromedp.ByQuery),
 		chromedp.Click(`tr[data-user="pc1"] button.delete`, chromedp.ByQuery),
-		chromedp.WaitVisible("#accounts-notice", chromedp.ByID),
+		// the page from the disable above has a notice too: wait for the
+		// delete's own
+		chromedp.WaitVisible(`//p[@id="accounts-notice"][contains(., "is deleted")]`, chromedp.BySearch),
 		chromedp.Text(`tr[data-user="pc1"] .state`, &text, chromedp.ByQuery),
 	)
 	if text != "deleted" {
