@@ -222,6 +222,7 @@
     n.textContent = targets.length > 1 ? "on each of the " + targets.length + " hits of this card" : "";
     card.appendChild(panel);
     panel.hidden = false;
+    steadyCarry = 0;
     root.dataset.annotating = card.dataset.hit;
     panel.querySelector("textarea").focus();
   }
@@ -231,6 +232,30 @@
     panel.reset();
     panel.querySelector("label.team").hidden = true;
     delete root.dataset.annotating;
+    // a card held in place while annotated takes its place at the top now
+    var card = panel.parentNode;
+    if (card && card.dataset.moveUp === "yes") {
+      delete card.dataset.moveUp;
+      if (card !== hitsEl.firstChild) hitsEl.insertBefore(card, hitsEl.firstChild);
+    }
+  }
+  // steady applies a live change without moving the card being annotated
+  // on the screen: a hit above it, a note on it or a card taken away would
+  // otherwise slide its form, and the button under the officer's pointer,
+  // away as they type or click.
+  var steadyCarry = 0;
+  function steady(fn) {
+    if (!panel || panel.hidden || !panel.isConnected) return fn();
+    var before = panel.getBoundingClientRect().top;
+    try { fn(); } finally {
+      if (panel.isConnected && !panel.hidden) {
+        // scrolling goes by whole pixels: what is left over is carried to
+        // the next change, so fractions do not add up to a drift
+        var moved = panel.getBoundingClientRect().top - before + steadyCarry;
+        if (Math.abs(moved) >= 1) window.scrollBy(0, moved);
+        steadyCarry = panel.getBoundingClientRect().top - before + (Math.abs(moved) >= 1 ? 0 : steadyCarry);
+      }
+    }
   }
   function cardHits(card) { return (card.dataset.hits || "").split(" ").filter(Boolean).map(Number); }
   function annotateCard(card) {
@@ -248,7 +273,7 @@
       .then(function (m) {
         if (!m || typeof m !== "object") return;
         severities = m;
-        Object.keys(cards).forEach(function (k) { cardSeverity(cards[k]); });
+        steady(function () { Object.keys(cards).forEach(function (k) { cardSeverity(cards[k]); }); });
       })
       .catch(function () { askedSeverity[list] = false; });
   }
@@ -359,7 +384,8 @@
     showClaim(h.id);
     if (atTop) {
       showShortTime(li.querySelector(".found"), h.found);
-      if (li !== hitsEl.firstChild) hitsEl.insertBefore(li, hitsEl.firstChild);
+      if (panel && !panel.hidden && panel.parentNode === li) li.dataset.moveUp = "yes"; // after the form closes
+      else if (li !== hitsEl.firstChild) hitsEl.insertBefore(li, hitsEl.firstChild);
     } else if (!li.parentNode) hitsEl.appendChild(li);
     document.getElementById("empty").hidden = true;
     if (fresh) {
@@ -453,12 +479,14 @@
     fetch("/api/boards/" + encodeURIComponent(board) + "/chart", { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (all) {
-        Object.keys(all).forEach(function (id) {
-          var el = document.getElementById(id);
-          if (!el) return;
-          if (!charts[id]) charts[id] = window.echarts.init(el, null, { renderer: "canvas" });
-          charts[id].setOption(all[id], true);
-          el.dataset.loaded = "yes";
+        steady(function () {
+          Object.keys(all).forEach(function (id) {
+            var el = document.getElementById(id);
+            if (!el) return;
+            if (!charts[id]) charts[id] = window.echarts.init(el, null, { renderer: "canvas" });
+            charts[id].setOption(all[id], true);
+            el.dataset.loaded = "yes";
+          });
         });
       })
       .catch(function () {});
@@ -649,7 +677,8 @@
     showQueued();
   }
 
-  function handle(msg) {
+  function handle(msg) { steady(function () { apply(msg); }); }
+  function apply(msg) {
     lastSeq = msg.seq;
     root.dataset.seq = lastSeq;
     if (msg.type === "hit") {
@@ -683,8 +712,10 @@
     window.watchroomLive.follow({
       board: board, after: lastSeq, epoch: epoch, onEvent: handle,
       onState: function (msg) {
-        if (msg.type === "presence" && msg.board === board) showPresence(msg.data);
-        else if (msg.type === "claims") showClaims(msg.data);
+        steady(function () {
+          if (msg.type === "presence" && msg.board === board) showPresence(msg.data);
+          else if (msg.type === "claims") showClaims(msg.data);
+        });
       },
       onStatus: function (live) {
         root.dataset.live = live ? "yes" : "no";

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -95,5 +96,75 @@ func TestBrowserConcurrentAnnotationsAndKinds(t *testing.T) {
 	}
 	if strings.Join(got[2:], ",") != "flag,escalate" || v.Annotations[3].Team != "Gangs Unit" {
 		t.Fatalf("kinds stored %v", got)
+	}
+}
+
+// An officer typing a note must not have the form slide away under them
+// as the board lives on: new hits arriving above the card, another
+// officer's note on it, a repost joining it. The form stays where it was
+// on the screen, what was typed stays, and the card goes to the top of
+// the board (where its newest hit belongs) once the form is closed.
+func TestBrowserAnnotateFormStaysPutAsLiveChangesArrive(t *testing.T) {
+	feed := newFeedServer(t)
+	a, base, _ := startApp(t, feed.url, tempDataDir(t))
+	addUser(t, a, "pc1", watch.RoleOfficer)
+	ctx := context.Background()
+	for i, title := range []string{"Rave at the arches", "Rave in the park", "Rave by the canal"} {
+		feed.add(feedItem{GUID: fmt.Sprintf("g%d", i), Title: title, Author: "@crew", Link: fmt.Sprintf("https://example.org/%d", i)})
+	}
+	if err := a.pollNow(ctx, "local"); err != nil {
+		t.Fatal(err)
+	}
+	tb := newTab(t)
+	tb.signIn(t, base, "pc1", "op1")
+	// the oldest card, at the bottom: the form opens inside it
+	var top0 float64
+	tb.run(t, "open the form", chromedp.WaitVisible(`#hits li.hit:nth-child(3)`, chromedp.ByQuery),
+		chromedp.Click(`#hits li.hit:nth-child(3) button.annotate-open`, chromedp.ByQuery),
+		chromedp.SendKeys(`#hits li.hit:nth-child(3) textarea`, "Holding steady", chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector('form.annotate').getBoundingClientRect().top`, &top0))
+	var hitID int64
+	tb.run(t, "which hit", chromedp.Evaluate(`Number(document.querySelector('form.annotate').closest('li.hit').dataset.hits)`, &hitID))
+
+	// six new posts above it, a repost of it, and a colleague's note on it
+	for i := 3; i < 9; i++ {
+		feed.add(feedItem{GUID: fmt.Sprintf("g%d", i), Title: fmt.Sprintf("Rave number %d", i), Author: "@other", Link: fmt.Sprintf("https://example.org/%d", i)})
+	}
+	feed.add(feedItem{GUID: "g-repost", Title: "Rave at the arches", Author: "@crew", Link: "https://example.org/repost"})
+	if err := a.pollNow(ctx, "local"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.store.Annotate(ctx, watch.Annotation{HitID: hitID, Kind: "note", Author: "pc2", Note: "Seen it too"}); err != nil {
+		t.Fatal(err)
+	}
+	var shown bool
+	tb.run(t, "everything shown", chromedp.Poll(`(() => { const f = document.querySelector('form.annotate'); const card = f && f.closest('li.hit');
+		return !!card && document.querySelectorAll('#hits li.hit').length === 9 && card.querySelectorAll('.annotation').length === 1 &&
+			card.dataset.hits.split(' ').length === 2; })()`, &shown))
+	var state struct {
+		Top   float64 `json:"top"`
+		Typed string  `json:"typed"`
+		Cards int     `json:"cards"`
+		Notes string  `json:"notes"`
+		Hits  string  `json:"hits"`
+	}
+	tb.run(t, "where the form is", chromedp.Evaluate(`(() => { const f = document.querySelector('form.annotate'); const card = f.closest('li.hit');
+		return { top: f.getBoundingClientRect().top, typed: f.elements.note.value, cards: document.querySelectorAll('#hits li.hit').length,
+			notes: Array.from(card.querySelectorAll('.annotation .note')).map(e => e.textContent).join('|'), hits: card.dataset.hits }; })()`, &state))
+	if state.Cards != 9 || state.Notes != "Seen it too" || !strings.Contains(state.Hits, " ") {
+		t.Fatalf("the live changes did not all arrive: %+v", state)
+	}
+	if d := state.Top - top0; d > 1 || d < -1 {
+		t.Fatalf("the open form moved %.0f px on the screen as live changes arrived (%.0f -> %.0f)", d, top0, state.Top)
+	}
+	if state.Typed != "Holding steady" {
+		t.Fatalf("typed text now %q", state.Typed)
+	}
+	// closed: the card takes its place at the top, with its repost
+	var first string
+	tb.run(t, "close", chromedp.Click(`form.annotate button.cancel`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector('#hits li.hit').dataset.hits`, &first))
+	if first != state.Hits {
+		t.Fatalf("first card after closing holds hits %q, want the reposted card's %q", first, state.Hits)
 	}
 }
