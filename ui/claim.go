@@ -28,11 +28,12 @@ func (s *Server) claim(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	if _, err := s.store.Hit(ctx, id); err != nil {
+	h, err := s.store.Hit(ctx, id)
+	if err != nil {
 		return err
 	}
 	u, _ := userFrom(c)
-	cl, err := s.hub.Claim(ctx, id, live.Viewer{Name: u.Name, Role: string(u.Role)})
+	cl, err := s.hub.Claim(ctx, id, h.Operations, live.Viewer{Name: u.Name, Role: string(u.Role)})
 	switch {
 	case errors.Is(err, live.ErrClaimed):
 		return echo.NewHTTPError(http.StatusConflict, "Already claimed by "+cl.Name+".")

@@ -2,10 +2,13 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 
 	"github.com/watchroom/watchroom/ui/live"
 	"github.com/watchroom/watchroom/watch"
@@ -27,12 +30,52 @@ func TestTeamViewerSeesOwnOperationsAndClaims(t *testing.T) {
 	}
 	e.addUser(t, "pc1", watch.RoleOfficer)
 	north, south := e.recordHit(t, "n1", "rave north", "north"), e.recordHit(t, "s1", "rave south", "south")
+	nv, pc := e.signIn(t, "nv"), e.signIn(t, "pc1")
+	// the live boards, open before the claims are made
+	nvWS, _, err := e.dial(t, nv, "board=north", e.ts.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nvWS.Close()
+	pcWS, _, err := e.dial(t, pc, "board=all", e.ts.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pcWS.Close()
 	for _, id := range []int64{north.ID, south.ID} {
-		if _, err := e.hub.Claim(ctx, id, live.Viewer{Name: "pc1", Role: "officer"}); err != nil {
-			t.Fatal(err)
+		if code, body := pc.PostJSON(t, fmt.Sprintf("/api/hits/%d/claim", id), nil, true); code != http.StatusOK {
+			t.Fatalf("claim %d: %d %s", id, code, body)
 		}
 	}
-	nv, pc := e.signIn(t, "nv"), e.signIn(t, "pc1")
+	// every claims message each board got: one on joining, one a claim
+	claimsMessages := func(c *websocket.Conn, n int) []string {
+		t.Helper()
+		var out []string
+		for len(out) < n {
+			_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			var m wsMsg
+			if err := c.ReadJSON(&m); err != nil {
+				t.Fatalf("read: %v", err)
+			}
+			if m.Type == live.TypeClaims {
+				out = append(out, string(m.Data))
+			}
+		}
+		return out
+	}
+	northHit, southHit := fmt.Sprintf(`"hit_id":%d,`, north.ID), fmt.Sprintf(`"hit_id":%d,`, south.ID)
+	if got := claimsMessages(pcWS, 3); !strings.Contains(got[2], northHit) || !strings.Contains(got[2], southHit) {
+		t.Fatalf("the officer's board's claims: %q", got)
+	}
+	got := claimsMessages(nvWS, 3)
+	for _, m := range got {
+		if strings.Contains(m, southHit) {
+			t.Fatalf("the North viewer's board heard of a claim on the south hit: %q", got)
+		}
+	}
+	if !strings.Contains(got[2], northHit) {
+		t.Fatalf("the North viewer's board did not hear of the claim on its hit: %q", got)
+	}
 	_, html := nv.Get(t, "/operations")
 	if !strings.Contains(html, "North gig") || strings.Contains(html, "South gig") {
 		t.Fatalf("the North viewer's operations page:\n%s", html)

@@ -53,6 +53,11 @@ func (s *Server) websocket(c echo.Context) error {
 	} else if _, err := s.viewBoard(c, board); err != nil {
 		return err
 	}
+	// who hears of every claim: those who read every board; a viewer
+	// confined to a team, and a tasking board, only of claims on hits of
+	// the board they follow (none on a tasking board)
+	_, confined := teamOf(u)
+	confined = confined || watch.IsTaskingBoard(board) || !u.Role.AtLeast(watch.RoleViewer)
 	var after int64
 	if v := c.QueryParam("after"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
@@ -62,7 +67,7 @@ func (s *Server) websocket(c echo.Context) error {
 		after = n
 	}
 	s.hub.Serve(c.Response(), c.Request(), s.up, live.Position{Board: board, After: after, Epoch: c.QueryParam("epoch"),
-		Viewer: live.Viewer{Name: u.Name, Role: string(u.Role), Team: u.Team, Session: sessionOf(c)}})
+		Viewer: live.Viewer{Name: u.Name, Role: string(u.Role), Team: u.Team, Session: sessionOf(c), Confined: confined}})
 	return nil
 }
 

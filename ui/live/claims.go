@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -21,6 +22,9 @@ type Claim struct {
 	// gone is when its holder's last connection closed; zero while the
 	// holder has a board open.
 	gone time.Time
+	// ops are the hit's operations: a viewer confined to a team hears of
+	// a claim only on a board it shows on.
+	ops []string
 }
 
 // Errors a claim can meet.
@@ -42,10 +46,10 @@ type claimsData struct {
 	Claims []Claim `json:"claims"`
 }
 
-// Claim marks the hit as being worked on by v, or renews v's own claim.
-// A hit claimed by another (and not yet expired) is refused with
-// ErrClaimed and that claim.
-func (h *Hub) Claim(ctx context.Context, hitID int64, v Viewer) (Claim, error) {
+// Claim marks the hit (of the operations ops) as being worked on by v, or
+// renews v's own claim. A hit claimed by another (and not yet expired) is
+// refused with ErrClaimed and that claim.
+func (h *Hub) Claim(ctx context.Context, hitID int64, ops []string, v Viewer) (Claim, error) {
 	now := h.opts.Now().UTC()
 	h.cmu.Lock()
 	defer h.cmu.Unlock()
@@ -70,7 +74,7 @@ func (h *Hub) Claim(ctx context.Context, hitID int64, v Viewer) (Claim, error) {
 		delete(h.claims, hitID)
 		dropped = true
 	}
-	c := &Claim{HitID: hitID, Name: v.Name, Role: v.Role, At: now, Expires: now.Add(h.opts.ClaimTTL)}
+	c := &Claim{HitID: hitID, Name: v.Name, Role: v.Role, At: now, Expires: now.Add(h.opts.ClaimTTL), ops: slices.Clone(ops)}
 	if err := h.audit(ctx, v.Name, "claim", hitID, fmt.Sprintf("expires=%s", c.Expires.Format(time.RFC3339))); err != nil {
 		if dropped {
 			h.claimsChanged(now) // the lapsed claim is gone all the same
@@ -155,16 +159,55 @@ func (h *Hub) audit(ctx context.Context, actor, action string, hitID int64, deta
 }
 
 // claimsChanged encodes the whole list once and sends it to every signed-in
-// client; cmu is held, so sends keep the order of changes and a client
+// client (a viewer confined to a team gets its board's part, encoded once
+// a board); cmu is held, so sends keep the order of changes and a client
 // connecting now gets either this list or a later one last.
 func (h *Hub) claimsChanged(now time.Time) {
-	out, err := h.encodeEphemeral(ephemeralMessage{Type: TypeClaims, At: now, Data: claimsData{Claims: h.claimList()}})
+	h.claimsAt = now
+	h.claimsOut, h.claimsBoard = outgoing{}, map[string]outgoing{}
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for c := range h.clients {
+		if c.viewer.Name == "" {
+			continue
+		}
+		out, ok := h.claimsFor(c)
+		if ok && !c.enqueue(out, h.opts.QueueSize) && c.markSlow() {
+			h.slow.Add(1)
+		}
+	}
+}
+
+// claimsFor is the claims message for c, encoded once for all who see
+// every claim and once a board for those confined to a team. cmu is held.
+func (h *Hub) claimsFor(c *client) (outgoing, bool) {
+	if !c.viewer.Confined {
+		if h.claimsOut.frame == nil {
+			out, err := h.encodeEphemeral(ephemeralMessage{Type: TypeClaims, At: h.claimsAt, Data: claimsData{Claims: h.claimList()}})
+			if err != nil {
+				h.logger.Error("encode claims", "err", err)
+				return outgoing{}, false
+			}
+			h.claimsOut = out
+		}
+		return h.claimsOut, true
+	}
+	if out, ok := h.claimsBoard[c.board]; ok {
+		return out, true
+	}
+	kept := []Claim{}
+	for _, cl := range h.claimList() {
+		if slices.Contains(cl.ops, c.board) {
+			kept = append(kept, cl)
+		}
+	}
+	out, err := h.encodeEphemeral(ephemeralMessage{Type: TypeClaims, At: h.claimsAt, Data: claimsData{Claims: kept}})
 	if err != nil {
 		h.logger.Error("encode claims", "err", err)
-		return
+		return outgoing{}, false
 	}
-	h.claimsOut = out
-	h.sendEphemeral(out, func(*client) bool { return true })
+	h.claimsBoard[c.board] = out
+	return out, true
 }
 
 // joined gives a new signed-in client the current claims and keeps its
@@ -178,15 +221,11 @@ func (h *Hub) joined(c *client) {
 			cl.gone = time.Time{}
 		}
 	}
-	if h.claimsOut.frame == nil {
-		out, err := h.encodeEphemeral(ephemeralMessage{Type: TypeClaims, At: h.opts.Now().UTC(), Data: claimsData{Claims: h.claimList()}})
-		if err != nil {
-			h.logger.Error("encode claims", "err", err)
-			return
-		}
-		h.claimsOut = out
+	if h.claimsAt.IsZero() {
+		h.claimsAt = h.opts.Now().UTC()
 	}
-	if !c.enqueue(h.claimsOut, h.opts.QueueSize) && c.markSlow() {
+	out, ok := h.claimsFor(c)
+	if ok && !c.enqueue(out, h.opts.QueueSize) && c.markSlow() {
 		h.slow.Add(1)
 	}
 }

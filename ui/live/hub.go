@@ -127,16 +127,18 @@ type Hub struct {
 	flushTimer   *time.Timer   // the latest presence flush scheduled
 	flushDone    chan struct{} // closed when that flush has run
 	// cmu guards the claims and orders their messages; taken before mu.
-	cmu       sync.Mutex
-	claims    map[int64]*Claim
-	claimsOut outgoing // the current list, encoded, for clients that connect
+	cmu         sync.Mutex
+	claims      map[int64]*Claim
+	claimsOut   outgoing            // the current list, encoded, for clients that see every claim; empty until asked for
+	claimsBoard map[string]outgoing // the current list's part a board shows, for viewers confined to a team
+	claimsAt    time.Time           // when the list last changed
 }
 
 // NewHub makes a hub reading replays from log.
 func NewHub(log Log, logger *slog.Logger, opts Options) *Hub {
 	opts.defaults()
 	return &Hub{log: log, logger: logger.With("component", "live"), opts: opts, clients: map[*client]struct{}{},
-		recent: newRecent(opts.Recent), present: presence{}, dirty: map[string]bool{}, claims: map[int64]*Claim{},
+		recent: newRecent(opts.Recent), present: presence{}, dirty: map[string]bool{}, claims: map[int64]*Claim{}, claimsBoard: map[string]outgoing{},
 		perViewer: map[string]int{}, frameLists: sync.Pool{New: func() any { return new([][]byte) }},
 		gatherBufs: sync.Pool{New: func() any { return new([]byte) }}}
 }

@@ -27,6 +27,9 @@ type Viewer struct {
 	// was allowed on; CloseEnded closes it when they no longer hold.
 	Team    string
 	Session string
+	// Confined: a viewer who reads only their team's boards hears only of
+	// claims on hits of the board they have open.
+	Confined bool
 }
 
 // Watcher is one person in a board's presence list.

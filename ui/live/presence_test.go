@@ -174,12 +174,12 @@ func TestClaimSeenLiveAndOnConnect(t *testing.T) {
 	until(t, a, live.TypeClaims, claimed(""))
 	until(t, b, live.TypeClaims, claimed(""))
 	ctx := context.Background()
-	if _, err := e.hub.Claim(ctx, 7, live.Viewer{Name: "pc1", Role: "officer"}); err != nil {
+	if _, err := e.hub.Claim(ctx, 7, nil, live.Viewer{Name: "pc1", Role: "officer"}); err != nil {
 		t.Fatal(err)
 	}
 	until(t, a, live.TypeClaims, claimed("7:pc1"))
 	until(t, b, live.TypeClaims, claimed("7:pc1"))
-	if c, err := e.hub.Claim(ctx, 7, live.Viewer{Name: "pc2"}); !errors.Is(err, live.ErrClaimed) || c.Name != "pc1" {
+	if c, err := e.hub.Claim(ctx, 7, nil, live.Viewer{Name: "pc2"}); !errors.Is(err, live.ErrClaimed) || c.Name != "pc1" {
 		t.Fatalf("second claim: %+v %v", c, err)
 	}
 	late := e.dial(t, "op1", "pc3")
@@ -214,7 +214,7 @@ func TestClaimLapses(t *testing.T) {
 	a := e.dial(t, "op1", "pc1")
 	until(t, watcher, live.TypePresence, watchers("pc9/officer/1"))
 	watchtest.WaitFor(t, "pc1 on op1", 5*time.Second, func() bool { return len(e.hub.Presence("op1")) == 1 })
-	if _, err := e.hub.Claim(ctx, 1, pc1); err != nil {
+	if _, err := e.hub.Claim(ctx, 1, nil, pc1); err != nil {
 		t.Fatal(err)
 	}
 	e.advance(9*time.Minute + 59*time.Second)
@@ -229,7 +229,7 @@ func TestClaimLapses(t *testing.T) {
 
 	// the holder's board drops: the claim outlives a reconnect within the
 	// grace, and lapses after a drop that lasts
-	if _, err := e.hub.Claim(ctx, 2, pc1); err != nil {
+	if _, err := e.hub.Claim(ctx, 2, nil, pc1); err != nil {
 		t.Fatal(err)
 	}
 	a.Close()
@@ -262,14 +262,14 @@ func TestClaimLimit(t *testing.T) {
 	e := newStateEnv(t)
 	ctx := context.Background()
 	for i := int64(1); i <= 20; i++ {
-		if _, err := e.hub.Claim(ctx, i, live.Viewer{Name: "pc1"}); err != nil {
+		if _, err := e.hub.Claim(ctx, i, nil, live.Viewer{Name: "pc1"}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := e.hub.Claim(ctx, 21, live.Viewer{Name: "pc1"}); !errors.Is(err, live.ErrTooManyClaims) {
+	if _, err := e.hub.Claim(ctx, 21, nil, live.Viewer{Name: "pc1"}); !errors.Is(err, live.ErrTooManyClaims) {
 		t.Fatalf("21st claim: %v", err)
 	}
-	if _, err := e.hub.Claim(ctx, 20, live.Viewer{Name: "pc1"}); err != nil {
+	if _, err := e.hub.Claim(ctx, 20, nil, live.Viewer{Name: "pc1"}); err != nil {
 		t.Fatalf("renewing a held claim: %v", err)
 	}
 }
@@ -298,7 +298,7 @@ func TestSlowClientClosedByClaimsMessages(t *testing.T) {
 	long := live.Viewer{Name: strings.Repeat("n", 4000), Role: "officer"}
 	changes := 0
 	for i := 0; i < 100000 && e.hub.Stats().SlowDropped == 0; i++ {
-		if _, err := e.hub.Claim(ctx, 1, long); err != nil {
+		if _, err := e.hub.Claim(ctx, 1, nil, long); err != nil {
 			t.Fatal(err)
 		}
 		if err := e.hub.Release(ctx, 1, long.Name, live.ReleaseDone); err != nil {
@@ -325,11 +325,11 @@ func TestSlowClientClosedByClaimsMessages(t *testing.T) {
 func TestLapsedClaimTakenOverIsAuditedReleased(t *testing.T) {
 	e := newStateEnv(t)
 	ctx := context.Background()
-	if _, err := e.hub.Claim(ctx, 3, live.Viewer{Name: "pc1"}); err != nil {
+	if _, err := e.hub.Claim(ctx, 3, nil, live.Viewer{Name: "pc1"}); err != nil {
 		t.Fatal(err)
 	}
 	e.advance(10 * time.Minute)
-	if _, err := e.hub.Claim(ctx, 3, live.Viewer{Name: "pc2"}); err != nil {
+	if _, err := e.hub.Claim(ctx, 3, nil, live.Viewer{Name: "pc2"}); err != nil {
 		t.Fatalf("taking over a lapsed claim: %v", err)
 	}
 	got := e.audited()
