@@ -166,6 +166,9 @@ type Retention struct {
 	Briefings   time.Duration // briefing versions as stored (they quote posts)
 	Documents   time.Duration // the briefing documents delivered, kept on disk
 	Audit       time.Duration // the audit log
+	// Requests: tasking requests ended (closed, declined, merged) or left
+	// as drafts, with their history and products, after their last change.
+	Requests time.Duration
 	// OpenCase is how often an exhibit of a case still open comes up for
 	// review (exhibits themselves are never pruned).
 	OpenCase time.Duration
@@ -307,6 +310,9 @@ const (
 	DefaultBriefingRetention   = 90 * 24 * time.Hour
 	DefaultAuditRetention      = 6 * 365 * 24 * time.Hour
 	DefaultOpenCaseReview      = 365 * 24 * time.Hour
+	// Tasking requests that ended are kept two years after their last
+	// change (the demand figures cover them as long).
+	DefaultRequestRetention = 2 * 365 * 24 * time.Hour
 	// Evidence: captures that are no exhibit are kept 90 days; exhibits
 	// come up for review 6 (standard) or 12 (extended) years after their
 	// case is closed.
@@ -378,7 +384,7 @@ func defaults() *File {
 		},
 		Retention: Retention{Items: DefaultRetention, Annotations: DefaultAnnotationRetention,
 			Briefings: DefaultBriefingRetention, Documents: DefaultBriefingRetention,
-			Audit: DefaultAuditRetention, OpenCase: DefaultOpenCaseReview},
+			Audit: DefaultAuditRetention, OpenCase: DefaultOpenCaseReview, Requests: DefaultRequestRetention},
 		AlertGrouping: AlertGrouping{By: []string{"operation", "rule"}, Wait: DefaultGroupWait,
 			Interval: DefaultGroupInterval, Repeat: DefaultRepeatInterval},
 		Referrals: Referrals{RequireCapture: true, Check: DefaultReferralCheck, Platforms: DefaultPlatforms()},

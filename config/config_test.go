@@ -95,6 +95,7 @@ func TestParseValid(t *testing.T) {
 				"  allow_private: [127.0.0.1/32, '10.1.2.3/8', '::1/128']",
 				"retention:",
 				"  items: 48h",
+				"  requests: 4380h",
 			),
 			check: func(t *testing.T, f *File) {
 				s := f.Server
@@ -117,6 +118,7 @@ func TestParseValid(t *testing.T) {
 					t.Errorf("allow_private = %v, want %v", f.Fetch.AllowPrivate, wantPrefixes)
 				}
 				wantEqual(t, "retention", f.Retention.Items, 48*time.Hour)
+				wantEqual(t, "requests retention", f.Retention.Requests, 4380*time.Hour)
 			},
 		},
 		{
@@ -331,6 +333,9 @@ func TestExampleFile(t *testing.T) {
 	if len(f.Sources) != 2 || len(f.WatchLists) != 3 || len(f.Operations) != 1 {
 		t.Errorf("example has %d sources, %d watch lists, %d operations; want 2, 3, 1",
 			len(f.Sources), len(f.WatchLists), len(f.Operations))
+	}
+	if f.Retention.Requests != DefaultRequestRetention {
+		t.Errorf("example keeps requests %v, want the default %v", f.Retention.Requests, DefaultRequestRetention)
 	}
 	if len(f.Silences) != 1 || f.Operations[0].BriefingLead != 36*time.Hour || !slices.Equal(f.WatchLists[0].Tags, []string{"event discovery"}) {
 		t.Errorf("example has %d silences, briefing lead %s, tags %q", len(f.Silences), f.Operations[0].BriefingLead, f.WatchLists[0].Tags)

@@ -113,7 +113,7 @@ func (d *decoder) fetch(sec field, f *Fetch) {
 }
 
 func (d *decoder) retention(sec field, r *Retention) {
-	fs, ok := d.fields(sec.val, sec.path, "items", "hits", "seen", "annotations", "briefings", "documents", "audit", "open_case")
+	fs, ok := d.fields(sec.val, sec.path, "items", "hits", "seen", "annotations", "briefings", "documents", "audit", "open_case", "requests")
 	if !ok {
 		return
 	}
@@ -125,6 +125,7 @@ func (d *decoder) retention(sec field, r *Retention) {
 	scalar(d, fs["documents"], &r.Documents, parseDuration)
 	scalar(d, fs["audit"], &r.Audit, parseDuration)
 	scalar(d, fs["open_case"], &r.OpenCase, parseDuration)
+	scalar(d, fs["requests"], &r.Requests, parseDuration)
 	if h := fs["hits"]; h.val != nil && r.Hits > r.Items {
 		d.problem(h.val, h.path, "hits (%v) cannot be kept longer than their items (%v): a hit is of an item", r.Hits, r.Items)
 	}

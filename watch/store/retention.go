@@ -17,19 +17,23 @@ type Classes struct {
 	Annotations time.Duration // officers' decisions, kept after their hit is gone
 	Briefings   time.Duration // stored briefing versions
 	Documents   time.Duration // the delivered briefing documents (files named by SHA-256)
+	// Requests: tasking requests that ended (closed, declined or merged)
+	// or were left as drafts, with their history and products, this long
+	// after their last change. Requests still open are never pruned.
+	Requests time.Duration
 }
 
 // Pruned counts what one retention run deleted, by class. Documents are
 // the SHA-256 names of the briefing documents whose time is up: the
 // caller removes the files.
 type Pruned struct {
-	Items, Hits, Events, Seen, Annotations, Briefings int64
-	Documents                                         []string
+	Items, Hits, Events, Seen, Annotations, Briefings, Requests int64
+	Documents                                                   []string
 }
 
 // Total is how many rows the run deleted.
 func (p Pruned) Total() int64 {
-	return p.Items + p.Hits + p.Events + p.Seen + p.Annotations + p.Briefings + int64(len(p.Documents))
+	return p.Items + p.Hits + p.Events + p.Seen + p.Annotations + p.Briefings + p.Requests + int64(len(p.Documents))
 }
 
 // pruneChunk is how many rows one transaction deletes, so a large first
@@ -55,6 +59,8 @@ func (s *Store) Prune(ctx context.Context, c Classes) (Pruned, error) {
 		{"seen", c.Seen, &p.Seen, `DELETE FROM seen WHERE (source, key) IN (SELECT source, key FROM seen WHERE first_seen < ?1 LIMIT ?2)`},
 		{"annotations", c.Annotations, &p.Annotations, `DELETE FROM annotations WHERE id IN (SELECT id FROM annotations WHERE at < ?1 ORDER BY id LIMIT ?2)`},
 		{"briefings", c.Briefings, &p.Briefings, `DELETE FROM briefings WHERE id IN (SELECT id FROM briefings WHERE created < ?1 ORDER BY id LIMIT ?2)`},
+		// a request's history and products go with it (see pruneClass)
+		{"requests", c.Requests, &p.Requests, `DELETE FROM requests WHERE id IN (` + requestsDue + ` ORDER BY id LIMIT ?2)`},
 	}
 	for _, st := range steps {
 		if st.keep <= 0 {
@@ -62,6 +68,9 @@ func (s *Store) Prune(ctx context.Context, c Classes) (Pruned, error) {
 		}
 		n, err := s.pruneClass(ctx, st.class, st.keep, st.sql)
 		*st.count += n
+		if st.class == "requests" && n > 0 {
+			s.forgetDemand() // the demand figures are read again without them
+		}
 		if err != nil {
 			return p, err
 		}
@@ -83,13 +92,27 @@ func (s *Store) Prune(ctx context.Context, c Classes) (Pruned, error) {
 	return p, nil
 }
 
+// requestsDue selects the requests past their class's cut (?1): ended or
+// left as drafts, last changed before it.
+const requestsDue = `SELECT id FROM requests WHERE updated < ?1 AND state IN ('closed', 'declined', 'merged', 'draft')`
+
 // pruneClass deletes one class's old rows chunk by chunk.
 func (s *Store) pruneClass(ctx context.Context, class string, keep time.Duration, query string) (int64, error) {
 	var total int64
 	for {
 		var n int64
 		err := s.write(ctx, func(t *tx) error {
-			res, err := t.ExecContext(ctx, query, fmtTime(t.now.Add(-keep)), pruneChunk)
+			cut := fmtTime(t.now.Add(-keep))
+			if class == "requests" {
+				// the same chunk of requests (ordered by id) loses its
+				// history and products first: they refer to it
+				for _, child := range []string{"request_history", "request_products"} {
+					if _, err := t.ExecContext(ctx, `DELETE FROM `+child+` WHERE request_id IN (`+requestsDue+` ORDER BY id LIMIT ?2)`, cut, pruneChunk); err != nil {
+						return err
+					}
+				}
+			}
+			res, err := t.ExecContext(ctx, query, cut, pruneChunk)
 			if err != nil {
 				return err
 			}
@@ -175,20 +198,22 @@ func (s *Store) RetentionDue(ctx context.Context, c Classes) ([]Due, error) {
 		keep time.Duration
 		tbl  string
 		col  string
+		due  string // what else makes a row due, beside its age
 	}{
-		{"items", c.Items, "items", "found"},
-		{"hits", c.Hits, "hits", "found"},
-		{"events", c.Items, "events", "at"},
-		{"seen", c.Seen, "seen", "first_seen"},
-		{"annotations", c.Annotations, "annotations", "at"},
-		{"briefings", c.Briefings, "briefings", "created"},
-		{"documents", c.Documents, "briefing_documents", "last_created"},
+		{"items", c.Items, "items", "found", ""},
+		{"hits", c.Hits, "hits", "found", ""},
+		{"events", c.Items, "events", "at", ""},
+		{"seen", c.Seen, "seen", "first_seen", ""},
+		{"annotations", c.Annotations, "annotations", "at", ""},
+		{"briefings", c.Briefings, "briefings", "created", ""},
+		{"documents", c.Documents, "briefing_documents", "last_created", ""},
+		{"requests", c.Requests, "requests", "updated", " AND state IN ('closed', 'declined', 'merged', 'draft')"},
 	}
 	var out []Due
 	for _, k := range classes {
 		d := Due{Class: k.name, Keep: k.keep}
 		var oldest string
-		q := fmt.Sprintf(`SELECT COUNT(*), COALESCE(MIN(%s), ''), COALESCE(SUM(%s < ?), 0) FROM %s`, k.col, k.col, k.tbl)
+		q := fmt.Sprintf(`SELECT COUNT(*), COALESCE(MIN(%s), ''), COALESCE(SUM(%s < ?%s), 0) FROM %s`, k.col, k.col, k.due, k.tbl)
 		cut := fmtTime(now.Add(-k.keep))
 		if k.keep <= 0 {
 			cut = "" // nothing is ever due

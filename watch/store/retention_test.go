@@ -3,11 +3,13 @@ package store
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/watchroom/watchroom/watch"
+	"github.com/watchroom/watchroom/watch/tasking"
 )
 
 const day = 24 * time.Hour
@@ -256,5 +258,95 @@ func TestEraseAnAuthorNamesThemOnlyByKeyedHash(t *testing.T) {
 	}
 	if n := count(t, s, `SELECT COUNT(*) FROM items`); n != 1 {
 		t.Fatalf("%d items left, want only the other author's", n)
+	}
+}
+
+// Tasking requests are kept by their own class: one that ended (closed,
+// declined) or was left a draft goes, with its history and products, once
+// its last change is older than the class; one still open stays however
+// old; the demand figures no longer count what went; each chunk is audited.
+func TestPruneRequestsThatEnded(t *testing.T) {
+	s, c, _ := open(t)
+	ctx := context.Background()
+	submit := func(requester int64) tasking.Request {
+		t.Helper()
+		r, err := s.SaveRequestForm(ctx, testRequest(requester), true, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	decide := func(id int64, d tasking.Decision) {
+		t.Helper()
+		if _, err := s.DecideRequest(ctx, id, d, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	closed := submit(1)
+	decide(closed.ID, tasking.Decision{Action: tasking.ActAccept, By: "sgt", Priority: "P2", Assignee: "ann", Due: c.Now().Add(48 * time.Hour)})
+	if _, err := s.AddProduct(ctx, closed.ID, "Assessment", "Low risk.", "ann"); err != nil {
+		t.Fatal(err)
+	}
+	decide(closed.ID, tasking.Decision{Action: tasking.ActClose, By: "ann", Outcome: tasking.Outcome{Delivered: 1, Note: "Done."}})
+	declined := submit(2)
+	decide(declined.ID, tasking.Decision{Action: tasking.ActDecline, By: "sgt", Reason: tasking.DeclineReasons[0], Text: "Not for the hub."})
+	draft, err := s.SaveRequestForm(ctx, testRequest(3), false, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	open := submit(4) // waiting for triage: never pruned
+	c.Add(40 * day)
+	recent := submit(5)
+	decide(recent.ID, tasking.Decision{Action: tasking.ActDecline, By: "sgt", Reason: tasking.DeclineReasons[0], Text: "No."})
+
+	demandIDs := func() []int64 {
+		var ids []int64
+		if err := s.DemandRows(ctx, func(rows []tasking.Row) {
+			for _, r := range rows {
+				ids = append(ids, r.ID)
+			}
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return ids
+	}
+	if got := demandIDs(); len(got) != 4 { // every request but the draft
+		t.Fatalf("demand rows before: %v", got)
+	}
+	classes := Classes{Requests: 30 * day}
+	due, err := s.RetentionDue(ctx, classes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range due {
+		if d.Class == "requests" && (d.Rows != 5 || d.Due != 3) {
+			t.Fatalf("requests due: %+v, want 5 stored, 3 due (closed, declined, draft)", d)
+		}
+	}
+	p, err := s.Prune(ctx, classes)
+	if err != nil || p.Requests != 3 {
+		t.Fatalf("pruned %+v, %v", p, err)
+	}
+	for _, gone := range []int64{closed.ID, declined.ID, draft.ID} {
+		if _, err := s.Request(ctx, gone); err == nil {
+			t.Fatalf("request %d is still there", gone)
+		}
+		if n := count(t, s, `SELECT COUNT(*) FROM request_history WHERE request_id = ?`, gone); n != 0 {
+			t.Fatalf("request %d left %d history rows", gone, n)
+		}
+		if n := count(t, s, `SELECT COUNT(*) FROM request_products WHERE request_id = ?`, gone); n != 0 {
+			t.Fatalf("request %d left %d products", gone, n)
+		}
+	}
+	for _, kept := range []int64{open.ID, recent.ID} {
+		if _, err := s.Request(ctx, kept); err != nil {
+			t.Fatalf("request %d was pruned: %v", kept, err)
+		}
+	}
+	if got := demandIDs(); !slices.Equal(got, []int64{open.ID, recent.ID}) {
+		t.Fatalf("demand rows after: %v, want %d and %d", got, open.ID, recent.ID)
+	}
+	if n := count(t, s, `SELECT COUNT(*) FROM audit WHERE action = 'retention_delete' AND target = 'requests' AND detail LIKE '%rows=3'`); n != 1 {
+		t.Fatalf("%d audit entries for the requests pruned", n)
 	}
 }

@@ -482,6 +482,15 @@ func (s *Store) DemandRows(ctx context.Context, fn func([]tasking.Row)) error {
 	return nil
 }
 
+// forgetDemand drops the demand rows kept in memory (requests were
+// removed): the next read loads them all again.
+func (s *Store) forgetDemand() {
+	c := &s.demand
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.rev, c.rows, c.index = 0, nil, nil
+}
+
 func (s *Store) refreshDemand(ctx context.Context, top int64) error {
 	c := &s.demand
 	c.mu.Lock()

@@ -351,7 +351,7 @@ func (a *App) prune(ctx context.Context) {
 // retentionClasses turns the config's retention section into the store's.
 func retentionClasses(r config.Retention) store.Classes {
 	return store.Classes{Items: r.Items, Hits: r.Hits, Seen: r.Seen, Annotations: r.Annotations,
-		Briefings: r.Briefings, Documents: r.Documents}
+		Briefings: r.Briefings, Documents: r.Documents, Requests: r.Requests}
 }
 
 // followOperations makes the watch lists (and so the matcher), the alert
