@@ -30,6 +30,15 @@ type retentionPage struct {
 	Preview    *store.Erasure
 	// the erasure form, as typed
 	Scope, Kind, ID, Source, Author, Reason string
+	Suppress                                bool
+	// authors kept from being collected again, and the one just lifted
+	Suppressions []suppressionRow
+	Lifted       string
+}
+
+type suppressionRow struct {
+	store.Suppression
+	When, Where string
 }
 
 type retentionRow struct {
@@ -46,6 +55,7 @@ func (s *Server) retentionRoutes(a *echo.Group) {
 	admin := requireRole(watch.RoleAdmin)
 	a.GET("/retention", s.retention, admin)
 	a.POST("/retention/erase", s.erase, admin)
+	a.POST("/retention/lift", s.liftSuppression, admin)
 }
 
 // retention shows the classes, the reviews due and the erasures made.
@@ -95,6 +105,17 @@ func (s *Server) retentionPage(c echo.Context, code int, p retentionPage) error 
 	if p.Done != nil && p.Done.When == "" {
 		p.Done = nil
 	}
+	sps, err := s.store.Suppressions(ctx)
+	if err != nil {
+		return err
+	}
+	for _, sp := range sps {
+		row := suppressionRow{Suppression: sp, When: formatTime(sp.At, s.opts.Location), Where: sp.Source}
+		if row.Where == "" {
+			row.Where = "every source"
+		}
+		p.Suppressions = append(p.Suppressions, row)
+	}
 	p.Sources = s.opts.Sources
 	return s.render(c, code, "retention.html", page{Title: "Retention and erasure", Retention: p})
 }
@@ -102,7 +123,8 @@ func (s *Server) retentionPage(c echo.Context, code int, p retentionPage) error 
 // erase previews an erasure (what would go) or, confirmed, makes it.
 func (s *Server) erase(c echo.Context) error {
 	v := func(k string) string { return strings.TrimSpace(c.FormValue(k)) }
-	p := retentionPage{Scope: v("scope"), Kind: v("kind"), ID: v("id"), Source: v("source"), Author: c.FormValue("author"), Reason: v("reason")}
+	p := retentionPage{Scope: v("scope"), Kind: v("kind"), ID: v("id"), Source: v("source"), Author: c.FormValue("author"), Reason: v("reason"),
+		Suppress: v("suppress") == "yes"}
 	fail := func(msg string) error {
 		p.Problem = msg
 		return s.retentionPage(c, http.StatusBadRequest, p)
@@ -130,7 +152,7 @@ func (s *Server) erase(c echo.Context) error {
 		if p.Author == "" || utf8.RuneCountInString(p.Author) > 500 {
 			return fail("Give the author exactly as the board shows it (at most 500 characters).")
 		}
-		req.Author, req.Source = p.Author, p.Source
+		req.Author, req.Source, req.Suppress = p.Author, p.Source, p.Suppress
 	default:
 		return fail("Choose what to erase: one hit or item, or everything from one author.")
 	}
@@ -160,6 +182,28 @@ func (s *Server) erase(c echo.Context) error {
 	}
 	s.log.Info("erasure", "id", e.ID, "by", e.By, "scope", e.Scope, "items", e.Items, "hits", e.Hits)
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/retention?erased=%d", e.ID))
+}
+
+// liftSuppression lets a suppressed author's posts be collected again,
+// with a reason, audited.
+func (s *Server) liftSuppression(c echo.Context) error {
+	target, reason := strings.TrimSpace(c.FormValue("target")), strings.TrimSpace(c.FormValue("reason"))
+	p := retentionPage{Scope: store.EraseItem, Kind: "hit"}
+	if reason == "" || utf8.RuneCountInString(reason) > 1000 {
+		p.Problem = "Give the reason for collecting this author again (at most 1,000 characters): it is kept in the audit log."
+		return s.retentionPage(c, http.StatusBadRequest, p)
+	}
+	u, _ := userFrom(c)
+	err := s.store.LiftSuppression(c.Request().Context(), target, u.Name, reason)
+	if errors.Is(err, store.ErrNoSuppression) {
+		p.Problem = "That author is not kept from being collected (lifted already?)."
+		return s.retentionPage(c, http.StatusBadRequest, p)
+	}
+	if err != nil {
+		return err
+	}
+	p.Lifted = target
+	return s.retentionPage(c, http.StatusOK, p)
 }
 
 // humanDuration says a retention period in days (or hours under a day);

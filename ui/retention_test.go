@@ -134,3 +134,56 @@ func TestBriefingDocumentPastItsClassIsGone(t *testing.T) {
 		t.Fatalf("download of a pruned document: HTTP %d %s", code, body)
 	}
 }
+
+// An admin erases an author and asks that their new posts not be
+// collected: the preview says so, the suppression is listed by its keyed
+// hash, the author's next post is dropped, and lifting it (with a reason)
+// lets the next one in.
+func TestEraseAndSuppressAnAuthorFromTheRetentionPage(t *testing.T) {
+	e := newEnvWith(t, func(o *Options) {
+		o.Retention = store.Classes{Items: 30 * 24 * time.Hour}
+	})
+	ctx := context.Background()
+	e.addUser(t, "root", watch.RoleAdmin)
+	root := e.signIn(t, "root")
+	post := func(key string) bool {
+		t.Helper()
+		isNew, views, err := e.store.RecordItem(ctx, watch.Item{SourceID: "src", Key: key, Title: "rave", Author: "Jo Bloggs", URL: "https://example.org/" + key},
+			[]watch.Hit{{ListID: "ume", Terms: []string{"rave"}, Operations: []string{"op1"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return isNew && len(views) == 1
+	}
+	post("p1")
+	form := url.Values{"scope": {"author"}, "author": {"Jo Bloggs"}, "source": {""}, "reason": {"a child"}, "suppress": {"yes"}}
+	code, html := root.PostForm(t, "/retention/erase", form)
+	if code != http.StatusOK || !strings.Contains(html, `id="preview-suppress"`) || !strings.Contains(html, `name="suppress" value="yes"`) {
+		t.Fatalf("preview: HTTP %d\n%s", code, html)
+	}
+	form.Set("confirm", "yes")
+	if code, _ := root.PostForm(t, "/retention/erase", form); code != http.StatusSeeOther {
+		t.Fatalf("erase: HTTP %d", code)
+	}
+	if post("p2") {
+		t.Fatal("the suppressed author's new post was stored")
+	}
+	_, html = root.Get(t, "/retention")
+	if !strings.Contains(html, `id="suppressions"`) || strings.Contains(html, "Bloggs") {
+		t.Fatalf("the page lists no suppression, or names the author:\n%s", html)
+	}
+	sps, err := e.store.Suppressions(ctx)
+	if err != nil || len(sps) != 1 {
+		t.Fatalf("suppressions %+v, %v", sps, err)
+	}
+	if code, html := root.PostForm(t, "/retention/lift", url.Values{"target": {sps[0].Target}}); code != http.StatusBadRequest || !strings.Contains(html, "Give the reason") {
+		t.Fatalf("lift without a reason: HTTP %d", code)
+	}
+	code, html = root.PostForm(t, "/retention/lift", url.Values{"target": {sps[0].Target}, "reason": {"the order ended"}})
+	if code != http.StatusOK || !strings.Contains(html, `id="lifted"`) || !strings.Contains(html, `id="no-suppressions"`) {
+		t.Fatalf("lift: HTTP %d\n%s", code, html)
+	}
+	if !post("p3") {
+		t.Fatal("after the lift, the author's new post was not stored")
+	}
+}

@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -39,6 +37,10 @@ type EraseRequest struct {
 	Author string // EraseAuthor: exactly as stored
 	By     string
 	Reason string
+	// Suppress (EraseAuthor only) also keeps the author from being
+	// collected again, in Source or (Source "") every source, until an
+	// admin lifts it (suppress.go).
+	Suppress bool
 }
 
 // Erasure is one erasure as recorded.
@@ -53,6 +55,7 @@ type Erasure struct {
 	Hits      int64     `json:"hits"`
 	Events    int64     `json:"events"`
 	Briefings int64     `json:"briefings"` // briefing versions marked
+	Suppress  bool      `json:"suppress"`  // the author is also kept from being collected again
 	HitIDs    []int64   `json:"hit_ids"`   // the hits that went (boards take their cards away)
 }
 
@@ -83,6 +86,9 @@ func (r EraseRequest) check() error {
 		}
 	default:
 		return fmt.Errorf("%w: erasure scope %q (want item or author)", ErrInvalid, r.Scope)
+	}
+	if r.Suppress && r.Scope != EraseAuthor {
+		return fmt.Errorf("%w: only an author can be kept from being collected again", ErrInvalid)
 	}
 	return nil
 }
@@ -121,13 +127,11 @@ func (s *Store) Erase(ctx context.Context, r EraseRequest) (Erasure, error) {
 	if err != nil {
 		return Erasure{}, err
 	}
-	e := Erasure{By: r.By, Reason: r.Reason, Scope: r.Scope, HitIDs: []int64{}}
+	e := Erasure{By: r.By, Reason: r.Reason, Scope: r.Scope, HitIDs: []int64{}, Suppress: r.Suppress}
 	if r.Scope == EraseItem {
 		e.Target = fmt.Sprintf("item:%d", r.ItemID)
 	} else {
-		mac := hmac.New(sha256.New, key)
-		mac.Write([]byte(r.Source + "\x1f" + r.Author))
-		e.Target = "author:" + hex.EncodeToString(mac.Sum(nil))[:32]
+		e.Target = authorTarget(key, r.Source, r.Author)
 	}
 	err = s.write(ctx, func(t *tx) error {
 		e.At = t.now
@@ -203,12 +207,23 @@ func (s *Store) Erase(ctx context.Context, r EraseRequest) (Erasure, error) {
 				return fmt.Errorf("mark briefing %d: %w", b, err)
 			}
 		}
+		suppress := ""
+		if r.Suppress {
+			if _, err := t.ExecContext(ctx, `INSERT OR REPLACE INTO suppressions(target, source, at, by, reason, erasure_id) VALUES(?,?,?,?,?,?)`,
+				e.Target, r.Source, fmtTime(e.At), e.By, e.Reason, e.ID); err != nil {
+				return fmt.Errorf("suppress author: %w", err)
+			}
+			// from this batch on, collected items are looked at (a
+			// rollback leaves the look on, finding nothing)
+			t.s.suppressKey.Store(&key)
+			suppress = " suppressed=yes"
+		}
 		if _, err := t.appendEvent(ctx, watch.EventErased, ops, ErasedEvent{Erasure: e.ID, HitIDs: e.HitIDs}); err != nil {
 			return err
 		}
 		return t.audit(ctx, watch.AuditEntry{Actor: e.By, Action: "erasure", Target: e.Target,
-			Detail: fmt.Sprintf("erasure=%d scope=%s items=%d hits=%d events=%d briefings_marked=%d reason=%s",
-				e.ID, e.Scope, e.Items, e.Hits, e.Events, e.Briefings, e.Reason)})
+			Detail: fmt.Sprintf("erasure=%d scope=%s items=%d hits=%d events=%d briefings_marked=%d%s reason=%s",
+				e.ID, e.Scope, e.Items, e.Hits, e.Events, e.Briefings, suppress, e.Reason)})
 	})
 	if err != nil {
 		return Erasure{}, err

@@ -70,6 +70,10 @@ func (t *tx) recordItem(ctx context.Context, it watch.Item, hits []watch.Hit) (w
 	if len(hits) == 0 {
 		return watch.Recorded{Item: it, New: true}, nil
 	}
+	if kept, err := t.suppressed(it); err != nil || kept {
+		// seen, so not looked at again; never stored
+		return watch.Recorded{Item: it}, err
+	}
 	media, _ := json.Marshal(nonNil(it.MediaLinks))
 	res, err = t.exec(insertItem, it.SourceID, it.Key, it.URL, it.Author, it.Title, it.Text, fmtTime(it.Published), fmtTime(it.Found),
 		string(media), it.Language, it.BodySHA256, fmtTime(it.EventStart), fmtTime(it.EventEnd), it.Location)

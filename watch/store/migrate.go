@@ -640,6 +640,19 @@ CREATE VIRTUAL TABLE items_fts USING fts5(title, text, author, content='items', 
 	tokenize='unicode61', prefix='2 3 4 5', columnsize=0);
 INSERT INTO items_fts(items_fts) VALUES ('rebuild');
 `,
+	// 22: an author erased may also be kept from being collected again:
+	// their posts are then recognised and dropped before they are stored.
+	// The author is named only by the erasure's keyed hash.
+	`
+CREATE TABLE suppressions (
+	target TEXT PRIMARY KEY,   -- author:<keyed hash of source and author>, as the erasure names it
+	source TEXT NOT NULL,      -- '' for every source
+	at TEXT NOT NULL,
+	by TEXT NOT NULL,
+	reason TEXT NOT NULL,
+	erasure_id INTEGER NOT NULL
+) WITHOUT ROWID;
+`,
 }
 
 // migrate brings the schema to version to (len(migrations) but in the

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // the embedded database driver
@@ -49,6 +50,9 @@ type Store struct {
 	writerDone chan struct{}
 	maxBatch   int
 	demand     demandCache // the demand rows, kept up to date by rev (tasking.go)
+	// suppressKey is the erasure key once any author may be suppressed
+	// (suppress.go); nil: none is, and items are stored without a look.
+	suppressKey atomic.Pointer[[]byte]
 }
 
 // Open opens (creating if needed) the database at path and migrates it.
@@ -102,6 +106,10 @@ func openAt(ctx context.Context, path string, logger *slog.Logger, opts Options,
 	}
 	s.queue, s.writerDone = make(chan *request, 4*opts.MaxBatch), make(chan struct{})
 	go s.runWriter()
+	if err := s.loadSuppressions(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 

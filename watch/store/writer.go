@@ -37,6 +37,7 @@ type request struct {
 // tx is one write inside a batch: the transaction it shares, its own clock
 // reading and the timeline events it appends.
 type tx struct {
+	s      *Store
 	b      *batch
 	now    time.Time
 	events []watch.Event
@@ -197,7 +198,7 @@ func (s *Store) commit(group []*request) {
 	b := &batch{sql: sqlTx, stmts: map[string]*sql.Stmt{}}
 	shared := len(live) > 1
 	for _, r := range live {
-		t := &tx{b: b, now: s.now().UTC()}
+		t := &tx{s: s, b: b, now: s.now().UTC()}
 		if !shared {
 			r.err = r.fn(t)
 			r.events = t.events
