@@ -139,9 +139,12 @@ func (s *Store) Search(ctx context.Context, board, q string, limit int) ([]watch
 	// Newest first by the index's own rowid order, which is the items'
 	// order and so their hits' (an item's hits are written with it): the
 	// full-text index is read newest first and the query stops at limit,
-	// instead of joining and sorting every match of a common word.
+	// instead of joining and sorting every match of a common word. Each
+	// match's hits (small rows) are read and filtered by board before its
+	// item (a large row) is: a board's search does not read the items of
+	// every other board's matches.
 	out, err := s.hitsWithAnnotations(ctx, s.r, "search", `SELECT `+hitColumns+` FROM items_fts
-		CROSS JOIN items i ON i.id = items_fts.rowid CROSS JOIN hits h ON h.item_id = i.id
+		CROSS JOIN hits h ON h.item_id = items_fts.rowid CROSS JOIN items i ON i.id = h.item_id
 		WHERE items_fts MATCH ? AND `+where+` ORDER BY items_fts.rowid DESC LIMIT ?`, append(append([]any{m}, args...), limit)...)
 	if err != nil {
 		return nil, err
