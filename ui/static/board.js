@@ -228,6 +228,7 @@
   }
   function closePanel() {
     if (!panel) return;
+    forgetDraft();
     panel.hidden = true;
     panel.reset();
     panel.querySelector("label.team").hidden = true;
@@ -243,6 +244,47 @@
   // on the screen: a hit above it, a note on it or a card taken away would
   // otherwise slide its form, and the button under the officer's pointer,
   // away as they type or click.
+  // A note typed and not yet saved survives the page going away (the
+  // session ended or access changed, the timeline was reset, a reload): it
+  // is kept in this tab's session storage for the same person and board and
+  // put back in the form when the board opens again. Another person
+  // signing in on the same tab never sees it: it is dropped unread.
+  var draftKey = "watchroom:note:" + board;
+  function saveDraft() {
+    if (!panel || panel.hidden || !panel.elements.note.value.trim()) return;
+    try {
+      sessionStorage.setItem(draftKey, JSON.stringify({ me: me, targets: panel.watchroomTargets || [],
+        note: panel.elements.note.value, kind: panel.elements.kind.value, team: panel.elements.team.value,
+        tags: panel.elements.tags.value }));
+    } catch (e) { /* storage full or refused: nothing more can be done */ }
+  }
+  function forgetDraft() { try { sessionStorage.removeItem(draftKey); } catch (e) {} }
+  window.addEventListener("pagehide", saveDraft);
+  function restoreDraft() {
+    var d = null;
+    try {
+      // drafts of anyone else who used this tab go unread
+      for (var i = sessionStorage.length - 1; i >= 0; i--) {
+        var k = sessionStorage.key(i);
+        if (k && k.indexOf("watchroom:note:") === 0) {
+          var v = JSON.parse(sessionStorage.getItem(k) || "null");
+          if (!v || v.me !== me) sessionStorage.removeItem(k);
+          else if (k === draftKey) d = v;
+        }
+      }
+    } catch (e) { return; }
+    if (!d || !canAnnotate || !d.targets.length) return;
+    var card = hitEls[d.targets[0].hit];
+    if (!card) return; // its hit is no longer on the board: kept for a later visit
+    openPanel(card, d.targets, null);
+    panel.elements.note.value = d.note;
+    panel.elements.kind.value = d.kind;
+    panel.elements.team.value = d.team;
+    panel.elements.tags.value = d.tags;
+    panel.querySelector("label.team").hidden = d.kind !== "escalate";
+    panel.querySelector(".formerror").textContent = "This note was not saved before the page closed. It is back: check it, then Annotate.";
+  }
+
   var steadyCarry = 0;
   function steady(fn) {
     if (!panel || panel.hidden || !panel.isConnected) return fn();
@@ -738,6 +780,7 @@
       // the snapshot is newest first
       snap.hits.forEach(function (h) { renderHit(h, false); });
       snap.hits.forEach(function (h) { if (!oldest || h.id < oldest) oldest = h.id; });
+      restoreDraft();
       root.dataset.oldest = oldest;
       if (snap.hits.length < 200) { noOlder = true; loadOlder.hidden = true; }
       lastSeq = snap.head;

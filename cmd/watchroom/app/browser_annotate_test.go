@@ -168,3 +168,78 @@ func TestBrowserAnnotateFormStaysPutAsLiveChangesArrive(t *testing.T) {
 		t.Fatalf("first card after closing holds hits %q, want the reposted card's %q", first, state.Hits)
 	}
 }
+
+// A note being typed when the officer's session ends (the board goes to
+// the sign-in page) is not lost: signed in again, the board opens the form
+// on the same card with the note as it was, and says it was not saved.
+// Someone else signing in on the same tab never sees it.
+func TestBrowserUnsavedNoteSurvivesTheSessionEnding(t *testing.T) {
+	feed := newFeedServer(t)
+	a, base, _ := startApp(t, feed.url, tempDataDir(t))
+	addUser(t, a, "pc1", watch.RoleOfficer)
+	addUser(t, a, "pc2", watch.RoleOfficer)
+	ctx := context.Background()
+	feed.add(feedItem{GUID: "g1", Title: "Rave at the arches", Link: "https://example.org/1"})
+	if err := a.pollNow(ctx, "local"); err != nil {
+		t.Fatal(err)
+	}
+	const note = "Vehicle seen at the arches, index to follow"
+	end := func(name string) {
+		t.Helper()
+		if _, err := a.store.RevokeSessions(ctx, name, "test"); err != nil {
+			t.Fatal(err)
+		}
+		a.server.CloseEndedSessions(ctx)
+	}
+	tb := newTab(t)
+	tb.signIn(t, base, "pc1", "op1")
+	tb.run(t, "type a note", chromedp.WaitVisible(`#hits li.hit`, chromedp.ByQuery),
+		chromedp.Click(`#hits li.hit button.annotate-open`, chromedp.ByQuery),
+		chromedp.SendKeys(`#hits li.hit textarea`, note, chromedp.ByQuery),
+		chromedp.SetValue(`#hits li.hit select[name=kind]`, "flag", chromedp.ByQuery))
+	end("pc1")
+	tb.run(t, "sent to sign in", chromedp.WaitVisible("#username", chromedp.ByID))
+
+	tb.signIn(t, base, "pc1", "op1")
+	var back struct {
+		Note, Kind, Says string
+		Hit              string
+	}
+	var restored bool
+	tb.run(t, "the note is back", chromedp.Poll(`(() => { const f = document.querySelector('form.annotate'); return !!f && !f.hidden && f.elements.note.value.length > 0; })()`, &restored),
+		chromedp.Evaluate(`(() => { const f = document.querySelector('form.annotate'); return { Note: f.elements.note.value, Kind: f.elements.kind.value,
+			Says: f.querySelector('.formerror').textContent, Hit: f.closest('li.hit').dataset.hits }; })()`, &back))
+	if back.Note != note || back.Kind != "flag" || back.Hit != "1" || !strings.Contains(back.Says, "not saved") {
+		t.Fatalf("after signing in again: %+v", back)
+	}
+
+	// the session ends again with the note still unsaved; someone else
+	// signs in on this tab
+	end("pc1")
+	tb.run(t, "sent to sign in again", chromedp.WaitVisible("#username", chromedp.ByID))
+	tb.signIn(t, base, "pc2", "op1")
+	var open bool
+	var kept int
+	tb.run(t, "pc2's board", chromedp.Evaluate(`!!document.querySelector('form.annotate:not([hidden])')`, &open),
+		chromedp.Evaluate(`Object.keys(sessionStorage).filter(k => k.startsWith('watchroom:note:')).length`, &kept))
+	if open || kept != 0 {
+		t.Fatalf("pc2 signed in on the same tab: a form open %v, %d notes of others kept", open, kept)
+	}
+	// a note kept as the page hides is forgotten once it is saved
+	var before int
+	tb.run(t, "annotate", chromedp.Click(`#hits li.hit button.annotate-open`, chromedp.ByQuery),
+		chromedp.SendKeys(`#hits li.hit textarea`, "From pc2", chromedp.ByQuery),
+		chromedp.Evaluate(`window.dispatchEvent(new Event('pagehide')); Object.keys(sessionStorage).filter(k => k.startsWith('watchroom:note:')).length`, &before),
+		chromedp.Evaluate(`document.querySelector('#hits li.hit form.annotate').requestSubmit(document.querySelector('#hits li.hit form.annotate button[type=submit]'))`, nil))
+	// (the page is not really hidden: the board's socket closed with the
+	// event, so the form closing says the note was saved)
+	var saved bool
+	tb.run(t, "saved", chromedp.Poll(`document.querySelector('form.annotate').hidden`, &saved, chromedp.WithPollingTimeout(20*time.Second)),
+		chromedp.Evaluate(`Object.keys(sessionStorage).filter(k => k.startsWith('watchroom:note:')).length`, &kept))
+	if before != 1 || kept != 0 {
+		t.Fatalf("notes kept: %d as the page hid (want 1), %d after the note was saved (want 0)", before, kept)
+	}
+	if v, err := a.store.Hit(ctx, 1); err != nil || len(v.Annotations) != 1 || v.Annotations[0].Note != "From pc2" {
+		t.Fatalf("stored: %+v, %v", v.Annotations, err)
+	}
+}
