@@ -42,6 +42,10 @@ func TestTeamViewerSeesOwnOperationsAndClaims(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pcWS.Close()
+	// both boards are the hub's before the first claim: each then gets
+	// three claims messages (on joining, and one a claim), in some order of
+	// the first two
+	waitClients(t, e.hub, 2)
 	for _, id := range []int64{north.ID, south.ID} {
 		if code, body := pc.PostJSON(t, fmt.Sprintf("/api/hits/%d/claim", id), nil, true); code != http.StatusOK {
 			t.Fatalf("claim %d: %d %s", id, code, body)
