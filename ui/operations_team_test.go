@@ -95,3 +95,42 @@ func TestTeamViewerSeesOwnOperationsAndClaims(t *testing.T) {
 		t.Fatalf("the officer's claims: %s", body)
 	}
 }
+
+// A requester following their own tasking board hears of no claim on a
+// hit: claims name officers working on collected posts, which are not the
+// requester's to see.
+func TestTaskingBoardHearsOfNoClaims(t *testing.T) {
+	e := newTaskingEnv(t) // with req1, a requester, and pc, an officer
+	hit := e.recordHit(t, "h1", "rave tonight", "op1")
+	req, pc := e.signIn(t, "req1"), e.signIn(t, "pc")
+	u, err := e.store.UserByName(context.Background(), "req1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, _, err := e.dial(t, req, "board="+watch.RequesterBoard(u.ID), e.ts.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	waitClients(t, e.hub, 1)
+	if code, body := pc.PostJSON(t, fmt.Sprintf("/api/hits/%d/claim", hit.ID), nil, true); code != http.StatusOK {
+		t.Fatalf("claim: %d %s", code, body)
+	}
+	// on joining, and after the claim: both empty
+	for i := 0; i < 2; i++ {
+		for {
+			_ = ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+			var m wsMsg
+			if err := ws.ReadJSON(&m); err != nil {
+				t.Fatalf("read: %v", err)
+			}
+			if m.Type != live.TypeClaims {
+				continue
+			}
+			if strings.Contains(string(m.Data), `"hit_id"`) || strings.Contains(string(m.Data), `"pc"`) {
+				t.Fatalf("the requester's board heard of a claim: %s", m.Data)
+			}
+			break
+		}
+	}
+}
