@@ -40,36 +40,73 @@ func (p Pruned) Total() int64 {
 // run never holds the writer (and ingest) for long.
 const pruneChunk = 2000
 
+// rowClass is a retention class pruned row by row: its table, the key a
+// chunk is chosen by, the column that dates a row, and what else makes a
+// row due. What refers to a chunk (children, by their foreign key) goes
+// in the same transaction, first; tidy runs once a chunk is gone.
+type rowClass struct {
+	name, table, key, age string
+	due                   string   // beside its age, what makes a row due ("" nothing)
+	ordered               bool     // chunks in key order (seen is WITHOUT ROWID: any order is cheaper)
+	children              []string // tables whose child_fk refers to the key
+	childFK               string
+	tidy                  string
+	pruned                func(*Store) // after rows went, what the store keeps of them in memory
+	keep                  func(Classes) time.Duration
+	count                 func(*Pruned) *int64
+}
+
+// chunk selects up to ?2 keys of rows past the cut ?1.
+func (k rowClass) chunk() string {
+	q := `SELECT ` + k.key + ` FROM ` + k.table + ` WHERE ` + k.age + ` < ?1`
+	if k.due != "" {
+		q += ` AND ` + k.due
+	}
+	if k.ordered {
+		q += ` ORDER BY ` + k.key
+	}
+	return q + ` LIMIT ?2`
+}
+
+// rowClasses in the order they are pruned: a timeline event and a hit go
+// before the item they are of.
+var rowClasses = []rowClass{
+	{name: "events", table: "events", key: "seq", age: "at", ordered: true,
+		keep: func(c Classes) time.Duration { return c.Items }, count: func(p *Pruned) *int64 { return &p.Events }},
+	{name: "hits", table: "hits", key: "id", age: "found", ordered: true,
+		keep: func(c Classes) time.Duration { return c.Hits }, count: func(p *Pruned) *int64 { return &p.Hits }},
+	{name: "items", table: "items", key: "id", age: "found", ordered: true,
+		keep: func(c Classes) time.Duration { return c.Items }, count: func(p *Pruned) *int64 { return &p.Items }},
+	{name: "seen", table: "seen", key: "source, key", age: "first_seen",
+		keep: func(c Classes) time.Duration { return c.Seen }, count: func(p *Pruned) *int64 { return &p.Seen }},
+	{name: "annotations", table: "annotations", key: "id", age: "at", ordered: true,
+		keep: func(c Classes) time.Duration { return c.Annotations }, count: func(p *Pruned) *int64 { return &p.Annotations }},
+	{name: "briefings", table: "briefings", key: "id", age: "created", ordered: true,
+		tidy: `DELETE FROM briefing_erasures WHERE briefing_id NOT IN (SELECT id FROM briefings)`,
+		keep: func(c Classes) time.Duration { return c.Briefings }, count: func(p *Pruned) *int64 { return &p.Briefings }},
+	// ended or left as drafts; a request's history and products go with it
+	{name: "requests", table: "requests", key: "id", age: "updated", ordered: true,
+		due:      `state IN ('closed', 'declined', 'merged', 'draft')`,
+		children: []string{"request_history", "request_products"}, childFK: "request_id",
+		pruned: (*Store).forgetDemand, // the demand figures are read again without them
+		keep:   func(c Classes) time.Duration { return c.Requests }, count: func(p *Pruned) *int64 { return &p.Requests }},
+}
+
 // Prune deletes every record older than its class, class by class, in
 // transactions of at most pruneChunk rows; each transaction carries its
 // own audit entry ("retention_delete", the class and the count), so what
 // is gone is always accounted for.
 func (s *Store) Prune(ctx context.Context, c Classes) (Pruned, error) {
 	var p Pruned
-	steps := []struct {
-		class string
-		keep  time.Duration
-		count *int64
-		sql   string // deletes up to ? rows older than ?
-	}{
-		{"events", c.Items, &p.Events, `DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE at < ?1 ORDER BY seq LIMIT ?2)`},
-		{"hits", c.Hits, &p.Hits, `DELETE FROM hits WHERE id IN (SELECT id FROM hits WHERE found < ?1 ORDER BY id LIMIT ?2)`},
-		{"items", c.Items, &p.Items, `DELETE FROM items WHERE id IN (SELECT id FROM items WHERE found < ?1 ORDER BY id LIMIT ?2)`},
-		// seen is WITHOUT ROWID: its chunks go by key
-		{"seen", c.Seen, &p.Seen, `DELETE FROM seen WHERE (source, key) IN (SELECT source, key FROM seen WHERE first_seen < ?1 LIMIT ?2)`},
-		{"annotations", c.Annotations, &p.Annotations, `DELETE FROM annotations WHERE id IN (SELECT id FROM annotations WHERE at < ?1 ORDER BY id LIMIT ?2)`},
-		{"briefings", c.Briefings, &p.Briefings, `DELETE FROM briefings WHERE id IN (SELECT id FROM briefings WHERE created < ?1 ORDER BY id LIMIT ?2)`},
-		// a request's history and products go with it (see pruneClass)
-		{"requests", c.Requests, &p.Requests, `DELETE FROM requests WHERE id IN (` + requestsDue + ` ORDER BY id LIMIT ?2)`},
-	}
-	for _, st := range steps {
-		if st.keep <= 0 {
+	for _, k := range rowClasses {
+		keep := k.keep(c)
+		if keep <= 0 {
 			continue
 		}
-		n, err := s.pruneClass(ctx, st.class, st.keep, st.sql)
-		*st.count += n
-		if st.class == "requests" && n > 0 {
-			s.forgetDemand() // the demand figures are read again without them
+		n, err := s.pruneClass(ctx, k, keep)
+		*k.count(&p) += n
+		if n > 0 && k.pruned != nil {
+			k.pruned(s)
 		}
 		if err != nil {
 			return p, err
@@ -92,44 +129,39 @@ func (s *Store) Prune(ctx context.Context, c Classes) (Pruned, error) {
 	return p, nil
 }
 
-// requestsDue selects the requests past their class's cut (?1): ended or
-// left as drafts, last changed before it.
-const requestsDue = `SELECT id FROM requests WHERE updated < ?1 AND state IN ('closed', 'declined', 'merged', 'draft')`
-
 // pruneClass deletes one class's old rows chunk by chunk.
-func (s *Store) pruneClass(ctx context.Context, class string, keep time.Duration, query string) (int64, error) {
+func (s *Store) pruneClass(ctx context.Context, k rowClass, keep time.Duration) (int64, error) {
+	chunk := k.chunk()
 	var total int64
 	for {
 		var n int64
 		err := s.write(ctx, func(t *tx) error {
 			cut := fmtTime(t.now.Add(-keep))
-			if class == "requests" {
-				// the same chunk of requests (ordered by id) loses its
-				// history and products first: they refer to it
-				for _, child := range []string{"request_history", "request_products"} {
-					if _, err := t.ExecContext(ctx, `DELETE FROM `+child+` WHERE request_id IN (`+requestsDue+` ORDER BY id LIMIT ?2)`, cut, pruneChunk); err != nil {
-						return err
-					}
+			// the chunk is chosen the same way each time within the
+			// transaction, so its children are those of the rows deleted
+			for _, child := range k.children {
+				if _, err := t.ExecContext(ctx, `DELETE FROM `+child+` WHERE `+k.childFK+` IN (`+chunk+`)`, cut, pruneChunk); err != nil {
+					return err
 				}
 			}
-			res, err := t.ExecContext(ctx, query, cut, pruneChunk)
+			res, err := t.ExecContext(ctx, `DELETE FROM `+k.table+` WHERE (`+k.key+`) IN (`+chunk+`)`, cut, pruneChunk)
 			if err != nil {
 				return err
 			}
 			if n, _ = res.RowsAffected(); n == 0 {
 				return nil
 			}
-			if class == "briefings" {
-				if _, err := t.ExecContext(ctx, `DELETE FROM briefing_erasures WHERE briefing_id NOT IN (SELECT id FROM briefings)`); err != nil {
+			if k.tidy != "" {
+				if _, err := t.ExecContext(ctx, k.tidy); err != nil {
 					return err
 				}
 			}
-			return t.audit(ctx, watch.AuditEntry{Actor: "system", Action: "retention_delete", Target: class,
-				Detail: fmt.Sprintf("class=%s older_than=%s rows=%d", class, keep, n)})
+			return t.audit(ctx, watch.AuditEntry{Actor: "system", Action: "retention_delete", Target: k.name,
+				Detail: fmt.Sprintf("class=%s older_than=%s rows=%d", k.name, keep, n)})
 		})
 		total += n
 		if err != nil {
-			return total, fmt.Errorf("prune %s: %w", class, err)
+			return total, fmt.Errorf("prune %s: %w", k.name, err)
 		}
 		if n < pruneChunk {
 			return total, nil
@@ -190,32 +222,31 @@ type Due struct {
 	Due    int64     // older than Keep
 }
 
+// dueOrder is the order the retention page lists the classes in.
+var dueOrder = []string{"items", "hits", "events", "seen", "annotations", "briefings", "documents", "requests"}
+
 // RetentionDue reports each class's state, for the retention page.
 func (s *Store) RetentionDue(ctx context.Context, c Classes) ([]Due, error) {
 	now := s.now()
-	classes := []struct {
-		name string
-		keep time.Duration
-		tbl  string
-		col  string
-		due  string // what else makes a row due, beside its age
-	}{
-		{"items", c.Items, "items", "found", ""},
-		{"hits", c.Hits, "hits", "found", ""},
-		{"events", c.Items, "events", "at", ""},
-		{"seen", c.Seen, "seen", "first_seen", ""},
-		{"annotations", c.Annotations, "annotations", "at", ""},
-		{"briefings", c.Briefings, "briefings", "created", ""},
-		{"documents", c.Documents, "briefing_documents", "last_created", ""},
-		{"requests", c.Requests, "requests", "updated", " AND state IN ('closed', 'declined', 'merged', 'draft')"},
+	classes := map[string]rowClass{}
+	for _, k := range rowClasses {
+		classes[k.name] = k
 	}
+	// documents are pruned by a step of their own (their files go too)
+	classes["documents"] = rowClass{name: "documents", table: "briefing_documents", age: "last_created",
+		keep: func(c Classes) time.Duration { return c.Documents }}
 	var out []Due
-	for _, k := range classes {
-		d := Due{Class: k.name, Keep: k.keep}
+	for _, name := range dueOrder {
+		k := classes[name]
+		d := Due{Class: k.name, Keep: k.keep(c)}
+		due := ""
+		if k.due != "" {
+			due = " AND " + k.due
+		}
 		var oldest string
-		q := fmt.Sprintf(`SELECT COUNT(*), COALESCE(MIN(%s), ''), COALESCE(SUM(%s < ?%s), 0) FROM %s`, k.col, k.col, k.due, k.tbl)
-		cut := fmtTime(now.Add(-k.keep))
-		if k.keep <= 0 {
+		q := fmt.Sprintf(`SELECT COUNT(*), COALESCE(MIN(%s), ''), COALESCE(SUM(%s < ?%s), 0) FROM %s`, k.age, k.age, due, k.table)
+		cut := fmtTime(now.Add(-d.Keep))
+		if d.Keep <= 0 {
 			cut = "" // nothing is ever due
 		}
 		if err := s.r.QueryRowContext(ctx, q, cut).Scan(&d.Rows, &oldest, &d.Due); err != nil {
