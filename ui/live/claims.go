@@ -165,17 +165,7 @@ func (h *Hub) audit(ctx context.Context, actor, action string, hitID int64, deta
 func (h *Hub) claimsChanged(now time.Time) {
 	h.claimsAt = now
 	h.claimsOut, h.claimsBoard = outgoing{}, map[string]outgoing{}
-	h.mu.RLock()
-	defer h.mu.RUnlock()
-	for c := range h.clients {
-		if c.viewer.Name == "" {
-			continue
-		}
-		out, ok := h.claimsFor(c)
-		if ok && !c.enqueue(out, h.opts.QueueSize) && c.markSlow() {
-			h.slow.Add(1)
-		}
-	}
+	h.sendEphemeral(h.claimsFor)
 }
 
 // claimsFor is the claims message for c, encoded once for all who see
@@ -224,9 +214,8 @@ func (h *Hub) joined(c *client) {
 	if h.claimsAt.IsZero() {
 		h.claimsAt = h.opts.Now().UTC()
 	}
-	out, ok := h.claimsFor(c)
-	if ok && !c.enqueue(out, h.opts.QueueSize) && c.markSlow() {
-		h.slow.Add(1)
+	if out, ok := h.claimsFor(c); ok {
+		h.queueEphemeral(c, out)
 	}
 }
 

@@ -161,7 +161,7 @@ func (h *Hub) flushPresence() {
 			h.logger.Error("encode presence", "err", err)
 			continue
 		}
-		h.sendEphemeral(out, func(c *client) bool { return c.board == board })
+		h.sendEphemeral(func(c *client) (outgoing, bool) { return out, c.board == board })
 	}
 }
 
@@ -180,18 +180,26 @@ func (h *Hub) encodeEphemeral(m ephemeralMessage) (outgoing, error) {
 	return outgoing{frame: textFrame(b), ephemeral: true}, nil
 }
 
-// sendEphemeral queues an encoded message for every signed-in client that
-// to selects. It goes through the same bounded queue as events: a client
-// that cannot take it is closed as slow.
-func (h *Hub) sendEphemeral(out outgoing, to func(*client) bool) {
+// sendEphemeral queues, for every signed-in client, the encoded message
+// messageFor gives it, if any. It goes through the same bounded queue as
+// events: a client that cannot take it is closed as slow.
+func (h *Hub) sendEphemeral(messageFor func(*client) (outgoing, bool)) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	for c := range h.clients {
-		if c.viewer.Name == "" || !to(c) {
+		if c.viewer.Name == "" {
 			continue
 		}
-		if !c.enqueue(out, h.opts.QueueSize) && c.markSlow() {
-			h.slow.Add(1)
+		if out, ok := messageFor(c); ok {
+			h.queueEphemeral(c, out)
 		}
+	}
+}
+
+// queueEphemeral queues one encoded message for c, closing it as slow if
+// its queue is full.
+func (h *Hub) queueEphemeral(c *client, out outgoing) {
+	if !c.enqueue(out, h.opts.QueueSize) && c.markSlow() {
+		h.slow.Add(1)
 	}
 }
