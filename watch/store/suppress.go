@@ -44,15 +44,11 @@ func authorTarget(key []byte, source, author string) string {
 // loadSuppressions arms the check on collected items when any suppression
 // is in force (at open).
 func (s *Store) loadSuppressions(ctx context.Context) error {
-	var n int
-	// a database opened at an older schema (tests) has no such table
-	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'suppressions'`).Scan(&n); err != nil || n == 0 {
-		return err
-	}
-	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM suppressions`).Scan(&n); err != nil {
+	var some bool
+	if err := s.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM suppressions)`).Scan(&some); err != nil {
 		return fmt.Errorf("suppressions: %w", err)
 	}
-	if n == 0 {
+	if !some {
 		return nil
 	}
 	key, err := s.erasureKey(ctx)
