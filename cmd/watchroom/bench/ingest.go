@@ -233,10 +233,8 @@ func runIngest(ctx context.Context, path string, docs []benchDoc, m *watch.Match
 	if int(events.Load()) != int(hits.Load()) {
 		return ingestRun{}, fmt.Errorf("%d hits recorded but %d hit events published", hits.Load(), events.Load())
 	}
-	slices.Sort(waits)
-	q := func(p float64) time.Duration { return waits[min(len(waits)-1, int(p*float64(len(waits))))] }
 	return ingestRun{items: n, hits: int(hits.Load()), events: int(events.Load()),
-		elapsed: elapsed, cpu: cpu, p50: q(0.5), p99: q(0.99)}, nil
+		elapsed: elapsed, cpu: cpu, p50: percentile(waits, 50), p99: percentile(waits, 99)}, nil
 }
 
 // ingestItem is the i-th item of a sender: a corpus item's title and text
