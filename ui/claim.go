@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -68,11 +69,12 @@ func (s *Server) claims(c echo.Context) error {
 	if u, _ := userFrom(c); u.Role.AtLeast(watch.RoleOfficer) || u.Team == "" {
 		return c.JSON(http.StatusOK, map[string]any{"claims": claims})
 	}
-	// a viewer confined to a team learns of claims on their team's hits only
+	// a viewer confined to a team learns of claims on their team's hits
+	// only: a claim knows its hit's operations
 	u, _ := userFrom(c)
 	kept := []live.Claim{}
 	for _, cl := range claims {
-		if h, err := s.store.Hit(c.Request().Context(), cl.HitID); err == nil && s.mayViewHit(u, h) {
+		if slices.ContainsFunc(cl.Operations(), func(op string) bool { return s.mayViewBoard(u, op) }) {
 			kept = append(kept, cl)
 		}
 	}

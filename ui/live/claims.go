@@ -27,6 +27,9 @@ type Claim struct {
 	ops []string
 }
 
+// Operations are the operations of the claimed hit.
+func (c Claim) Operations() []string { return c.ops }
+
 // Errors a claim can meet.
 var (
 	ErrClaimed       = errors.New("the hit is claimed by someone else")
