@@ -66,12 +66,12 @@ func (s *Server) release(c echo.Context) error {
 // claims lists the current claims.
 func (s *Server) claims(c echo.Context) error {
 	claims := s.hub.Claims()
-	if u, _ := userFrom(c); u.Role.AtLeast(watch.RoleOfficer) || u.Team == "" {
+	u, _ := userFrom(c)
+	if _, confined := teamOf(u); !confined {
 		return c.JSON(http.StatusOK, map[string]any{"claims": claims})
 	}
 	// a viewer confined to a team learns of claims on their team's hits
 	// only: a claim knows its hit's operations
-	u, _ := userFrom(c)
 	kept := []live.Claim{}
 	for _, cl := range claims {
 		if slices.ContainsFunc(cl.Operations(), func(op string) bool { return s.mayViewBoard(u, op) }) {
